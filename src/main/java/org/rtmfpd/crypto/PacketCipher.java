@@ -1,0 +1,191 @@
+package org.rtmfpd.crypto;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import org.rtmfpd.wire.Checksum;
+import org.rtmfpd.wire.Vlu;
+import org.rtmfpd.wire.WireException;
+import io.netty.buffer.Unpooled;
+
+/**
+ * Turns one plaintext RTMFP packet into the encrypted part of a datagram and back, per the Flash
+ * profile (RFC 7425 §4.1, §4.6.4): {@code [SSEQ] | [checksum] | packet | 0xff padding}, encrypted with
+ * AES-128-CBC under a zero IV, then an HMAC-SHA256 tag of the ciphertext when HMAC is in use.
+ * One instance holds the keys of one direction pair; it is immutable and may be shared by threads.
+ */
+public final class PacketCipher {
+    /** The default session key, "Adobe Systems 02", for startup packets (RFC 7425 §4.1). */
+    public static final byte[] DEFAULT_KEY = "Adobe Systems 02".getBytes(StandardCharsets.US_ASCII);
+    public static final PacketCipher DEFAULT = new PacketCipher(DEFAULT_KEY, DEFAULT_KEY, null, 0, null, 0, false, false);
+
+    public static final int BLOCK = 16;
+    private static final int CHECKSUM_LENGTH = 2;
+    private static final byte PADDING = (byte) 0xff;
+    private static final IvParameterSpec ZERO_IV = new IvParameterSpec(new byte[BLOCK]);
+    private static final String AES = "AES/CBC/NoPadding";
+    private static final ThreadLocal<Cipher> ENCRYPT = ThreadLocal.withInitial(PacketCipher::newAes);
+    private static final ThreadLocal<Cipher> DECRYPT = ThreadLocal.withInitial(PacketCipher::newAes);
+    private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
+        try {
+            return Mac.getInstance("HmacSHA256");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no HmacSHA256", e);
+        }
+    });
+
+    private final SecretKeySpec encryptKey;
+    private final SecretKeySpec decryptKey;
+    private final SecretKeySpec sendHmacKey;
+    private final int sendHmacLength;
+    private final SecretKeySpec receiveHmacKey;
+    private final int receiveHmacLength;
+    private final boolean sendSequenceNumbers;
+    private final boolean receiveSequenceNumbers;
+
+    private PacketCipher(byte[] encryptKey, byte[] decryptKey, byte[] sendHmacKey, int sendHmacLength,
+                         byte[] receiveHmacKey, int receiveHmacLength, boolean sendSequenceNumbers,
+                         boolean receiveSequenceNumbers) {
+        this.encryptKey = new SecretKeySpec(encryptKey, "AES");
+        this.decryptKey = new SecretKeySpec(decryptKey, "AES");
+        this.sendHmacKey = sendHmacLength > 0 ? new SecretKeySpec(sendHmacKey, "HmacSHA256") : null;
+        this.sendHmacLength = sendHmacLength;
+        this.receiveHmacKey = receiveHmacLength > 0 ? new SecretKeySpec(receiveHmacKey, "HmacSHA256") : null;
+        this.receiveHmacLength = receiveHmacLength;
+        this.sendSequenceNumbers = sendSequenceNumbers;
+        this.receiveSequenceNumbers = receiveSequenceNumbers;
+    }
+
+    /**
+     * The cipher of an open session.
+     *
+     * @param sendHmacLength tag length this end sends, 0 when it sends none
+     * @param receiveHmacLength tag length this end checks, 0 when it checks none
+     */
+    public static PacketCipher forSession(SessionKeys keys, int sendHmacLength, int receiveHmacLength,
+                                          boolean sendSequenceNumbers, boolean receiveSequenceNumbers) {
+        return new PacketCipher(keys.encryptKey(), keys.decryptKey(), keys.sendHmacKey(), sendHmacLength,
+                keys.receiveHmacKey(), receiveHmacLength, sendSequenceNumbers, receiveSequenceNumbers);
+    }
+
+    public boolean sendsSequenceNumbers() {
+        return sendSequenceNumbers;
+    }
+
+    public boolean receivesSequenceNumbers() {
+        return receiveSequenceNumbers;
+    }
+
+    /** The most bytes that {@link #seal} adds around a packet of {@code length} bytes. */
+    public int overhead(int length) {
+        return Vlu.size(Long.MAX_VALUE) + CHECKSUM_LENGTH + BLOCK + sendHmacLength;
+    }
+
+    /**
+     * Encrypts {@code length} bytes of packet (flags through the last chunk) and returns the
+     * ciphertext followed by the HMAC tag, if any. {@code sequenceNumber} is used only when this end
+     * sends session sequence numbers.
+     */
+    public byte[] seal(byte[] packet, int offset, int length, long sequenceNumber) {
+        int front = (sendSequenceNumbers ? Vlu.size(sequenceNumber) : 0) + (sendHmacKey == null ? CHECKSUM_LENGTH : 0);
+        int plainLength = roundUp(front + length);
+        byte[] out = new byte[plainLength + sendHmacLength];
+        System.arraycopy(packet, offset, out, front, length);
+        Arrays.fill(out, front + length, plainLength, PADDING);
+        int cursor = 0;
+        if (sendSequenceNumbers) {
+            var seq = Unpooled.wrappedBuffer(out).writerIndex(0);
+            Vlu.write(seq, sequenceNumber);
+            cursor = seq.writerIndex();
+        }
+        if (sendHmacKey == null) {
+            int sum = Checksum.compute(out, front, plainLength - front);
+            out[cursor] = (byte) (sum >>> 8);
+            out[cursor + 1] = (byte) sum;
+        }
+        try {
+            Cipher cipher = ENCRYPT.get();
+            cipher.init(Cipher.ENCRYPT_MODE, encryptKey, ZERO_IV);
+            cipher.doFinal(out, 0, plainLength, out, 0);
+            if (sendHmacKey != null) {
+                Mac mac = HMAC.get();
+                mac.init(sendHmacKey);
+                mac.update(out, 0, plainLength);
+                byte[] tag = mac.doFinal();
+                System.arraycopy(tag, 0, out, plainLength, sendHmacLength);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("packet encryption failed", e);
+        }
+        return out;
+    }
+
+    /**
+     * Checks and decrypts the encrypted part of a datagram. Throws {@link WireException} when the
+     * length is wrong, the tag or checksum does not match, or the sequence number is malformed.
+     */
+    public Opened open(byte[] data, int offset, int length) {
+        int cipherLength = length - receiveHmacLength;
+        if (cipherLength <= 0 || cipherLength % BLOCK != 0) {
+            throw new WireException("encrypted part of " + length + " bytes is not a whole number of blocks");
+        }
+        byte[] plain = new byte[cipherLength];
+        try {
+            if (receiveHmacKey != null) {
+                Mac mac = HMAC.get();
+                mac.init(receiveHmacKey);
+                mac.update(data, offset, cipherLength);
+                byte[] expected = Arrays.copyOf(mac.doFinal(), receiveHmacLength);
+                byte[] actual = Arrays.copyOfRange(data, offset + cipherLength, offset + length);
+                if (!MessageDigest.isEqual(expected, actual)) {
+                    throw new WireException("HMAC tag does not match");
+                }
+            }
+            Cipher cipher = DECRYPT.get();
+            cipher.init(Cipher.DECRYPT_MODE, decryptKey, ZERO_IV);
+            cipher.doFinal(data, offset, cipherLength, plain, 0);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("packet decryption failed", e);
+        }
+        var in = Unpooled.wrappedBuffer(plain);
+        long sequenceNumber = receiveSequenceNumbers ? Vlu.read(in) : -1;
+        if (receiveHmacKey == null) {
+            if (in.readableBytes() < CHECKSUM_LENGTH) {
+                throw new WireException("packet too short for its checksum");
+            }
+            int stored = in.readUnsignedShort();
+            if (stored != Checksum.compute(plain, in.readerIndex(), in.readableBytes())) {
+                throw new WireException("checksum does not match");
+            }
+        }
+        return new Opened(sequenceNumber, plain, in.readerIndex());
+    }
+
+    private static int roundUp(int n) {
+        return (n + BLOCK - 1) / BLOCK * BLOCK;
+    }
+
+    private static Cipher newAes() {
+        try {
+            return Cipher.getInstance(AES);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no " + AES, e);
+        }
+    }
+
+    /**
+     * A decrypted packet: {@code plain[offset..]} is the packet (flags through padding).
+     *
+     * @param sequenceNumber the session sequence number, or -1 when none is in use
+     */
+    public record Opened(long sequenceNumber, byte[] plain, int offset) {
+        public int length() {
+            return plain.length - offset;
+        }
+    }
+}
