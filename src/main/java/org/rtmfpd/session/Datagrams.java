@@ -1,0 +1,56 @@
+package org.rtmfpd.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.rtmfpd.crypto.PacketCipher;
+import org.rtmfpd.wire.ByteBufs;
+import org.rtmfpd.wire.Packet;
+import org.rtmfpd.wire.SessionIdScrambler;
+
+/**
+ * Turns a {@link Packet} into a complete datagram ({@code scrambled session ID | encrypted packet})
+ * and back (RFC 7016 §2.2.2, RFC 7425 §4.1).
+ */
+public final class Datagrams {
+    /** Datagram bytes before the encrypted packet: the scrambled session ID (RFC 7016 §2.2.2). */
+    public static final int SSID_LENGTH = SessionIdScrambler.SSID_SIZE;
+
+    private Datagrams() {
+    }
+
+    public static byte[] encode(int farSessionId, PacketCipher cipher, long sequenceNumber, Packet packet) {
+        ByteBuf plain = Unpooled.buffer(256);
+        packet.encode(plain);
+        byte[] sealed = cipher.seal(plain.array(), plain.arrayOffset(), plain.readableBytes(), sequenceNumber);
+        byte[] datagram = new byte[SSID_LENGTH + sealed.length];
+        System.arraycopy(sealed, 0, datagram, SSID_LENGTH, sealed.length);
+        int ssid = SessionIdScrambler.scramble(farSessionId, Unpooled.wrappedBuffer(sealed));
+        datagram[0] = (byte) (ssid >>> 24);
+        datagram[1] = (byte) (ssid >>> 16);
+        datagram[2] = (byte) (ssid >>> 8);
+        datagram[3] = (byte) ssid;
+        return datagram;
+    }
+
+    /** The receiver's session ID of a datagram of at least {@link #SSID_LENGTH} bytes. */
+    public static int sessionId(byte[] datagram) {
+        return SessionIdScrambler.sessionIdOf(Unpooled.wrappedBuffer(datagram));
+    }
+
+    /**
+     * Decrypts and parses a datagram; throws {@link org.rtmfpd.wire.WireException} when any check fails.
+     */
+    public static Decoded decode(byte[] datagram, PacketCipher cipher) {
+        PacketCipher.Opened opened = cipher.open(datagram, SSID_LENGTH, datagram.length - SSID_LENGTH);
+        Packet packet = Packet.decode(Unpooled.wrappedBuffer(opened.plain(), opened.offset(), opened.length()));
+        return new Decoded(opened.sequenceNumber(), packet);
+    }
+
+    /** A decrypted packet and its session sequence number (-1 when none is in use). */
+    public record Decoded(long sequenceNumber, Packet packet) {
+    }
+
+    static byte[] toArray(ByteBuf buf) {
+        return ByteBufs.toArray(buf);
+    }
+}

@@ -1,0 +1,575 @@
+package org.rtmfpd.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.rtmfpd.crypto.PacketCipher;
+import org.rtmfpd.wire.AckBitmap;
+import org.rtmfpd.wire.AckRanges;
+import org.rtmfpd.wire.BufferProbe;
+import org.rtmfpd.wire.Chunk;
+import org.rtmfpd.wire.FlowException;
+import org.rtmfpd.wire.ForwardedIHello;
+import org.rtmfpd.wire.NextUserData;
+import org.rtmfpd.wire.Option;
+import org.rtmfpd.wire.OptionList;
+import org.rtmfpd.wire.Packet;
+import org.rtmfpd.wire.Ping;
+import org.rtmfpd.wire.PingReply;
+import org.rtmfpd.wire.SessionCloseAck;
+import org.rtmfpd.wire.SessionCloseRequest;
+import org.rtmfpd.wire.UserData;
+import org.rtmfpd.wire.Vlu;
+import org.rtmfpd.wire.WireException;
+
+/**
+ * One open RTMFP session (RFC 7016 §3.5–§3.6), either end: turns decrypted packets into delivered
+ * messages, acknowledgements, ping replies and close handshakes, and queued messages into encrypted
+ * datagrams. It does no I/O of its own and reads time only from its {@link Clock}; it is not
+ * thread-safe, so each session must be used from one thread at a time.
+ */
+public final class Session {
+    /** The largest packet (flags through chunks) this end builds, so a datagram stays under 1200 bytes. */
+    static final int MAX_PACKET = 1130;
+    /** Near close: repeat the Close Request this often (RFC 7016 §3.5.5.1). */
+    static final long CLOSE_REPEAT_MILLIS = 5_000;
+    /** Near close: give up waiting for the Close Acknowledgement after this long (RFC 7016 §3.5.5.1). */
+    static final long CLOSE_LIMIT_MILLIS = 90_000;
+    /** Far close: linger this long after acknowledging a close (RFC 7016 §3.5.5.2). */
+    static final long FAR_CLOSE_LINGER_MILLIS = 19_000;
+    /** Stop echoing a timestamp this long after it arrived (RFC 7016 §3.5.2.1). */
+    static final long TIMESTAMP_ECHO_LIMIT_MILLIS = 128_000;
+    /** Timestamps count ticks of this many milliseconds (RFC 7016 §2.2.4). */
+    static final int TIMESTAMP_TICK_MILLIS = 4;
+    /** Receiving flows one session may hold open. */
+    static final int MAX_RECV_FLOWS = 64;
+    /** Chunks of control traffic queued before more are dropped. */
+    static final int MAX_QUEUED_CONTROL = 256;
+    /** Flags, timestamp and timestamp echo in front of the chunks (RFC 7016 §2.2.4). */
+    static final int PACKET_HEADER = 5;
+    static final int MSS = MAX_PACKET;
+    static final int INITIAL_WINDOW = 3 * MSS;
+    static final int MAX_WINDOW = 64 * 1024;
+    /** Bytes of the address-change challenge Ping (RFC 7016 §3.5.4.2). */
+    static final int CHALLENGE_LENGTH = 9;
+
+    /** Where a session is in its life (RFC 7016 §3.5). */
+    public enum State { OPEN, NEAR_CLOSE, FAR_CLOSE_LINGER, CLOSED }
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final int nearId;
+    private final int farId;
+    private final boolean initiator;
+    private final byte[] farFingerprint;
+    private final PacketCipher cipher;
+    private final SequenceWindow sequenceWindow = new SequenceWindow();
+    private final Transmitter transmitter;
+    private final Clock clock;
+    private final SessionSettings settings;
+    private final SessionListener listener;
+    private final RttEstimator rtt = new RttEstimator();
+    private final Map<Long, RecvFlow> recvFlows = new HashMap<>();
+    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>();
+    private final List<Chunk> control = new ArrayList<>();
+    private final Map<Long, RecvFlow> acksDue = new LinkedHashMap<>();
+
+    private InetSocketAddress farAddress;
+    private InetSocketAddress probedAddress;
+    private byte[] probeChallenge;
+    private State state = State.OPEN;
+    private long sendSequenceNumber;
+    private long nextFlowId = 1;
+    private long lastReceivedAt;
+    private long lastKeepaliveAt;
+    private long farTimestamp = -1;
+    private long farTimestampAt;
+    private int lastEchoSent = -1;
+    private int lastEchoSeen = -1;
+    private long retransmitAt = -1;
+    private long closeStartedAt;
+    private long closeRepeatAt;
+    private long lingerUntil;
+    private int congestionWindow = INITIAL_WINDOW;
+    private int bytesInFlight;
+    private Object attachment;
+
+    public Session(int nearId, int farId, boolean initiator, InetSocketAddress farAddress, byte[] farFingerprint,
+                   PacketCipher cipher, Transmitter transmitter, Clock clock, SessionSettings settings,
+                   SessionListener listener) {
+        this.nearId = nearId;
+        this.farId = farId;
+        this.initiator = initiator;
+        this.farAddress = farAddress;
+        this.farFingerprint = farFingerprint.clone();
+        this.cipher = cipher;
+        this.transmitter = transmitter;
+        this.clock = clock;
+        this.settings = settings;
+        this.listener = listener;
+        this.lastReceivedAt = clock.nowMillis();
+        this.lastKeepaliveAt = lastReceivedAt;
+    }
+
+    public int nearId() {
+        return nearId;
+    }
+
+    public int farId() {
+        return farId;
+    }
+
+    public InetSocketAddress farAddress() {
+        return farAddress;
+    }
+
+    /** SHA-256 of the far end's certificate: its peer ID, or a server's fingerprint. */
+    public byte[] farFingerprint() {
+        return farFingerprint.clone();
+    }
+
+    public boolean isFarFingerprint(byte[] fingerprint) {
+        return Arrays.equals(farFingerprint, fingerprint);
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    public boolean isClosed() {
+        return state == State.CLOSED;
+    }
+
+    public PacketCipher cipher() {
+        return cipher;
+    }
+
+    /** The smoothed round-trip time in milliseconds, or -1 before the first sample. */
+    public long smoothedRtt() {
+        return rtt.srtt();
+    }
+
+    public Object attachment() {
+        return attachment;
+    }
+
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    // ---------------------------------------------------------------- receiving
+
+    /**
+     * Handles one decrypted datagram from {@code from}. Packets whose mode is not the far end's, or
+     * whose session sequence number is old or repeated, are dropped; returns whether it was taken.
+     */
+    public boolean receive(Datagrams.Decoded decoded, InetSocketAddress from) {
+        Packet packet = decoded.packet();
+        int expectedMode = initiator ? Packet.MODE_RESPONDER : Packet.MODE_INITIATOR;
+        if (state == State.CLOSED || packet.mode() != expectedMode) {
+            return false;
+        }
+        if (cipher.receivesSequenceNumbers() && !sequenceWindow.accept(decoded.sequenceNumber())) {
+            return false;
+        }
+        long now = clock.nowMillis();
+        lastReceivedAt = now;
+        readTimestamps(packet, now);
+        if (!from.equals(farAddress)) {
+            probeAddress(from);
+        }
+        processChunks(packet.chunks(), from, now);
+        flush();
+        return true;
+    }
+
+    private void readTimestamps(Packet packet, long now) {
+        if (packet.timestamp() != Packet.ABSENT) {
+            farTimestamp = packet.timestamp();
+            farTimestampAt = now;
+        }
+        int echo = packet.timestampEcho();
+        if (echo != Packet.ABSENT && echo != lastEchoSeen) {
+            lastEchoSeen = echo;
+            int ticks = (timestamp(now) - echo) & 0xffff;
+            if (ticks < 0x8000) {
+                rtt.sample((long) ticks * TIMESTAMP_TICK_MILLIS);
+            }
+        }
+    }
+
+    private void processChunks(List<Chunk> chunks, InetSocketAddress from, long now) {
+        boolean data = false;
+        UserData previous = null;
+        for (Chunk chunk : chunks) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            if (state == State.FAR_CLOSE_LINGER && !(chunk instanceof SessionCloseRequest)) {
+                continue;
+            }
+            switch (chunk) {
+                case UserData u -> {
+                    data = true;
+                    previous = u;
+                    onUserData(u);
+                }
+                case NextUserData n -> {
+                    if (previous != null) {
+                        previous = new UserData(n.flags(), previous.flowId(), previous.sequenceNumber() + 1,
+                                previous.fsnOffset() + 1, n.options(), n.data());
+                        onUserData(previous);
+                    }
+                }
+                case AckRanges a -> onAck(a.flowId(), a.bufferBlocksAvailable(), a.cumulativeAck(), a.ranges(), now);
+                case AckBitmap a -> onAck(a.flowId(), a.bufferBlocksAvailable(), a.cumulativeAck(), bitmapRanges(a), now);
+                case BufferProbe p -> {
+                    RecvFlow flow = recvFlows.get(p.flowId());
+                    if (flow != null) {
+                        acksDue.put(flow.flowId(), flow);
+                    }
+                }
+                case FlowException e -> {
+                    SendFlow flow = sendFlows.get(e.flowId());
+                    if (flow != null) {
+                        flow.fail();
+                    }
+                }
+                case Ping p -> queueControl(new PingReply(p.body()));
+                case PingReply r -> onPingReply(r, from);
+                case SessionCloseRequest ignored -> onCloseRequest(now);
+                case SessionCloseAck ignored -> finish();
+                case ForwardedIHello f -> listener.onForwardedIHello(this, f);
+                default -> {
+                }
+            }
+            if (!(chunk instanceof UserData) && !(chunk instanceof NextUserData)) {
+                previous = null;
+            }
+        }
+    }
+
+    private void onUserData(UserData u) {
+        RecvFlow flow = recvFlows.get(u.flowId());
+        if (flow == null) {
+            flow = openRecvFlow(u);
+            if (flow == null) {
+                return;
+            }
+        }
+        if (flow.isRejected()) {
+            queueControl(new FlowException(u.flowId(), 0));
+            return;
+        }
+        List<byte[]> messages = new ArrayList<>(1);
+        flow.receive(u.sequenceNumber(), u.forwardSequenceNumber(), u.flags(), u.data(), messages);
+        acksDue.put(flow.flowId(), flow);
+        for (byte[] message : messages) {
+            listener.onMessage(this, flow, message);
+        }
+        if (flow.isComplete() && recvFlows.remove(flow.flowId()) != null) {
+            listener.onFlowFinished(this, flow);
+        }
+    }
+
+    private RecvFlow openRecvFlow(UserData u) {
+        OptionList options = u.options();
+        byte[] metadata = options.first(SendFlow.OPTION_METADATA).map(Option::value).orElse(null);
+        long association = -1;
+        var assoc = options.first(SendFlow.OPTION_RETURN_FLOW);
+        if (assoc.isPresent()) {
+            try {
+                association = Vlu.read(Unpooled.wrappedBuffer(assoc.get().value()));
+            } catch (WireException e) {
+                association = Long.MAX_VALUE;
+            }
+        }
+        boolean associationKnown = association < 0 || sendFlows.containsKey(association);
+        if (metadata == null || !associationKnown || recvFlows.size() >= MAX_RECV_FLOWS) {
+            queueControl(new FlowException(u.flowId(), 0));
+            return null;
+        }
+        RecvFlow flow = new RecvFlow(u.flowId(), metadata, association);
+        recvFlows.put(u.flowId(), flow);
+        if (!listener.onFlowOpened(this, flow)) {
+            flow.reject();
+        }
+        return flow;
+    }
+
+    private static List<AckRanges.Range> bitmapRanges(AckBitmap a) {
+        List<AckRanges.Range> ranges = new ArrayList<>();
+        byte[] bitmap = a.bitmap();
+        for (int i = 0; i < bitmap.length * 8; i++) {
+            if ((bitmap[i / 8] & (1 << (i % 8))) != 0) {
+                long seq = a.cumulativeAck() + 2 + i;
+                ranges.add(new AckRanges.Range(seq, seq));
+            }
+        }
+        return ranges;
+    }
+
+    private void onAck(long flowId, long bufferBlocks, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
+        SendFlow flow = sendFlows.get(flowId);
+        if (flow == null) {
+            return;
+        }
+        long[] firstSentAt = {Long.MIN_VALUE};
+        int acked = flow.acknowledge(cumulativeAck, ranges, firstSentAt);
+        if (acked > 0 || !flow.hasInFlight()) {
+            bytesInFlight = Math.max(0, bytesInFlight - acked);
+            congestionWindow = Math.min(MAX_WINDOW, congestionWindow + Math.min(acked, MSS));
+            retransmitAt = anyInFlight() ? now + rtt.erto() : -1;
+        }
+        if (flow.isDone()) {
+            sendFlows.remove(flowId);
+        }
+    }
+
+    private void onPingReply(PingReply reply, InetSocketAddress from) {
+        if (probeChallenge != null && from.equals(probedAddress) && Arrays.equals(reply.body(), probeChallenge)) {
+            farAddress = from;
+            probeChallenge = null;
+            probedAddress = null;
+            listener.onAddressChanged(this);
+        }
+    }
+
+    /** A valid packet came from a new address: ask it to prove it receives there (RFC 7016 §3.5.4.2). */
+    private void probeAddress(InetSocketAddress from) {
+        if (from.equals(probedAddress)) {
+            return;
+        }
+        probedAddress = from;
+        probeChallenge = new byte[CHALLENGE_LENGTH];
+        RANDOM.nextBytes(probeChallenge);
+        probeChallenge[0] = 'M';
+        transmit(List.of(new Ping(probeChallenge)), from);
+    }
+
+    private void onCloseRequest(long now) {
+        if (state == State.NEAR_CLOSE) {
+            transmit(List.of(new SessionCloseAck()), farAddress);
+            finish();
+            return;
+        }
+        queueControl(new SessionCloseAck());
+        if (state == State.OPEN) {
+            state = State.FAR_CLOSE_LINGER;
+            lingerUntil = now + FAR_CLOSE_LINGER_MILLIS;
+            dropFlows();
+            listener.onClosed(this);
+        }
+    }
+
+    // ---------------------------------------------------------------- sending
+
+    /** Opens a sending flow; {@code returnAssociation} is the far end's flow it answers, or -1. */
+    public SendFlow openFlow(byte[] metadata, long returnAssociation) {
+        SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation);
+        sendFlows.put(flow.flowId(), flow);
+        return flow;
+    }
+
+    /** Queues a control chunk (a Forwarded IHello, say) for the next packet. */
+    public void sendChunk(Chunk chunk) {
+        queueControl(chunk);
+    }
+
+    public void ping(byte[] body) {
+        queueControl(new Ping(body));
+    }
+
+    private void queueControl(Chunk chunk) {
+        if (control.size() < MAX_QUEUED_CONTROL) {
+            control.add(chunk);
+        }
+    }
+
+    /** Starts the near close (RFC 7016 §3.5.5.1). */
+    public void close() {
+        if (state != State.OPEN) {
+            return;
+        }
+        long now = clock.nowMillis();
+        state = State.NEAR_CLOSE;
+        closeStartedAt = now;
+        closeRepeatAt = now + CLOSE_REPEAT_MILLIS;
+        dropFlows();
+        control.clear();
+        acksDue.clear();
+        listener.onClosed(this);
+        transmit(List.of(new SessionCloseRequest()), farAddress);
+    }
+
+    /** Ends the session at once, without telling the far end. */
+    public void abort() {
+        if (state == State.OPEN) {
+            dropFlows();
+            listener.onClosed(this);
+        }
+        state = State.CLOSED;
+    }
+
+    private void finish() {
+        if (state == State.OPEN) {
+            dropFlows();
+            listener.onClosed(this);
+        }
+        state = State.CLOSED;
+    }
+
+    private void dropFlows() {
+        recvFlows.clear();
+        sendFlows.clear();
+        bytesInFlight = 0;
+        retransmitAt = -1;
+    }
+
+    /** Sends everything queued: control chunks, acknowledgements, then flow data within the window. */
+    public void flush() {
+        if (state == State.CLOSED || state == State.NEAR_CLOSE) {
+            return;
+        }
+        long now = clock.nowMillis();
+        List<Chunk> chunks = new ArrayList<>(control);
+        control.clear();
+        for (RecvFlow flow : acksDue.values()) {
+            chunks.add(flow.ack());
+        }
+        acksDue.clear();
+        if (state == State.OPEN) {
+            collectData(chunks, now);
+        }
+        sendPackets(chunks);
+    }
+
+    private void collectData(List<Chunk> chunks, long now) {
+        boolean sent = false;
+        for (SendFlow flow : sendFlows.values()) {
+            SendFlow.Fragment next;
+            while ((next = flow.peekUnsent()) != null && bytesInFlight + next.data.length <= congestionWindow) {
+                SendFlow.Fragment f = flow.nextUnsent(now);
+                chunks.add(flow.chunk(f));
+                bytesInFlight += f.data.length;
+                sent = true;
+            }
+        }
+        if (sent && retransmitAt < 0) {
+            retransmitAt = now + rtt.erto();
+        }
+        sendFlows.values().removeIf(SendFlow::isDone);
+    }
+
+    private void sendPackets(List<Chunk> chunks) {
+        List<Chunk> packet = new ArrayList<>();
+        int size = 0;
+        ByteBuf scratch = Unpooled.buffer(MAX_PACKET);
+        for (Chunk chunk : chunks) {
+            scratch.clear();
+            chunk.encode(scratch);
+            int chunkSize = scratch.readableBytes();
+            if (!packet.isEmpty() && size + chunkSize > MAX_PACKET - PACKET_HEADER) {
+                transmit(packet, farAddress);
+                packet = new ArrayList<>();
+                size = 0;
+            }
+            packet.add(chunk);
+            size += chunkSize;
+        }
+        if (!packet.isEmpty()) {
+            transmit(packet, farAddress);
+        }
+    }
+
+    private void transmit(List<Chunk> chunks, InetSocketAddress to) {
+        long now = clock.nowMillis();
+        int flags = (initiator ? Packet.MODE_INITIATOR : Packet.MODE_RESPONDER) | Packet.TS;
+        int echo = Packet.ABSENT;
+        if (farTimestamp >= 0 && now - farTimestampAt < TIMESTAMP_ECHO_LIMIT_MILLIS) {
+            int value = (int) ((farTimestamp + (now - farTimestampAt) / TIMESTAMP_TICK_MILLIS) & 0xffff);
+            if (value != lastEchoSent) {
+                echo = value;
+                lastEchoSent = value;
+                flags |= Packet.TSE;
+            }
+        }
+        Packet packet = new Packet(flags, timestamp(now), echo, chunks);
+        long sequence = cipher.sendsSequenceNumbers() ? sendSequenceNumber++ : 0;
+        transmitter.send(to, Datagrams.encode(farId, cipher, sequence, packet));
+    }
+
+    private static int timestamp(long now) {
+        return (int) ((now / TIMESTAMP_TICK_MILLIS) & 0xffff);
+    }
+
+    private boolean anyInFlight() {
+        for (SendFlow flow : sendFlows.values()) {
+            if (flow.hasInFlight()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    /**
+     * Runs the session's timers: retransmission, keepalive, idle timeout, close repetition and linger.
+     * Call it periodically (a few times a second is plenty).
+     */
+    public void tick() {
+        long now = clock.nowMillis();
+        switch (state) {
+            case OPEN -> tickOpen(now);
+            case NEAR_CLOSE -> {
+                if (now - closeStartedAt >= CLOSE_LIMIT_MILLIS) {
+                    state = State.CLOSED;
+                } else if (now >= closeRepeatAt) {
+                    closeRepeatAt = now + CLOSE_REPEAT_MILLIS;
+                    transmit(List.of(new SessionCloseRequest()), farAddress);
+                }
+            }
+            case FAR_CLOSE_LINGER -> {
+                if (now >= lingerUntil) {
+                    state = State.CLOSED;
+                }
+            }
+            case CLOSED -> {
+            }
+        }
+    }
+
+    private void tickOpen(long now) {
+        if (now - lastReceivedAt >= settings.idleTimeoutMillis()) {
+            abort();
+            return;
+        }
+        if (retransmitAt >= 0 && now >= retransmitAt) {
+            for (SendFlow flow : sendFlows.values()) {
+                flow.requeueInFlight();
+            }
+            bytesInFlight = 0;
+            congestionWindow = 2 * MSS;
+            rtt.backOff();
+            retransmitAt = -1;
+            flush();
+        }
+        if (now - lastReceivedAt >= settings.keepaliveMillis() && now - lastKeepaliveAt >= settings.keepaliveMillis()) {
+            lastKeepaliveAt = now;
+            ping(new byte[0]);
+            flush();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package org.rtmfpd.session;
+
+import org.rtmfpd.wire.ForwardedIHello;
+
+/** What a {@link Session} tells the layer above it (the Flash layer, or a client application). */
+public interface SessionListener {
+    /** A new flow with its metadata arrived; return false to reject it with a Flow Exception. */
+    boolean onFlowOpened(Session session, RecvFlow flow);
+
+    /** A whole message arrived, in order, on {@code flow}. */
+    void onMessage(Session session, RecvFlow flow, byte[] message);
+
+    /** The far end finished {@code flow} and everything on it was delivered. */
+    default void onFlowFinished(Session session, RecvFlow flow) {
+    }
+
+    /** A Forwarded IHello arrived (RFC 7016 §3.5.1.5): a peer wants to meet this end. */
+    default void onForwardedIHello(Session session, ForwardedIHello hello) {
+    }
+
+    /** The far end's address changed after the probe of RFC 7016 §3.5.4.2 succeeded. */
+    default void onAddressChanged(Session session) {
+    }
+
+    /** The session left the open state (closed by either end, or timed out). Called once. */
+    void onClosed(Session session);
+}
