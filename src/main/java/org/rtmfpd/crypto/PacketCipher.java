@@ -104,7 +104,7 @@ public final class PacketCipher {
             cursor = seq.writerIndex();
         }
         if (sendHmacKey == null) {
-            int sum = Checksum.compute(out, front, plainLength - front);
+            int sum = Checksum.of(Unpooled.wrappedBuffer(out), front, plainLength - front);
             out[cursor] = (byte) (sum >>> 8);
             out[cursor + 1] = (byte) sum;
         }
@@ -159,7 +159,7 @@ public final class PacketCipher {
                 throw new WireException("packet too short for its checksum");
             }
             int stored = in.readUnsignedShort();
-            if (stored != Checksum.compute(plain, in.readerIndex(), in.readableBytes())) {
+            if (stored != Checksum.of(in, in.readerIndex(), in.readableBytes())) {
                 throw new WireException("checksum does not match");
             }
         }

@@ -210,7 +210,6 @@ public final class Session {
     }
 
     private void processChunks(List<Chunk> chunks, InetSocketAddress from, long now) {
-        boolean data = false;
         UserData previous = null;
         for (Chunk chunk : chunks) {
             if (state == State.CLOSED) {
@@ -219,40 +218,39 @@ public final class Session {
             if (state == State.FAR_CLOSE_LINGER && !(chunk instanceof SessionCloseRequest)) {
                 continue;
             }
-            switch (chunk) {
-                case UserData u -> {
-                    data = true;
-                    previous = u;
-                    onUserData(u);
+            if (chunk instanceof UserData u) {
+                previous = u;
+                onUserData(u);
+            } else if (chunk instanceof NextUserData n) {
+                if (previous != null) {
+                    previous = new UserData(n.flags(), previous.flowId(), previous.sequenceNumber() + 1,
+                            previous.fsnOffset() + 1, n.options(), n.data());
+                    onUserData(previous);
                 }
-                case NextUserData n -> {
-                    if (previous != null) {
-                        previous = new UserData(n.flags(), previous.flowId(), previous.sequenceNumber() + 1,
-                                previous.fsnOffset() + 1, n.options(), n.data());
-                        onUserData(previous);
-                    }
+            } else if (chunk instanceof AckRanges a) {
+                onAck(a.flowId(), a.cumulativeAck(), a.ranges(), now);
+            } else if (chunk instanceof AckBitmap a) {
+                onAck(a.flowId(), a.cumulativeAck(), bitmapRanges(a), now);
+            } else if (chunk instanceof BufferProbe p) {
+                RecvFlow flow = recvFlows.get(p.flowId());
+                if (flow != null) {
+                    acksDue.put(flow.flowId(), flow);
                 }
-                case AckRanges a -> onAck(a.flowId(), a.bufferBlocksAvailable(), a.cumulativeAck(), a.ranges(), now);
-                case AckBitmap a -> onAck(a.flowId(), a.bufferBlocksAvailable(), a.cumulativeAck(), bitmapRanges(a), now);
-                case BufferProbe p -> {
-                    RecvFlow flow = recvFlows.get(p.flowId());
-                    if (flow != null) {
-                        acksDue.put(flow.flowId(), flow);
-                    }
+            } else if (chunk instanceof FlowException e) {
+                SendFlow flow = sendFlows.get(e.flowId());
+                if (flow != null) {
+                    flow.fail();
                 }
-                case FlowException e -> {
-                    SendFlow flow = sendFlows.get(e.flowId());
-                    if (flow != null) {
-                        flow.fail();
-                    }
-                }
-                case Ping p -> queueControl(new PingReply(p.body()));
-                case PingReply r -> onPingReply(r, from);
-                case SessionCloseRequest ignored -> onCloseRequest(now);
-                case SessionCloseAck ignored -> finish();
-                case ForwardedIHello f -> listener.onForwardedIHello(this, f);
-                default -> {
-                }
+            } else if (chunk instanceof Ping p) {
+                queueControl(new PingReply(p.body()));
+            } else if (chunk instanceof PingReply r) {
+                onPingReply(r, from);
+            } else if (chunk instanceof SessionCloseRequest) {
+                onCloseRequest(now);
+            } else if (chunk instanceof SessionCloseAck) {
+                finish();
+            } else if (chunk instanceof ForwardedIHello f) {
+                listener.onForwardedIHello(this, f);
             }
             if (!(chunk instanceof UserData) && !(chunk instanceof NextUserData)) {
                 previous = null;
@@ -320,7 +318,7 @@ public final class Session {
         return ranges;
     }
 
-    private void onAck(long flowId, long bufferBlocks, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
+    private void onAck(long flowId, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
         SendFlow flow = sendFlows.get(flowId);
         if (flow == null) {
             return;

@@ -2,11 +2,12 @@ package org.rtmfpd.wire;
 
 import io.netty.buffer.ByteBuf;
 
-/** A VLU length followed by that many bytes (RFC 7016 §2.1.3 "field"). */
+/** Turns a field, a VLU length followed by that many bytes (RFC 7016 §2.1.3), into a byte array and back. */
 public final class Field {
     private Field() {
     }
 
+    /** Reads one field; a length past the readable bytes throws {@link WireException} before allocating. */
     public static byte[] read(ByteBuf in) {
         int length = Vlu.readInt(in);
         if (length > in.readableBytes()) {

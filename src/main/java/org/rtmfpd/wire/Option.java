@@ -1,11 +1,13 @@
 package org.rtmfpd.wire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.util.Arrays;
 
 /**
- * One option of an option list (RFC 7016 §2.1.4): {@code VLU length | VLU type | value}, where the
- * length counts the type and the value. A length of zero is a marker, not an option.
+ * Turns one option of an option list (RFC 7016 §2.1.4), {@code VLU length | VLU type | value} where the
+ * length counts the type and the value, into a type and a value and back. A length of zero is a marker,
+ * not an option.
  */
 public record Option(int type, byte[] value) {
 
@@ -22,7 +24,7 @@ public record Option(int type, byte[] value) {
 
     /** An option whose value is one VLU, such as a DH group number. */
     public static Option ofVlu(int type, long value) {
-        ByteBuf buf = io.netty.buffer.Unpooled.buffer(Vlu.size(value));
+        ByteBuf buf = Unpooled.buffer(Vlu.size(value));
         Vlu.write(buf, value);
         return new Option(type, ByteBufs.toArray(buf));
     }

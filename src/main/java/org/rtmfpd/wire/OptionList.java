@@ -8,12 +8,15 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * An ordered list of {@link Option}s (RFC 7016 §2.1.4). Certificates, endpoint discriminators and
- * keying components are lists without a final marker; user-data options end with a marker.
+ * Turns an option list (RFC 7016 §2.1.4) into an ordered list of {@link Option}s and back.
+ * Certificates, endpoint discriminators and keying components are lists without a final marker;
+ * user-data options end with a marker.
  */
 public record OptionList(List<Option> options) {
     /** An option of length zero: it ends a list. */
     public static final int MARKER = 0;
+    /** The list with no options. */
+    public static final OptionList EMPTY = new OptionList(List.of());
 
     public OptionList {
         options = List.copyOf(options);

@@ -3,8 +3,8 @@ package org.rtmfpd.wire;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Variable Length Unsigned integers (RFC 7016 §2.1.2): base-128, most significant group first,
- * bit 0x80 set on every byte but the last. There is no fixed maximum width; values beyond 63 bits
+ * Turns Variable Length Unsigned integers (RFC 7016 §2.1.2) into longs and back: base-128, most
+ * significant group first, bit 0x80 set on every byte but the last. There is no fixed maximum width; values beyond 63 bits
  * saturate at {@link Long#MAX_VALUE}, as the reference implementation saturates.
  */
 public final class Vlu {
