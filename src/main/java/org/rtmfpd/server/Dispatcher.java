@@ -1,0 +1,405 @@
+package org.rtmfpd.server;
+
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import org.rtmfpd.crypto.Certificate;
+import org.rtmfpd.crypto.CertificateOptions;
+import org.rtmfpd.crypto.CookieJar;
+import org.rtmfpd.crypto.EndpointDiscriminator;
+import org.rtmfpd.crypto.PacketCipher;
+import org.rtmfpd.handshake.IntroductionRequest;
+import org.rtmfpd.handshake.ResponderKeying;
+import org.rtmfpd.session.Clock;
+import org.rtmfpd.session.Datagrams;
+import org.rtmfpd.session.RecvFlow;
+import org.rtmfpd.session.Session;
+import org.rtmfpd.session.SessionListener;
+import org.rtmfpd.session.SessionSettings;
+import org.rtmfpd.session.Transmitter;
+import org.rtmfpd.wire.Chunk;
+import org.rtmfpd.wire.CookieChange;
+import org.rtmfpd.wire.ForwardedIHello;
+import org.rtmfpd.wire.IHello;
+import org.rtmfpd.wire.IIKeying;
+import org.rtmfpd.wire.Limits;
+import org.rtmfpd.wire.Packet;
+import org.rtmfpd.wire.RHello;
+import org.rtmfpd.wire.RIKeying;
+import org.rtmfpd.wire.WireException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The responder's protocol core: turns each received datagram into a startup exchange (IHello →
+ * RHello or an introduction, IIKeying → RIKeying and a new session, RFC 7016 §3.5.1) or into input for
+ * the session it is addressed to, and runs the sessions' timers. All methods run on one thread; only the
+ * Diffie-Hellman work goes to the worker executor, whose results come back through the loop executor.
+ */
+public final class Dispatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
+    /** Smallest datagram worth decrypting: a session ID and one cipher block (RFC 7425 §4.1). */
+    private static final int MIN_DATAGRAM = Datagrams.SSID_LENGTH + PacketCipher.BLOCK;
+    private static final int STARTUP_FLAGS = Packet.TS | Packet.MODE_STARTUP;
+
+    private final Certificate certificate;
+    private final byte[] fingerprint;
+    private final CookieJar cookies;
+    private final ResponderKeying keying;
+    private final int keyingQueueLimit;
+    private final SessionSettings settings;
+    private final Transmitter transmitter;
+    private final Clock clock;
+    private final Executor keyingWorkers;
+    private final Executor loop;
+    private final ServerApplication application;
+    private final ServerMetrics metrics;
+    private final SecureRandom random = new SecureRandom();
+
+    private final Map<Integer, Session> sessions = new HashMap<>();
+    private final Map<InetSocketAddress, Session> byAddress = new HashMap<>();
+    private final Map<Integer, Handshake> handshakeOf = new HashMap<>();
+    private final Map<InitiatorKey, Handshake> handshakes = new HashMap<>();
+    private final Set<InitiatorKey> keyingInProgress = new HashSet<>();
+
+    public Dispatcher(Certificate certificate, CookieJar cookies, ResponderKeying keying, int keyingQueueLimit,
+                      SessionSettings settings, Transmitter transmitter, Clock clock, Executor keyingWorkers,
+                      Executor loop, ServerApplication application, ServerMetrics metrics) {
+        this.certificate = certificate;
+        this.fingerprint = certificate.fingerprint();
+        this.cookies = cookies;
+        this.keying = keying;
+        this.keyingQueueLimit = keyingQueueLimit;
+        this.settings = settings;
+        this.transmitter = transmitter;
+        this.clock = clock;
+        this.keyingWorkers = keyingWorkers;
+        this.loop = loop;
+        this.application = application;
+        this.metrics = metrics;
+    }
+
+    /** SHA-256 of this server's certificate. */
+    public byte[] fingerprint() {
+        return fingerprint.clone();
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public int keyingQueueLength() {
+        return keyingInProgress.size();
+    }
+
+    /** The open session whose far end sends from {@code address}, or null. */
+    public Session sessionAt(InetSocketAddress address) {
+        return byAddress.get(address);
+    }
+
+    public void onDatagram(InetSocketAddress from, byte[] datagram) {
+        metrics.packetsIn.increment();
+        metrics.bytesIn.add(datagram.length);
+        if (datagram.length < MIN_DATAGRAM) {
+            metrics.drop("short");
+            return;
+        }
+        int sessionId = Datagrams.sessionId(datagram);
+        if (sessionId == 0) {
+            onStartup(from, datagram);
+            return;
+        }
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            metrics.drop("unknown_session");
+            return;
+        }
+        Datagrams.Decoded decoded;
+        try {
+            decoded = Datagrams.decode(datagram, session.cipher());
+        } catch (WireException e) {
+            metrics.drop("bad_packet");
+            LOG.debug("dropped a packet for session {} from {}: {}", Integer.toHexString(sessionId), from, e.getMessage());
+            return;
+        }
+        if (!session.receive(decoded, from)) {
+            metrics.drop("wrong_mode_or_sequence");
+        } else if (handshakeOf.containsKey(sessionId)) {
+            forgetHandshake(sessionId);
+        }
+        if (session.isClosed()) {
+            remove(session);
+        }
+    }
+
+    private void onStartup(InetSocketAddress from, byte[] datagram) {
+        Packet packet;
+        try {
+            packet = Datagrams.decode(datagram, PacketCipher.DEFAULT).packet();
+        } catch (WireException e) {
+            metrics.drop("bad_startup_packet");
+            return;
+        }
+        if (packet.mode() != Packet.MODE_STARTUP) {
+            metrics.drop("wrong_mode");
+            return;
+        }
+        for (Chunk chunk : packet.chunks()) {
+            if (chunk instanceof IHello hello) {
+                onIHello(from, hello);
+                return;
+            }
+            if (chunk instanceof IIKeying iikeying) {
+                onIIKeying(from, iikeying);
+                return;
+            }
+        }
+    }
+
+    private void onIHello(InetSocketAddress from, IHello hello) {
+        if (hello.tag().length > Limits.MAX_IHELLO_TAG) {
+            metrics.drop("ihello_tag_too_long");
+            return;
+        }
+        EndpointDiscriminator epd;
+        try {
+            epd = EndpointDiscriminator.parse(hello.epd());
+        } catch (WireException e) {
+            metrics.drop("bad_epd");
+            return;
+        }
+        if (epd.selects(certificate)) {
+            LOG.debug("IHello from {}: RHello", from);
+            metrics.handshakes.increment();
+            sendStartup(from, 0, new RHello(hello.tag(), cookies.make(from), certificate.encoded()));
+            return;
+        }
+        if (epd.fingerprint().isEmpty()) {
+            metrics.drop("epd_not_this_server");
+            return;
+        }
+        Session initiator = byAddress.get(from);
+        if (initiator == null || !initiator.isOpen()) {
+            metrics.refuse("initiator_not_connected");
+            LOG.debug("introduction asked by {}, which holds no session: ignored", from);
+            return;
+        }
+        if (initiator.isFarFingerprint(epd.fingerprint().get())) {
+            metrics.refuse("self");
+            return;
+        }
+        application.onIntroductionRequest(
+                new IntroductionRequest(initiator, from, hello.epd(), epd.fingerprint().get(), hello.tag()));
+    }
+
+    private void onIIKeying(InetSocketAddress from, IIKeying iikeying) {
+        if (iikeying.initiatorSessionId() == 0) {
+            metrics.drop("iikeying_session_id_zero");
+            return;
+        }
+        switch (cookies.check(iikeying.cookie(), from)) {
+            case INVALID -> {
+                metrics.drop("bad_cookie");
+                return;
+            }
+            case OTHER_ADDRESS -> {
+                LOG.debug("IIKeying from {} with another address's cookie: Cookie Change", from);
+                sendStartup(from, iikeying.initiatorSessionId(), new CookieChange(iikeying.cookie(), cookies.make(from)));
+                return;
+            }
+            case VALID -> {
+            }
+        }
+        InitiatorKey key = new InitiatorKey(from, iikeying.initiatorSessionId());
+        Handshake done = handshakes.get(key);
+        if (done != null && Arrays.equals(done.skic, iikeying.skic())) {
+            LOG.debug("repeated IIKeying from {}: same RIKeying again", from);
+            sendStartup(from, key.initiatorSessionId, done.riKeying);
+            return;
+        }
+        if (keyingInProgress.contains(key)) {
+            return;
+        }
+        Session existing = byAddress.get(from);
+        if (existing != null && !sameCertificate(existing, iikeying.certificate())) {
+            metrics.drop("address_in_use");
+            return;
+        }
+        if (keyingInProgress.size() >= keyingQueueLimit) {
+            metrics.drop("keying_queue_full");
+            return;
+        }
+        keyingInProgress.add(key);
+        try {
+            keyingWorkers.execute(() -> {
+                ResponderKeying.Outcome outcome = keying.compute(iikeying);
+                loop.execute(() -> onKeyed(key, iikeying, outcome));
+            });
+        } catch (RejectedExecutionException e) {
+            keyingInProgress.remove(key);
+            metrics.drop("keying_queue_full");
+        }
+    }
+
+    private void onKeyed(InitiatorKey key, IIKeying iikeying, ResponderKeying.Outcome outcome) {
+        keyingInProgress.remove(key);
+        if (outcome instanceof ResponderKeying.Refused refused) {
+            metrics.refuse("keying");
+            LOG.debug("IIKeying from {} refused: {}", key.address, refused.reason());
+            return;
+        }
+        ResponderKeying.Keyed keyed = (ResponderKeying.Keyed) outcome;
+        Session old = byAddress.get(key.address);
+        if (old != null) {
+            LOG.info("session {} from {} overridden by a new one with the same certificate",
+                    Integer.toHexString(old.nearId()), key.address);
+            old.abort();
+            remove(old);
+        }
+        int sessionId = newSessionId();
+        Session session = new Session(sessionId, key.initiatorSessionId, false, key.address,
+                keyed.initiatorCertificate().fingerprint(), keyed.cipher(), transmitter, clock, settings,
+                new Indexing(application));
+        RIKeying riKeying = new RIKeying(sessionId, keyed.skrc(), new byte[] {CertificateOptions.SIGNATURE});
+        Handshake handshake = new Handshake(key, iikeying.skic(), riKeying);
+        sessions.put(sessionId, session);
+        byAddress.put(key.address, session);
+        handshakes.put(key, handshake);
+        handshakeOf.put(sessionId, handshake);
+        metrics.sessionsOpened.increment();
+        LOG.info("session {} open with {} (peer {})", Integer.toHexString(sessionId), key.address,
+                java.util.HexFormat.of().formatHex(keyed.initiatorCertificate().fingerprint()));
+        sendStartup(key.address, key.initiatorSessionId, riKeying);
+    }
+
+    /** Session override (RFC 7425 §4.3.7) needs the same certificate; a different one is ignored. */
+    private static boolean sameCertificate(Session session, byte[] certificate) {
+        try {
+            return session.isFarFingerprint(Certificate.parse(certificate).fingerprint());
+        } catch (WireException e) {
+            return false;
+        }
+    }
+
+    /** The initiator's first session packet shows it has the RIKeying: stop keeping it for repeats. */
+    private void forgetHandshake(int sessionId) {
+        Handshake handshake = handshakeOf.remove(sessionId);
+        if (handshake != null) {
+            handshakes.remove(handshake.key, handshake);
+        }
+    }
+
+    private int newSessionId() {
+        int id;
+        do {
+            id = random.nextInt();
+        } while (id == 0 || sessions.containsKey(id));
+        return id;
+    }
+
+    /** Sends one startup chunk (RHello, Redirect, RIKeying, Cookie Change) under the default key. */
+    public void sendStartup(InetSocketAddress to, int farSessionId, Chunk chunk) {
+        Packet packet = new Packet(STARTUP_FLAGS, (int) ((clock.nowMillis() / 4) & 0xffff), Packet.ABSENT, List.of(chunk));
+        send(to, Datagrams.encode(farSessionId, PacketCipher.DEFAULT, 0, packet));
+    }
+
+    private void send(InetSocketAddress to, byte[] datagram) {
+        metrics.packetsOut.increment();
+        metrics.bytesOut.add(datagram.length);
+        transmitter.send(to, datagram);
+    }
+
+    /** Runs every session's timers and forgets the sessions that closed. */
+    public void tick() {
+        List<Session> closed = new ArrayList<>();
+        for (Session session : sessions.values()) {
+            session.tick();
+            if (session.isClosed()) {
+                closed.add(session);
+            }
+        }
+        closed.forEach(this::remove);
+    }
+
+    /** Starts the polite close of every session (RFC 7016 §3.5.5.1), as a shutdown does. */
+    public void closeAll() {
+        for (Session session : new ArrayList<>(sessions.values())) {
+            session.close();
+        }
+    }
+
+    /** Whether no session is waiting for the far end to acknowledge a close. */
+    public boolean allClosed() {
+        for (Session session : sessions.values()) {
+            if (session.state() == Session.State.OPEN || session.state() == Session.State.NEAR_CLOSE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void remove(Session session) {
+        sessions.remove(session.nearId());
+        byAddress.remove(session.farAddress(), session);
+        forgetHandshake(session.nearId());
+    }
+
+    /** Keeps the address index in step with each session, then tells the application. */
+    private final class Indexing implements SessionListener {
+        private final ServerApplication next;
+
+        Indexing(ServerApplication next) {
+            this.next = next;
+        }
+
+        @Override
+        public boolean onFlowOpened(Session session, RecvFlow flow) {
+            return next.onFlowOpened(session, flow);
+        }
+
+        @Override
+        public void onMessage(Session session, RecvFlow flow, byte[] message) {
+            next.onMessage(session, flow, message);
+        }
+
+        @Override
+        public void onFlowFinished(Session session, RecvFlow flow) {
+            next.onFlowFinished(session, flow);
+        }
+
+        @Override
+        public void onForwardedIHello(Session session, ForwardedIHello hello) {
+            metrics.drop("forwarded_ihello_to_server");
+        }
+
+        @Override
+        public void onAddressChanged(Session session) {
+            byAddress.values().remove(session);
+            byAddress.put(session.farAddress(), session);
+            LOG.info("session {} moved to {}", Integer.toHexString(session.nearId()), session.farAddress());
+            next.onAddressChanged(session);
+        }
+
+        @Override
+        public void onClosed(Session session) {
+            byAddress.remove(session.farAddress(), session);
+            metrics.sessionsClosed.increment();
+            LOG.info("session {} with {} closed", Integer.toHexString(session.nearId()), session.farAddress());
+            next.onClosed(session);
+        }
+    }
+
+    private record InitiatorKey(InetSocketAddress address, int initiatorSessionId) {
+    }
+
+    private record Handshake(InitiatorKey key, byte[] skic, RIKeying riKeying) {
+    }
+}

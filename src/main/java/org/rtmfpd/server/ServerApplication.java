@@ -1,0 +1,9 @@
+package org.rtmfpd.server;
+
+import org.rtmfpd.handshake.IntroductionRequest;
+import org.rtmfpd.session.SessionListener;
+
+/** What the dispatcher hands upward: session events (the Flash layer) and introduction requests. */
+public interface ServerApplication extends SessionListener {
+    void onIntroductionRequest(IntroductionRequest request);
+}
