@@ -18,7 +18,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import org.rtmfpd.wire.ByteBufs;
 
-class Amf0RoundTripProperties {
+class Amf0RoundTripPropertyTest {
     private static final int MAX_GENERATED_DEPTH = 3;
     private static final int AMF3_INT_MIN = -(1 << 28);
     private static final int AMF3_INT_MAX = (1 << 28) - 1;
