@@ -1,0 +1,90 @@
+package org.rtmfpd.rendezvous;
+
+import java.util.OptionalInt;
+
+/**
+ * One developer key from the keys file, with its optional per-key settings.
+ *
+ * @param key         the key itself: the first path segment of {@code rtmfp://host/KEY}
+ * @param label       a name for logs and metrics; empty when the file gives none
+ * @param peerCap     overrides the server's {@code peer-cap} for clients of this key
+ * @param maxSessions the most clients of this key connected at once; unlimited when empty
+ */
+public record DeveloperKey(String key, String label, OptionalInt peerCap, OptionalInt maxSessions) {
+    /** Longest key accepted. */
+    public static final int MAX_KEY_LENGTH = 256;
+    /** Longest label accepted, in characters. */
+    public static final int MAX_LABEL_LENGTH = 200;
+    /** Largest peer cap accepted, here and in rtmfpd.conf; it bounds the memory one peer can hold. */
+    public static final int MAX_PEER_CAP = 10_000;
+
+    public DeveloperKey {
+        String problem = keyProblem(key);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+        if (label == null || label.length() > MAX_LABEL_LENGTH) {
+            throw new IllegalArgumentException("label must be at most " + MAX_LABEL_LENGTH + " characters");
+        }
+        if (peerCap == null || maxSessions == null) {
+            throw new IllegalArgumentException("use OptionalInt.empty() for settings that are not given");
+        }
+        if (peerCap.isPresent() && (peerCap.getAsInt() < 1 || peerCap.getAsInt() > MAX_PEER_CAP)) {
+            throw new IllegalArgumentException("peer-cap must be from 1 to " + MAX_PEER_CAP);
+        }
+        if (maxSessions.isPresent() && maxSessions.getAsInt() < 1) {
+            throw new IllegalArgumentException("max-sessions must be positive");
+        }
+    }
+
+    /** A key with no per-key settings. */
+    public static DeveloperKey of(String key) {
+        return new DeveloperKey(key, "", OptionalInt.empty(), OptionalInt.empty());
+    }
+
+    /** This key's peer cap, or {@code serverPeerCap} when the key does not set one. */
+    public int peerCapOr(int serverPeerCap) {
+        return peerCap.orElse(serverPeerCap);
+    }
+
+    /** This key's session limit, or {@link Integer#MAX_VALUE} when it sets none. */
+    public int maxSessionsOrUnlimited() {
+        return maxSessions.orElse(Integer.MAX_VALUE);
+    }
+
+    /** The label when there is one, otherwise the key: what logs call this key. */
+    public String name() {
+        return label.isEmpty() ? key : label;
+    }
+
+    /**
+     * Why {@code key} cannot be a developer key, or null if it can. A key is 1 to 256 printable ASCII
+     * characters (0x21 to 0x7e) other than {@code / # = "}.
+     */
+    public static String keyProblem(String key) {
+        if (key == null || key.isEmpty()) {
+            return "the key is empty";
+        }
+        if (key.length() > MAX_KEY_LENGTH) {
+            return "the key is " + key.length() + " characters long; the limit is " + MAX_KEY_LENGTH;
+        }
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return "the key may only hold printable ASCII characters (no spaces), found "
+                        + String.format("U+%04X", (int) c) + " at position " + (i + 1);
+            }
+            if (c == '/' || c == '#' || c == '=' || c == '"') {
+                return "the key may not contain '" + c + "' (found at position " + (i + 1) + ")";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String toString() {
+        // Keys are credentials of a sort: keep them out of casual toString() output.
+        return "DeveloperKey[" + (label.isEmpty() ? "unlabelled" : label) + ", peerCap=" + peerCap
+                + ", maxSessions=" + maxSessions + "]";
+    }
+}
