@@ -1,11 +1,26 @@
 package org.rtmfpd.cli;
 
-/** Entry point of the rtmfpd command line. */
-public final class Main {
-    private Main() {
-    }
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point of the rtmfpd command line: {@code serve}, {@code probe}, {@code bench}. */
+@Command(name = "rtmfpd", mixinStandardHelpOptions = true, version = "rtmfpd 0.1.0",
+        description = "An open RTMFP rendezvous server (RFC 7016 / RFC 7425).",
+        subcommands = {ServeCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.out.println("rtmfpd");
+        System.exit(run(args));
+    }
+
+    static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, probe or bench");
     }
 }

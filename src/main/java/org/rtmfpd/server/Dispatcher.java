@@ -17,6 +17,8 @@ import org.rtmfpd.crypto.CookieJar;
 import org.rtmfpd.crypto.EndpointDiscriminator;
 import org.rtmfpd.crypto.PacketCipher;
 import org.rtmfpd.handshake.IntroductionRequest;
+import org.rtmfpd.handshake.ServerApplication;
+import org.rtmfpd.handshake.StartupSender;
 import org.rtmfpd.handshake.ResponderKeying;
 import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.Datagrams;
@@ -44,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * the session it is addressed to, and runs the sessions' timers. All methods run on one thread; only the
  * Diffie-Hellman work goes to the worker executor, whose results come back through the loop executor.
  */
-public final class Dispatcher {
+public final class Dispatcher implements StartupSender {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     /** Smallest datagram worth decrypting: a session ID and one cipher block (RFC 7425 §4.1). */
     private static final int MIN_DATAGRAM = Datagrams.SSID_LENGTH + PacketCipher.BLOCK;
@@ -306,6 +308,7 @@ public final class Dispatcher {
     }
 
     /** Sends one startup chunk (RHello, Redirect, RIKeying, Cookie Change) under the default key. */
+    @Override
     public void sendStartup(InetSocketAddress to, int farSessionId, Chunk chunk) {
         Packet packet = new Packet(STARTUP_FLAGS, (int) ((clock.nowMillis() / 4) & 0xffff), Packet.ABSENT, List.of(chunk));
         send(to, Datagrams.encode(farSessionId, PacketCipher.DEFAULT, 0, packet));

@@ -18,14 +18,19 @@ import org.rtmfpd.session.Transmitter;
 final class Router implements Transmitter {
     /** Routes remembered at most; beyond it, replies go through the first channel of the family. */
     private static final int MAX_ROUTES = 1_000_000;
-    private final List<Channel> channels;
-    private final boolean needsRoutes;
+    private volatile List<Channel> channels;
+    private volatile boolean needsRoutes;
     private final Map<InetSocketAddress, Channel> routes = new ConcurrentHashMap<>();
 
     Router(List<Channel> channels) {
-        this.channels = List.copyOf(channels);
-        long v6 = channels.stream().filter(c -> isV6(c)).count();
-        this.needsRoutes = v6 > 1 || channels.size() - v6 > 1;
+        setChannels(channels);
+    }
+
+    /** The channels bound so far; called again once every listen address is bound. */
+    void setChannels(List<Channel> bound) {
+        this.channels = List.copyOf(bound);
+        long v6 = bound.stream().filter(Router::isV6).count();
+        this.needsRoutes = v6 > 1 || bound.size() - v6 > 1;
     }
 
     private static boolean isV6(Channel c) {

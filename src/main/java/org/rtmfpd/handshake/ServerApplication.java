@@ -1,6 +1,5 @@
-package org.rtmfpd.server;
+package org.rtmfpd.handshake;
 
-import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.session.SessionListener;
 
 /** What the dispatcher hands upward: session events (the Flash layer) and introduction requests. */

@@ -1,0 +1,295 @@
+package org.rtmfpd.flash;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rtmfpd.handshake.IntroductionRequest;
+import org.rtmfpd.handshake.ServerApplication;
+import org.rtmfpd.handshake.StartupSender;
+import org.rtmfpd.rendezvous.DeveloperKey;
+import org.rtmfpd.rendezvous.DeveloperKeyStore;
+import org.rtmfpd.rendezvous.IntroductionLedger;
+import org.rtmfpd.rendezvous.Introducer;
+import org.rtmfpd.rendezvous.PeerRegistry;
+import org.rtmfpd.session.Clock;
+import org.rtmfpd.session.RecvFlow;
+import org.rtmfpd.session.SendFlow;
+import org.rtmfpd.session.Session;
+import org.rtmfpd.wire.ForwardedIHello;
+import org.rtmfpd.wire.Redirect;
+import org.rtmfpd.wire.WireException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server's Flash layer (RFC 7425 §5): turns the messages of each client's NetConnection flow into
+ * developer-key checks, registrations and replies ({@code connect}, {@code setPeerInfo},
+ * {@code createStream}, …), and introduction requests into a Redirect and a Forwarded IHello
+ * (RFC 7016 §3.5.1.4–§3.5.1.6), consulting the rendezvous registry. Runs on the protocol thread.
+ */
+public final class NetConnectionService implements ServerApplication {
+    private static final Logger LOG = LoggerFactory.getLogger(NetConnectionService.class);
+    /** A rejected client is closed once its {@code _error} is acknowledged, or after this long. */
+    static final long REJECT_LINGER_MILLIS = 2_000;
+
+    private final DeveloperKeyStore keys;
+    private final PeerRegistry<Session> registry;
+    private final IntroductionLedger ledger;
+    private final Introducer<Session> introducer;
+    private final NetGroupService groups;
+    private final KeepaliveTimers keepalive;
+    private final Clock clock;
+    private final Counter counter;
+    private final List<Rejected> rejected = new ArrayList<>();
+    private StartupSender startup;
+
+    /** Where this service counts what it did and refused. */
+    public interface Counter {
+        void count(String event);
+
+        void refuse(String reason);
+    }
+
+    public NetConnectionService(DeveloperKeyStore keys, PeerRegistry<Session> registry, IntroductionLedger ledger,
+                                Introducer<Session> introducer, NetGroupService groups, KeepaliveTimers keepalive,
+                                Clock clock, Counter counter) {
+        this.keys = keys;
+        this.registry = registry;
+        this.ledger = ledger;
+        this.introducer = introducer;
+        this.groups = groups;
+        this.keepalive = keepalive;
+        this.clock = clock;
+        this.counter = counter;
+    }
+
+    /** Set once, before the first datagram: how Redirects leave the server. */
+    public void startupSender(StartupSender sender) {
+        this.startup = sender;
+    }
+
+    private static Client client(Session session) {
+        Object attachment = session.attachment();
+        if (attachment == null) {
+            attachment = new Client(org.rtmfpd.rendezvous.PeerId.of(session.farFingerprint()));
+            session.attach(attachment);
+        }
+        return (Client) attachment;
+    }
+
+    @Override
+    public boolean onFlowOpened(Session session, RecvFlow flow) {
+        Client client = client(session);
+        FlowMetadata metadata = FlowMetadata.parse(flow.metadata());
+        if (metadata instanceof FlowMetadata.Tc tc) {
+            if (tc.streamId() == 0) {
+                if (client.netConnectionFlow >= 0) {
+                    return false;
+                }
+                client.netConnectionFlow = flow.flowId();
+            }
+            return true;
+        }
+        if (metadata instanceof FlowMetadata.Gc) {
+            return client.developerKey != null && groups.onFlowOpened(session, client, flow);
+        }
+        LOG.debug("session {}: flow {} with unknown metadata rejected", id(session), flow.flowId());
+        return false;
+    }
+
+    @Override
+    public void onMessage(Session session, RecvFlow flow, byte[] message) {
+        Client client = client(session);
+        if (FlowMetadata.parse(flow.metadata()) instanceof FlowMetadata.Gc) {
+            groups.onMessage(session, client, flow, message);
+            return;
+        }
+        if (flow.flowId() != client.netConnectionFlow) {
+            return;
+        }
+        try {
+            TcMessage tc = TcMessage.parse(message);
+            if (tc.type() == TcMessage.COMMAND_AMF0 || tc.type() == TcMessage.COMMAND_AMF3) {
+                onCommand(session, client, Command.from(tc));
+            }
+        } catch (WireException e) {
+            LOG.debug("session {}: undecodable message on the NetConnection flow: {}", id(session), e.getMessage());
+        }
+        session.flush();
+    }
+
+    private void onCommand(Session session, Client client, Command command) {
+        LOG.debug("session {}: {} (transaction {})", id(session), command.name(), command.transactionId());
+        if (client.developerKey == null && !command.name().equals("connect")) {
+            return;
+        }
+        switch (command.name()) {
+            case "connect" -> onConnect(session, client, command);
+            case PeerInfoAddresses.COMMAND -> {
+                var reported = PeerInfoAddresses.of(command);
+                registry.updateReported(client.peerId, session, reported);
+                LOG.debug("session {}: setPeerInfo {}", id(session), reported);
+                reply(session, client, keepalive.toEvent().toMessage());
+            }
+            case "createStream" -> reply(session, client,
+                    CommandReplies.createStreamResult(command.transactionId(), ++client.streams).toMessage());
+            case "deleteStream", "closeStream", "initStream" -> {
+            }
+            default -> {
+                if (command.transactionId() > 0) {
+                    reply(session, client, CommandReplies.callFailed(command).toMessage());
+                }
+            }
+        }
+    }
+
+    private void onConnect(Session session, Client client, Command connect) {
+        if (client.developerKey != null || client.rejected) {
+            return;
+        }
+        String key = developerKeyOf(connect);
+        Optional<DeveloperKey> known = key == null ? Optional.empty() : keys.find(key);
+        if (known.isEmpty()) {
+            reject(session, client, connect, key == null
+                    ? "No developer key in the connect URL: connect to rtmfp://host/DEVELOPER-KEY."
+                    : "Developer key '" + key + "' is not known to this server.");
+            return;
+        }
+        var registration = registry.register(key, client.peerId, session.farAddress(), session,
+                known.get().maxSessionsOrUnlimited());
+        if (registration.status() == PeerRegistry.Status.REFUSED_MAX_SESSIONS) {
+            reject(session, client, connect, "Developer key '" + key + "' has reached its max-sessions limit.");
+            return;
+        }
+        registration.replaced().ifPresent(old -> old.handle().close());
+        ledger.connect(client.peerId);
+        client.developerKey = key;
+        counter.count("connect");
+        LOG.info("session {}: connected with developer key {} as peer {}", id(session),
+                known.get().name(), client.peerId);
+        reply(session, client, CommandReplies.connectSuccess(connect, PeerId.of(session.farFingerprint())).toMessage());
+    }
+
+    private void reject(Session session, Client client, Command connect, String why) {
+        client.rejected = true;
+        counter.refuse("connect_rejected");
+        LOG.info("session {}: connect rejected: {}", id(session), why);
+        reply(session, client, CommandReplies.connectRejected(connect.transactionId(), why).toMessage());
+        client.control.close();
+        rejected.add(new Rejected(session, client.control, clock.nowMillis() + REJECT_LINGER_MILLIS));
+    }
+
+    /** The first path segment of the connect URL ({@code tcUrl}, or {@code app}): the developer key. */
+    static String developerKeyOf(Command connect) {
+        if (connect.commandObject() instanceof Map<?, ?> properties) {
+            if (properties.get("tcUrl") instanceof String url) {
+                try {
+                    String path = URI.create(url.trim()).getRawPath();
+                    if (path != null) {
+                        for (String segment : path.split("/")) {
+                            if (!segment.isEmpty()) {
+                                return segment;
+                            }
+                        }
+                    }
+                } catch (IllegalArgumentException e) {
+                    LOG.debug("unparsable tcUrl {}", url);
+                }
+            }
+            if (properties.get("app") instanceof String app) {
+                String first = app.split("/")[0];
+                return first.isEmpty() ? null : first;
+            }
+        }
+        return null;
+    }
+
+    private void reply(Session session, Client client, TcMessage message) {
+        if (client.control == null) {
+            client.control = session.openFlow(FlowMetadata.NET_CONNECTION.toBytes(), client.netConnectionFlow);
+        }
+        client.control.send(message.toBytes());
+    }
+
+    /** The server's flow that carried the connect reply, which NetGroup flows associate with. */
+    static long controlFlowId(Client client) {
+        return client.control == null ? -1 : client.control.flowId();
+    }
+
+    @Override
+    public void onClosed(Session session) {
+        Client client = client(session);
+        if (client.developerKey != null) {
+            registry.unregister(client.peerId, session);
+            ledger.release(client.peerId);
+            groups.onClosed(client);
+            LOG.debug("peer {} left", client.peerId);
+        }
+    }
+
+    @Override
+    public void onAddressChanged(Session session) {
+        Client client = client(session);
+        if (client.developerKey != null) {
+            registry.updateObserved(client.peerId, session, session.farAddress());
+        }
+    }
+
+    @Override
+    public void onIntroductionRequest(IntroductionRequest request) {
+        var outcome = introducer.introduce(request.from(),
+                org.rtmfpd.rendezvous.PeerId.of(request.targetPeerId()), request.tag());
+        if (outcome instanceof Introducer.Refused<Session> refused) {
+            counter.refuse("introduction_" + refused.reason().name().toLowerCase(java.util.Locale.ROOT));
+            LOG.debug("introduction from {} to {} refused: {}", request.from(),
+                    HexFormat.of().formatHex(request.targetPeerId()), refused.reason());
+            return;
+        }
+        var introduce = (Introducer.Introduce<Session>) outcome;
+        Session target = introduce.target().handle();
+        startup.sendStartup(request.from(), 0, new Redirect(request.tag(), introduce.redirect()));
+        target.sendChunk(new ForwardedIHello(request.epd(), introduce.forward(), request.tag()));
+        target.flush();
+        counter.count("introduction");
+        LOG.debug("introduced {} to {}", request.from(), introduce.target().peerId());
+    }
+
+    /** Closes rejected clients once their {@code _error} was delivered (or after a short linger). */
+    public void tick() {
+        long now = clock.nowMillis();
+        Iterator<Rejected> it = rejected.iterator();
+        while (it.hasNext()) {
+            Rejected r = it.next();
+            if (r.flow.isDone() || now >= r.deadline || !r.session.isOpen()) {
+                r.session.close();
+                it.remove();
+            }
+        }
+    }
+
+    private static String id(Session session) {
+        return Integer.toHexString(session.nearId());
+    }
+
+    /** What the Flash layer knows of one client session. */
+    static final class Client {
+        final org.rtmfpd.rendezvous.PeerId peerId;
+        String developerKey;
+        boolean rejected;
+        long netConnectionFlow = -1;
+        SendFlow control;
+        long streams;
+        Object groupState;
+
+        Client(org.rtmfpd.rendezvous.PeerId peerId) {
+            this.peerId = peerId;
+        }
+    }
+
+    private record Rejected(Session session, SendFlow flow, long deadline) {
+    }
+}

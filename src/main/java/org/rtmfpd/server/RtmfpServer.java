@@ -1,0 +1,190 @@
+package org.rtmfpd.server;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.rtmfpd.crypto.Certificate;
+import org.rtmfpd.crypto.CookieJar;
+import org.rtmfpd.flash.KeepaliveTimers;
+import org.rtmfpd.flash.NetConnectionService;
+import org.rtmfpd.flash.NetGroupService;
+import org.rtmfpd.handshake.EphemeralKeys;
+import org.rtmfpd.handshake.ResponderKeying;
+import org.rtmfpd.rendezvous.DeveloperKeyStore;
+import org.rtmfpd.rendezvous.IntroductionLedger;
+import org.rtmfpd.rendezvous.Introducer;
+import org.rtmfpd.rendezvous.PeerRegistry;
+import org.rtmfpd.session.Clock;
+import org.rtmfpd.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires rtmfpd together and binds it: one protocol event loop (epoll where available, else NIO) owns
+ * every session; Diffie-Hellman work runs on a small worker pool. Holds no protocol logic itself.
+ */
+public final class RtmfpServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RtmfpServer.class);
+    private static final long TICK_MILLIS = 100;
+    private static final long KEY_FILE_CHECK_MILLIS = 2_000;
+    private static final int EXTRA_RANDOMNESS = 64;
+
+    private final EventLoopGroup loop;
+    private final ExecutorService keyingWorkers;
+    private final List<Channel> channels = new ArrayList<>();
+    private final Dispatcher dispatcher;
+    private final NetConnectionService service;
+    private final DeveloperKeyStore keys;
+    private final ServerMetrics metrics = new ServerMetrics();
+    private final PeerRegistry<Session> registry = new PeerRegistry<>();
+
+    private RtmfpServer(ServerSettings settings, DeveloperKeyStore keys) throws InterruptedException {
+        this.keys = keys;
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.loop = new MultiThreadIoEventLoopGroup(1, io);
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        this.keyingWorkers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(settings.keyingQueueLimit() + workers),
+                r -> {
+                    Thread t = new Thread(r, "rtmfpd-keying");
+                    t.setDaemon(true);
+                    return t;
+                });
+        SecureRandom random = new SecureRandom();
+        Clock clock = Clock.system();
+        byte[] extra = new byte[EXTRA_RANDOMNESS];
+        random.nextBytes(extra);
+        Certificate certificate = Certificate.ephemeral(settings.groups(), extra);
+        IntroductionLedger ledger = new IntroductionLedger();
+        Introducer<Session> introducer = new Introducer<>(registry, ledger,
+                key -> keys.find(key).map(k -> k.peerCapOr(settings.peerCap())).orElse(settings.peerCap()),
+                InstantSource.system());
+        this.service = new NetConnectionService(keys, registry, ledger, introducer, new NetGroupService(),
+                new KeepaliveTimers(settings.serverKeepaliveMillis(), settings.peerKeepaliveMillis()), clock,
+                new NetConnectionService.Counter() {
+                    @Override
+                    public void count(String event) {
+                        metrics.count(event);
+                    }
+
+                    @Override
+                    public void refuse(String reason) {
+                        metrics.refuse(reason);
+                    }
+                });
+        Bootstrap bootstrap = new Bootstrap().group(loop)
+                .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20)
+                .option(ChannelOption.SO_SNDBUF, 4 << 20);
+        Router router = new Router(channels);
+        this.dispatcher = new Dispatcher(certificate, new CookieJar(random, clock::nowMillis),
+                new ResponderKeying(settings.groups(), new EphemeralKeys(random, clock, settings.ephemeralKeyLifetimeMillis())),
+                settings.keyingQueueLimit(), settings.sessionSettings(), router, clock, keyingWorkers,
+                loop.next(), service, metrics);
+        service.startupSender(dispatcher);
+        DatagramHandler handler = new DatagramHandler(router, dispatcher::onDatagram);
+        bootstrap.handler(handler);
+        for (InetSocketAddress address : settings.listen()) {
+            Channel channel = bootstrap.bind(address).sync().channel();
+            channels.add(channel);
+            LOG.info("listening on UDP {} ({})", channel.localAddress(), epoll ? "epoll" : "nio");
+        }
+        router.setChannels(channels);
+        loop.next().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        loop.next().scheduleAtFixedRate(keys::reloadIfChanged, KEY_FILE_CHECK_MILLIS, KEY_FILE_CHECK_MILLIS,
+                TimeUnit.MILLISECONDS);
+        metrics.gauge("rtmfpd_sessions", dispatcher::sessionCount);
+        metrics.gauge("rtmfpd_keying_queue", dispatcher::keyingQueueLength);
+        metrics.gauge("rtmfpd_registered_peers", registry::size);
+        LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
+    }
+
+    /** Binds every listen address and starts serving; throws if an address cannot be bound. */
+    public static RtmfpServer start(ServerSettings settings, DeveloperKeyStore keys) throws InterruptedException {
+        return new RtmfpServer(settings, keys);
+    }
+
+    private void tick() {
+        try {
+            dispatcher.tick();
+            service.tick();
+        } catch (RuntimeException e) {
+            LOG.error("timer run failed", e);
+        }
+    }
+
+    public List<InetSocketAddress> localAddresses() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel c : channels) {
+            out.add(((DatagramChannel) c).localAddress());
+        }
+        return out;
+    }
+
+    public byte[] fingerprint() {
+        return dispatcher.fingerprint();
+    }
+
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
+    /** Reloads the developer-keys file now (as SIGHUP does). */
+    public void reloadKeys() {
+        loop.next().execute(() -> LOG.info("developer keys reloaded: {}", keys.reload()));
+    }
+
+    /** Runs {@code task} on the protocol thread and waits for it. */
+    public <T> T onLoop(java.util.concurrent.Callable<T> task) throws Exception {
+        return loop.next().submit(task).get(10, TimeUnit.SECONDS);
+    }
+
+    public int sessionCount() throws Exception {
+        return onLoop(dispatcher::sessionCount);
+    }
+
+    /**
+     * Closes every session politely (RFC 7016 §3.5.5.1), waits up to {@code graceMillis} for the
+     * acknowledgements, then stops.
+     */
+    public void shutdown(long graceMillis) {
+        try {
+            loop.next().submit(dispatcher::closeAll).get(5, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + graceMillis * 1_000_000;
+            while (System.nanoTime() < deadline && !loop.next().submit(dispatcher::allClosed).get(5, TimeUnit.SECONDS)) {
+                Thread.sleep(50);
+            }
+        } catch (Exception e) {
+            LOG.warn("graceful close interrupted: {}", e.toString());
+        }
+        close();
+    }
+
+    @Override
+    public void close() {
+        for (Channel c : channels) {
+            c.close().awaitUninterruptibly();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+        keyingWorkers.shutdownNow();
+    }
+}
