@@ -1,0 +1,115 @@
+package org.rtmfpd.session;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Predicate;
+import org.rtmfpd.crypto.PacketCipher;
+import org.rtmfpd.crypto.SessionKeys;
+
+/**
+ * Two sessions wired back to back through in-memory queues, with one manual clock: the test decides
+ * when datagrams are delivered, dropped or reordered.
+ */
+final class SessionPair {
+    static final InetSocketAddress INITIATOR_ADDRESS = new InetSocketAddress("127.0.0.1", 40000);
+    static final InetSocketAddress RESPONDER_ADDRESS = new InetSocketAddress("127.0.0.1", 1935);
+
+    final ManualClock clock = new ManualClock();
+    final Recorder initiatorEvents = new Recorder();
+    final Recorder responderEvents = new Recorder();
+    final Deque<byte[]> toResponder = new ArrayDeque<>();
+    final Deque<byte[]> toInitiator = new ArrayDeque<>();
+    final Session initiator;
+    final Session responder;
+
+    SessionPair(SessionSettings settings, boolean hmacAndSequenceNumbers) {
+        byte[] secret = new byte[128];
+        for (int i = 0; i < secret.length; i++) {
+            secret[i] = (byte) (i * 7 + 3);
+        }
+        byte[] skic = {1, 2, 3};
+        byte[] skrc = {4, 5, 6};
+        int hmac = hmacAndSequenceNumbers ? 16 : 0;
+        PacketCipher initiatorCipher = PacketCipher.forSession(SessionKeys.derive(secret, skic, skrc), hmac, hmac,
+                hmacAndSequenceNumbers, hmacAndSequenceNumbers);
+        PacketCipher responderCipher = PacketCipher.forSession(SessionKeys.derive(secret, skrc, skic), hmac, hmac,
+                hmacAndSequenceNumbers, hmacAndSequenceNumbers);
+        initiator = new Session(0x11111111, 0x22222222, true, RESPONDER_ADDRESS, new byte[32], initiatorCipher,
+                (to, d) -> toResponder.add(d), clock, settings, initiatorEvents);
+        responder = new Session(0x22222222, 0x11111111, false, INITIATOR_ADDRESS, new byte[32], responderCipher,
+                (to, d) -> toInitiator.add(d), clock, settings, responderEvents);
+    }
+
+    /** Delivers queued datagrams both ways until none are left, dropping those {@code drop} picks. */
+    int exchange(Predicate<byte[]> drop) {
+        int delivered = 0;
+        while (!toResponder.isEmpty() || !toInitiator.isEmpty()) {
+            delivered += deliver(toResponder, responder, INITIATOR_ADDRESS, drop);
+            delivered += deliver(toInitiator, initiator, RESPONDER_ADDRESS, drop);
+        }
+        return delivered;
+    }
+
+    int exchange() {
+        return exchange(d -> false);
+    }
+
+    private static int deliver(Deque<byte[]> queue, Session to, InetSocketAddress from, Predicate<byte[]> drop) {
+        int n = 0;
+        while (!queue.isEmpty()) {
+            byte[] d = queue.poll();
+            if (drop.test(d)) {
+                continue;
+            }
+            to.receive(Datagrams.decode(d, to.cipher()), from);
+            n++;
+        }
+        return n;
+    }
+
+    static final class ManualClock implements Clock {
+        long now = 1_000_000;
+
+        @Override
+        public long nowMillis() {
+            return now;
+        }
+
+        void advance(long millis) {
+            now += millis;
+        }
+    }
+
+    /** Accepts every flow and records what the session reports. */
+    static final class Recorder implements SessionListener {
+        final List<byte[]> messages = new ArrayList<>();
+        final List<RecvFlow> flows = new ArrayList<>();
+        boolean rejectFlows;
+        int closed;
+        int addressChanges;
+
+        @Override
+        public boolean onFlowOpened(Session session, RecvFlow flow) {
+            flows.add(flow);
+            return !rejectFlows;
+        }
+
+        @Override
+        public void onMessage(Session session, RecvFlow flow, byte[] message) {
+            messages.add(message);
+        }
+
+        @Override
+        public void onAddressChanged(Session session) {
+            addressChanges++;
+        }
+
+        @Override
+        public void onClosed(Session session) {
+            closed++;
+        }
+    }
+}
