@@ -13,7 +13,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 
 /** Every value the wire layer can encode decodes back to itself. */
-class RoundTripProperties {
+class RoundTripPropertyTest {
 
     @Provide
     Arbitrary<Chunk> chunks() {

@@ -3,7 +3,6 @@ package org.rtmfpd.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -13,6 +12,7 @@ import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
@@ -27,7 +27,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * returns holds no more bytes and list elements than its input had bytes, costs a bounded amount of
  * heap, and encodes to something that decodes to the same value.
  */
-class DecoderRobustnessProperties {
+class HostileInputPropertyTest {
     /** Heap a decoder may use per input byte: records, slices and list slots for tiny elements. */
     private static final long HEAP_PER_INPUT_BYTE = 256;
     /** Heap a decoder may use whatever its input: exception messages, first-use class data. */
@@ -156,7 +156,7 @@ class DecoderRobustnessProperties {
     @Property(tries = 500)
     void hugeLengthClaimsAllocateNothing(@ForAll @LongRange(min = 1 << 16, max = 1L << 40) long claim,
             @ForAll @Size(max = 16) byte[] tail) {
-        assumeTrue(AllocationMeter.isSupported());
+        Assume.that(AllocationMeter.isSupported());
         ByteBuf vlu = Unpooled.buffer();
         Vlu.write(vlu, claim);
         byte[] length = ByteBufs.toArray(vlu);

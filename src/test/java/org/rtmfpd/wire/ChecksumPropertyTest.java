@@ -9,7 +9,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.Size;
 
 /** The checksum and the session ID scrambling behave as their definitions say, for any bytes. */
-class ChecksumProperties {
+class ChecksumPropertyTest {
 
     @Property(tries = 1000)
     void aRegionFollowedByItsChecksumSumsToZero(@ForAll @Size(max = 200) byte[] data) {
