@@ -4,8 +4,8 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Turns Variable Length Unsigned integers (RFC 7016 §2.1.2) into longs and back: base-128, most
- * significant group first, bit 0x80 set on every byte but the last. There is no fixed maximum width; values beyond 63 bits
- * saturate at {@link Long#MAX_VALUE}, as the reference implementation saturates.
+ * significant group first, bit 0x80 set on every byte but the last. There is no fixed maximum width;
+ * values beyond 63 bits saturate at {@link Long#MAX_VALUE}, as the reference implementation saturates.
  */
 public final class Vlu {
     private static final int CONTINUE = 0x80;

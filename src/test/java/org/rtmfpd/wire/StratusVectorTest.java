@@ -5,28 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
-import javax.crypto.Cipher;
-import javax.crypto.spec.IvParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
 /** The captured Flash IHello to Stratus, taken apart the way the server will: SSID, checksum, packet. */
 class StratusVectorTest {
-    static final byte[] DEFAULT_KEY = "Adobe Systems 02".getBytes(StandardCharsets.US_ASCII);
-
-    static byte[] decryptWithDefaultKey(byte[] ciphertext) throws Exception {
-        Cipher aes = Cipher.getInstance("AES/CBC/NoPadding");
-        aes.init(Cipher.DECRYPT_MODE, new SecretKeySpec(DEFAULT_KEY, "AES"), new IvParameterSpec(new byte[16]));
-        return aes.doFinal(ciphertext);
-    }
-
     @Test
-    void decryptsChecksumsAndDecodes() throws Exception {
+    void decryptsChecksumsAndDecodes() {
         ByteBuf datagram = Bytes.buf(SessionIdScramblerTest.STRATUS_DATAGRAM);
         assertEquals(0, SessionIdScrambler.sessionIdOf(datagram));
 
         byte[] ciphertext = ByteBufs.toArray(datagram.slice(4, datagram.readableBytes() - 4));
-        ByteBuf plain = Unpooled.wrappedBuffer(decryptWithDefaultKey(ciphertext));
+        ByteBuf plain = Unpooled.wrappedBuffer(DefaultKey.decrypt(ciphertext));
         int stored = plain.readUnsignedShort();
         assertEquals(0x0a4d, stored);
         assertEquals(stored, Checksum.of(plain, plain.readerIndex(), plain.readableBytes()));
