@@ -132,7 +132,15 @@ public final class Dispatcher implements StartupSender {
             LOG.debug("dropped a packet for session {} from {}: {}", Integer.toHexString(sessionId), from, e.getMessage());
             return;
         }
-        if (!session.receive(decoded, from)) {
+        boolean taken;
+        try {
+            taken = session.receive(decoded, from);
+        } catch (WireException e) {
+            metrics.drop("bad_chunk");
+            LOG.debug("session {}: bad chunk from {}: {}", Integer.toHexString(sessionId), from, e.getMessage());
+            return;
+        }
+        if (!taken) {
             metrics.drop("wrong_mode_or_sequence");
         } else if (handshakeOf.containsKey(sessionId)) {
             forgetHandshake(sessionId);

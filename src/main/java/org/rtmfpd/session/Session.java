@@ -223,8 +223,7 @@ public final class Session {
                 onUserData(u);
             } else if (chunk instanceof NextUserData n) {
                 if (previous != null) {
-                    previous = new UserData(n.flags(), previous.flowId(), previous.sequenceNumber() + 1,
-                            previous.fsnOffset() + 1, n.options(), n.data());
+                    previous = n.following(previous);
                     onUserData(previous);
                 }
             } else if (chunk instanceof AckRanges a) {
