@@ -1,0 +1,194 @@
+package org.rtmfpd.server;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.rtmfpd.rendezvous.DeveloperKey;
+
+/**
+ * The settings of rtmfpd.conf, named as the long command-line options without their dashes
+ * ({@code peer-cap = 8} in the file is {@code --peer-cap 8} on the command line). Each option parses
+ * its own text value into a {@link ServerConfig.Builder}, so that the file and the command line share
+ * one parser and one set of messages.
+ */
+public enum ConfigOption {
+    /** UDP address to serve RTMFP on; repeat for several. */
+    LISTEN("listen", "HOST:PORT", "0.0.0.0:1935", true,
+            "UDP address to serve RTMFP on; repeat the line for several (for IPv6: [::]:1935)"),
+    /** The developer-keys file. */
+    DEVELOPER_KEYS("developer-keys", "FILE", "config/developer-keys.conf", false,
+            "the developer-keys file (relative paths are from the working directory)"),
+    /** The peer cap of keys that set none. */
+    PEER_CAP("peer-cap", "N", "5", false,
+            "most distinct connected peers one peer is introduced to, and most member IDs a NetGroup join"
+                    + " receives (1 to " + DeveloperKey.MAX_PEER_CAP + "); a key may set its own"),
+    /** DH groups offered to clients. */
+    DH_GROUPS("dh-groups", "LIST", "2,14", false,
+            "Diffie-Hellman groups offered in RHello, from 2, 14 and 16 (Flash Player needs 2)"),
+    /** Keepalive period for the client-server session. */
+    SERVER_KEEPALIVE_MS("server-keepalive-ms", "MS", "15000", false,
+            "keepalive period, in milliseconds, that clients use on their session with the server ("
+                    + ServerConfig.MIN_KEEPALIVE_MS + " to " + ServerConfig.MAX_KEEPALIVE_MS + ")"),
+    /** Keepalive period for peer-to-peer sessions. */
+    PEER_KEEPALIVE_MS("peer-keepalive-ms", "MS", "10000", false,
+            "keepalive period, in milliseconds, that clients use on their sessions with peers ("
+                    + ServerConfig.MIN_KEEPALIVE_MS + " to " + ServerConfig.MAX_KEEPALIVE_MS + ")"),
+    /** Bound on queued DH computations. */
+    DH_QUEUE_LIMIT("dh-queue-limit", "N", "16", false,
+            "most IIKeyings waiting for Diffie-Hellman work; further ones are dropped and counted (1 to "
+                    + ServerConfig.MAX_DH_QUEUE_LIMIT + ")"),
+    /** Metrics endpoint address. */
+    METRICS_LISTEN("metrics-listen", "HOST:PORT", "none", false,
+            "TCP address of the Prometheus text endpoint (/metrics), port required; none when not set"),
+    /** Logback configuration. */
+    LOG_CONFIG("log-config", "FILE", "none", false,
+            "a logback configuration file to use instead of the built-in logging setup");
+
+    private final String optionName;
+    private final String valueLabel;
+    private final String defaultText;
+    private final boolean repeatable;
+    private final String description;
+
+    ConfigOption(String optionName, String valueLabel, String defaultText, boolean repeatable, String description) {
+        this.optionName = optionName;
+        this.valueLabel = valueLabel;
+        this.defaultText = defaultText;
+        this.repeatable = repeatable;
+        this.description = description;
+    }
+
+    /** The name in rtmfpd.conf, such as {@code peer-cap}. */
+    public String optionName() {
+        return optionName;
+    }
+
+    /** The command-line spelling, such as {@code --peer-cap}. */
+    public String longOption() {
+        return "--" + optionName;
+    }
+
+    /** What the value looks like, such as {@code N} or {@code HOST:PORT}. */
+    public String valueLabel() {
+        return valueLabel;
+    }
+
+    /** The default, as it would be written in the file ({@code none} when unset). */
+    public String defaultText() {
+        return defaultText;
+    }
+
+    /** Whether the option may be given more than once (its values accumulate). */
+    public boolean repeatable() {
+        return repeatable;
+    }
+
+    /** One line for help texts. */
+    public String description() {
+        return description;
+    }
+
+    /**
+     * Parses {@code value} into {@code builder}. For {@link #LISTEN} this adds an address (see
+     * {@link ServerConfig.Builder#addListen}); every other option replaces its value. Throws
+     * IllegalArgumentException with a message that starts with the option name and says what a good
+     * value looks like.
+     */
+    public void apply(ServerConfig.Builder builder, String value) {
+        String v = value == null ? "" : value.strip();
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException(optionName + " has no value; expected " + valueLabel);
+        }
+        try {
+            switch (this) {
+                case LISTEN -> builder.addListen(ListenAddress.parse(v, ServerConfig.DEFAULT_PORT));
+                case DEVELOPER_KEYS -> builder.developerKeys(path(v));
+                case PEER_CAP -> builder.peerCap(number(v, 1, DeveloperKey.MAX_PEER_CAP));
+                case DH_GROUPS -> builder.dhGroups(groups(v));
+                case SERVER_KEEPALIVE_MS -> builder.serverKeepaliveMs(
+                        number(v, ServerConfig.MIN_KEEPALIVE_MS, ServerConfig.MAX_KEEPALIVE_MS));
+                case PEER_KEEPALIVE_MS -> builder.peerKeepaliveMs(
+                        number(v, ServerConfig.MIN_KEEPALIVE_MS, ServerConfig.MAX_KEEPALIVE_MS));
+                case DH_QUEUE_LIMIT -> builder.dhQueueLimit(number(v, 1, ServerConfig.MAX_DH_QUEUE_LIMIT));
+                case METRICS_LISTEN -> builder.metricsListen(Optional.of(ListenAddress.parse(v, -1)));
+                case LOG_CONFIG -> builder.logConfig(Optional.of(path(v)));
+                default -> throw new IllegalStateException(name());
+            }
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            String named = m.startsWith(optionName) ? m
+                    : m.startsWith("must ") ? optionName + " " + m
+                    : optionName + ": " + m;
+            throw new IllegalArgumentException(named, e);
+        }
+    }
+
+    /** The option called {@code name} in the file (exact spelling). */
+    public static Optional<ConfigOption> byName(String name) {
+        for (ConfigOption o : values()) {
+            if (o.optionName.equals(name)) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A likely intended option for a misspelt name ({@code Peer_Cap}, {@code --peer-cap}, {@code peercap}). */
+    public static Optional<ConfigOption> suggest(String name) {
+        String n = name.strip().toLowerCase(Locale.ROOT).replace('_', '-');
+        while (n.startsWith("-")) {
+            n = n.substring(1);
+        }
+        for (ConfigOption o : values()) {
+            if (o.optionName.equals(n) || o.optionName.replace("-", "").equals(n.replace("-", ""))) {
+                return Optional.of(o);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** All option names, comma-separated, for messages. */
+    public static String names() {
+        return Arrays.stream(values()).map(ConfigOption::optionName).collect(Collectors.joining(", "));
+    }
+
+    private static int number(String v, int min, int max) {
+        if (v.length() > 10 || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("must be a whole number from " + min + " to " + max + ", got '" + v + "'");
+        }
+        long n = Long.parseLong(v);
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be a whole number from " + min + " to " + max + ", got '" + v + "'");
+        }
+        return (int) n;
+    }
+
+    private static List<Integer> groups(String v) {
+        List<Integer> out = new ArrayList<>();
+        for (String part : v.split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                throw new IllegalArgumentException("expected group numbers separated by commas, such as 2,14;"
+                        + " got '" + part + "'");
+            }
+            out.add(Integer.parseInt(part));
+        }
+        ServerConfig.checkDhGroups(out);
+        return out;
+    }
+
+    private static Path path(String v) {
+        try {
+            return Path.of(v);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + v + "' is not a usable file name (" + e.getReason() + ")");
+        }
+    }
+}

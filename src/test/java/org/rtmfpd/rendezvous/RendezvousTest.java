@@ -1,0 +1,230 @@
+package org.rtmfpd.rendezvous;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rtmfpd.rendezvous.Ids.addr;
+import static org.rtmfpd.rendezvous.Ids.group;
+import static org.rtmfpd.rendezvous.Ids.peer;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.rtmfpd.rendezvous.Introducer.Introduce;
+import org.rtmfpd.rendezvous.Introducer.Reason;
+import org.rtmfpd.rendezvous.Rendezvous.Admission;
+
+/** The rendezvous rules end to end, through the calls the session and Flash layers make. */
+class RendezvousTest {
+    static final byte[] TAG = new byte[16];
+
+    /** A session: the handle the registry keeps, compared by identity. */
+    record Session(int n) {
+    }
+
+    final AtomicReference<DeveloperKeys> keys = new AtomicReference<>(DeveloperKeys.of(List.of(
+            DeveloperKey.of("app"),
+            new DeveloperKey("big", "", OptionalInt.of(50), OptionalInt.empty()),
+            new DeveloperKey("small", "", OptionalInt.empty(), OptionalInt.of(2)))));
+    final Rendezvous<Session> rv = new Rendezvous<>(k -> keys.get().find(k), 5,
+            () -> Instant.EPOCH, new Random(7));
+
+    static InetSocketAddress at(int n) {
+        return addr("10." + (n >> 16 & 0xff) + "." + (n >> 8 & 0xff) + "." + (n & 0xff), 1935 + (n & 0xfff));
+    }
+
+    private Session connect(String key, int n) {
+        Session s = new Session(n);
+        Rendezvous.Connect<Session> c = rv.connected(key, peer(n), at(n), s);
+        assertTrue(c.admitted(), c.toString());
+        return s;
+    }
+
+    private Introducer.Outcome<Session> ask(int from, int to) {
+        return rv.introduce(at(from), peer(to), TAG);
+    }
+
+    private Reason refusal(Introducer.Outcome<Session> o) {
+        return assertInstanceOf(Introducer.Refused.class, o).reason();
+    }
+
+    @Test
+    void twoPeersMeetByPeerId() {
+        Session a = connect("app", 1);
+        Session b = connect("app", 2);
+        rv.peerInfo(peer(2), b, List.of(addr("192.168.0.2", 1935)));
+        Introduce<Session> i = assertInstanceOf(Introduce.class, ask(1, 2));
+        assertSame(b, i.target().handle());
+        assertSame(a, i.initiator().handle());
+        assertEquals(2, i.redirect().size());
+        assertEquals(at(1), i.forward().address());
+    }
+
+    @Test
+    void sixthDistinctInitiatorIsRefusedAndAcceptedAfterOneOfTheFirstFiveLeaves() {
+        connect("app", 0);
+        Session[] s = new Session[7];
+        for (int n = 1; n <= 6; n++) {
+            s[n] = connect("app", n);
+        }
+        for (int n = 1; n <= 5; n++) {
+            assertInstanceOf(Introduce.class, ask(n, 0));
+        }
+        assertEquals(Reason.TARGET_CAP, refusal(ask(6, 0)));
+        assertInstanceOf(Introduce.class, ask(3, 0), "a repeat from one of the five still works");
+        rv.closed(peer(4), s[4]);
+        assertInstanceOf(Introduce.class, ask(6, 0));
+        assertEquals(Reason.INITIATOR_NOT_REGISTERED, refusal(ask(4, 0)), "the departed one is gone");
+    }
+
+    @Test
+    void perKeyCapOfFiftyIsHonoured() {
+        connect("big", 0);
+        for (int n = 1; n <= 51; n++) {
+            connect("big", n);
+        }
+        for (int n = 1; n <= 50; n++) {
+            assertInstanceOf(Introduce.class, ask(n, 0), "initiator " + n);
+        }
+        assertEquals(Reason.TARGET_CAP, refusal(ask(51, 0)));
+        assertEquals(50, rv.peerCapOf("big"));
+        assertEquals(5, rv.peerCapOf("app"));
+    }
+
+    @Test
+    void peersOfTwoKeysNeverMeet() {
+        connect("app", 1);
+        connect("big", 2);
+        assertEquals(Reason.OTHER_DEVELOPER_KEY, refusal(ask(1, 2)));
+        assertEquals(Reason.OTHER_DEVELOPER_KEY, refusal(ask(2, 1)));
+        Session a3 = connect("app", 3);
+        Session b4 = connect("big", 4);
+        assertEquals(List.of(), rv.join(peer(3), a3, group(1)));
+        assertEquals(List.of(), rv.join(peer(4), b4, group(1)), "same group ID, other key: another group");
+    }
+
+    @Test
+    void unknownKeyAndMaxSessionsAreRefusedAtConnect() {
+        assertEquals(Admission.UNKNOWN_KEY, rv.connected("nope", peer(1), at(1), new Session(1)).admission());
+        connect("small", 1);
+        Session two = connect("small", 2);
+        assertEquals(Admission.MAX_SESSIONS, rv.connected("small", peer(3), at(3), new Session(3)).admission());
+        assertTrue(rv.registry().find(peer(3)).isEmpty());
+        rv.closed(peer(2), two);
+        connect("small", 3);
+    }
+
+    @Test
+    void revokedKeyKeepsItsSessionsAndFallsBackToTheServerCap() {
+        connect("big", 1);
+        keys.set(DeveloperKeys.of(List.of(DeveloperKey.of("app"))));
+        assertEquals(5, rv.peerCapOf("big"));
+        assertTrue(rv.registry().lookup("big", peer(1)).isPresent());
+        assertEquals(Admission.UNKNOWN_KEY, rv.connected("big", peer(2), at(2), new Session(2)).admission());
+    }
+
+    @Test
+    void closedPeerIsNeitherIntroducedNorHandedOutAndItsSlotsAreFree() {
+        Session a = connect("app", 1);
+        Session b = connect("app", 2);
+        Session c = connect("app", 3);
+        assertInstanceOf(Introduce.class, ask(1, 2));
+        rv.join(peer(1), a, group(1));
+        rv.join(peer(2), b, group(1));
+        rv.closed(peer(2), b);
+        assertEquals(Reason.UNKNOWN_TARGET, refusal(ask(1, 2)));
+        assertEquals(0, rv.ledger().slotsInUse(peer(1)));
+        assertEquals(List.of(peer(1)), rv.join(peer(3), c, group(1)));
+        assertFalse(rv.ledger().isConnected(peer(2)));
+        assertEquals(List.of(), rv.closed(peer(2), b), "closing twice does nothing");
+    }
+
+    @Test
+    void closeReturnsTheReferralsWithTheRecipientsSessions() {
+        Session[] s = new Session[8];
+        for (int n = 0; n < 8; n++) {
+            s[n] = connect("app", n);
+            rv.join(peer(n), s[n], group(1));
+        }
+        List<Rendezvous.Referral<Session>> referrals = rv.closed(peer(6), s[6]);
+        assertEquals(1, referrals.size());
+        Rendezvous.Referral<Session> r = referrals.get(0);
+        assertSame(s[7], r.recipient().handle());
+        // Peer 7 was handed 6, 5, 4, 3 (and one older at random); without 6 its window reaches 2.
+        assertEquals(peer(2), r.member());
+        assertEquals(group(1), r.group());
+    }
+
+    @Test
+    void leaveOfOneGroupReturnsItsReferral() {
+        Session[] s = new Session[3];
+        for (int n = 0; n < 3; n++) {
+            s[n] = connect("app", n);
+            rv.join(peer(n), s[n], group(1));
+        }
+        Optional<Rendezvous.Referral<Session>> r = rv.leave(peer(1), s[1], group(1));
+        assertSame(s[2], r.orElseThrow().recipient().handle());
+        assertEquals(peer(0), r.orElseThrow().member());
+        assertEquals(Optional.empty(), rv.leave(peer(1), s[1], group(1)));
+    }
+
+    @Test
+    void netGroupOfTwentyJoinersWithDepartures() {
+        Session[] s = new Session[20];
+        Set<PeerId> departed = new HashSet<>();
+        for (int n = 0; n < 20; n++) {
+            s[n] = connect("app", n);
+            List<PeerId> handed = rv.join(peer(n), s[n], group(9));
+            assertTrue(handed.size() <= 5, "joiner " + n + " got " + handed.size());
+            assertFalse(handed.contains(peer(n)));
+            for (PeerId d : departed) {
+                assertFalse(handed.contains(d), "departed " + d + " handed to " + n);
+            }
+            if (n % 4 == 3) {
+                rv.closed(peer(n - 1), s[n - 1]);
+                departed.add(peer(n - 1));
+            }
+        }
+        assertEquals(15, rv.groups().members("app", group(9)).size());
+    }
+
+    @Test
+    void aSecondSessionWithTheSamePeerIdReplacesTheFirst() {
+        Session old = connect("app", 1);
+        Session b = connect("app", 2);
+        rv.join(peer(1), old, group(1));
+        rv.join(peer(2), b, group(1));
+        assertInstanceOf(Introduce.class, ask(2, 1));
+        Session fresh = new Session(1);
+        Rendezvous.Connect<Session> c = rv.connected("app", peer(1), at(1), fresh);
+        assertEquals(Admission.REPLACED, c.admission());
+        assertSame(old, c.replaced().orElseThrow().handle());
+        assertEquals(List.of(peer(2)), rv.groups().members("app", group(1)), "the old session left its groups");
+        assertFalse(rv.ledger().introduced(peer(1), peer(2)), "the old session's pairs are gone");
+        assertEquals(List.of(), rv.closed(peer(1), old), "the old session closing changes nothing");
+        assertSame(fresh, rv.registry().find(peer(1)).orElseThrow().handle());
+        assertTrue(rv.ledger().isConnected(peer(1)));
+        assertInstanceOf(Introduce.class, ask(2, 1));
+        assertEquals(List.of(), rv.join(peer(1), old, group(2)), "a stale session cannot join");
+    }
+
+    @Test
+    void updatesFromAStaleSessionAreIgnored() {
+        Session old = connect("app", 1);
+        Session fresh = new Session(1);
+        rv.connected("app", peer(1), at(1), fresh);
+        assertFalse(rv.peerInfo(peer(1), old, List.of(addr("192.168.0.1", 1))));
+        assertFalse(rv.addressChanged(peer(1), old, addr("10.200.0.1", 1)));
+        assertTrue(rv.addressChanged(peer(1), fresh, addr("10.200.0.1", 1)));
+        assertEquals(addr("10.200.0.1", 1), rv.registry().find(peer(1)).orElseThrow().observed());
+    }
+}
