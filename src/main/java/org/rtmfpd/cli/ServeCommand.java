@@ -1,61 +1,99 @@
 package org.rtmfpd.cli;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.rtmfpd.crypto.DhGroup;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.DeveloperKeysException;
+import org.rtmfpd.server.ConfigException;
+import org.rtmfpd.server.ConfigFile;
+import org.rtmfpd.server.ConfigOption;
+import org.rtmfpd.server.MetricsEndpoint;
 import org.rtmfpd.server.RtmfpServer;
-import org.rtmfpd.server.ServerSettings;
-import org.rtmfpd.session.SessionSettings;
+import org.rtmfpd.server.ServerConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code rtmfpd serve}: runs the rendezvous server until SIGTERM or SIGINT, reloading keys on SIGHUP. */
-@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the rendezvous server.")
+/**
+ * {@code rtmfpd serve}: reads rtmfpd.conf, lets the command line override it, and runs the server until
+ * SIGTERM or SIGINT (a polite close of every session, then exit 0); SIGHUP reloads the developer keys.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the rendezvous server.",
+        footer = {"", "Every option can also be set in the configuration file as 'name = value'; the command line wins."})
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     private static final long SHUTDOWN_GRACE_MILLIS = 3_000;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Settings file; its names are this command's long option names (default: config/rtmfpd.conf if present).")
+            description = "Settings file (default: config/rtmfpd.conf when it exists).")
     Path config;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
-            description = "UDP address to listen on, repeatable (default: 0.0.0.0:1935). [::]:1935 for IPv6.")
+            description = "UDP address to listen on, repeatable (default: 0.0.0.0:1935; [::]:1935 for IPv6).")
     List<String> listen;
 
-    @Option(names = "--developer-keys", paramLabel = "FILE",
-            description = "Developer keys file (default: config/developer-keys.conf).")
-    Path developerKeys;
+    @Option(names = "--developer-keys", paramLabel = "FILE", description = "Developer keys file (default: config/developer-keys.conf).")
+    String developerKeys;
 
     @Option(names = "--peer-cap", paramLabel = "N",
             description = "Most peers one peer is introduced to, and most members a NetGroup join receives (default: 5).")
-    Integer peerCap;
+    String peerCap;
+
+    @Option(names = "--dh-groups", paramLabel = "LIST", description = "Diffie-Hellman groups offered, from 2, 14, 16 (default: 2,14).")
+    String dhGroups;
+
+    @Option(names = "--server-keepalive-ms", paramLabel = "MS", description = "Keepalive period clients use with the server (default: 15000).")
+    String serverKeepalive;
+
+    @Option(names = "--peer-keepalive-ms", paramLabel = "MS", description = "Keepalive period clients use with peers (default: 10000).")
+    String peerKeepalive;
+
+    @Option(names = "--dh-queue-limit", paramLabel = "N", description = "Most IIKeyings waiting for DH work (default: 16).")
+    String dhQueueLimit;
+
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "Serve Prometheus metrics on GET /metrics here (default: off).")
+    String metricsListen;
+
+    @Option(names = "--log-config", paramLabel = "FILE", description = "A logback configuration file to use.")
+    String logConfig;
+
+    @Option(names = "--open-introductions", paramLabel = "BOOLEAN",
+            description = "Also introduce initiators that hold no session with this server (default: false).")
+    String openIntroductions;
 
     @Override
     public Integer call() throws Exception {
-        ServerSettings settings = new ServerSettings(
-                addresses(listen == null ? List.of("0.0.0.0:1935") : listen),
-                List.of(DhGroup.GROUP_2, DhGroup.GROUP_14),
-                peerCap == null ? 5 : peerCap,
-                15_000, 10_000, 16, 60_000, SessionSettings.DEFAULT);
-        Path keysFile = developerKeys == null ? Path.of("config/developer-keys.conf") : developerKeys;
+        ServerConfig settings;
+        try {
+            settings = settings();
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.err.println("rtmfpd: " + e.getMessage());
+            return 2;
+        }
+        settings.logConfig().ifPresent(LogConfig::load);
         DeveloperKeyStore keys;
         try {
-            keys = DeveloperKeyStore.load(keysFile);
+            keys = DeveloperKeyStore.load(settings.developerKeys());
         } catch (DeveloperKeysException e) {
             System.err.println("rtmfpd: " + e.getMessage());
             return 2;
         }
-        RtmfpServer server = RtmfpServer.start(settings, keys);
+        RtmfpServer server;
+        try {
+            server = RtmfpServer.start(settings, keys);
+        } catch (Exception e) {
+            System.err.println("rtmfpd: cannot listen on " + settings.listen() + ": " + e.getMessage()
+                    + " (is another server on that port, or is the address not on this host?)");
+            return 1;
+        }
+        MetricsEndpoint metrics = settings.metricsListen().isPresent()
+                ? MetricsEndpoint.start(settings.metricsListen().get(), server.metrics()) : null;
         CountDownLatch stop = new CountDownLatch(1);
         Signals.on("TERM", stop::countDown);
         Signals.on("INT", stop::countDown);
@@ -63,15 +101,46 @@ public final class ServeCommand implements Callable<Integer> {
         stop.await();
         LOG.info("shutting down: closing sessions");
         server.shutdown(SHUTDOWN_GRACE_MILLIS);
+        if (metrics != null) {
+            metrics.close();
+        }
         LOG.info("stopped");
         return 0;
     }
 
-    static List<InetSocketAddress> addresses(List<String> specs) {
-        List<InetSocketAddress> out = new ArrayList<>();
-        for (String spec : specs) {
-            out.add(ListenAddress.parse(spec));
+    /** Defaults, then the configuration file, then the command line. */
+    ServerConfig settings() throws ConfigException {
+        ServerConfig.Builder builder = ServerConfig.builder();
+        if (config != null) {
+            ConfigFile.read(config, builder);
+        } else {
+            ConfigFile.readIfPresent(ConfigFile.DEFAULT_PATH, builder);
         }
-        return out;
+        if (listen != null) {
+            builder.resetListen();
+            for (String spec : listen) {
+                ConfigOption.LISTEN.apply(builder, spec);
+            }
+        }
+        for (Map.Entry<ConfigOption, String> e : single().entrySet()) {
+            if (e.getValue() != null) {
+                e.getKey().apply(builder, e.getValue());
+            }
+        }
+        return builder.build();
+    }
+
+    private Map<ConfigOption, String> single() {
+        Map<ConfigOption, String> m = new LinkedHashMap<>();
+        m.put(ConfigOption.DEVELOPER_KEYS, developerKeys);
+        m.put(ConfigOption.PEER_CAP, peerCap);
+        m.put(ConfigOption.DH_GROUPS, dhGroups);
+        m.put(ConfigOption.SERVER_KEEPALIVE_MS, serverKeepalive);
+        m.put(ConfigOption.PEER_KEEPALIVE_MS, peerKeepalive);
+        m.put(ConfigOption.DH_QUEUE_LIMIT, dhQueueLimit);
+        m.put(ConfigOption.METRICS_LISTEN, metricsListen);
+        m.put(ConfigOption.LOG_CONFIG, logConfig);
+        m.put(ConfigOption.OPEN_INTRODUCTIONS, openIntroductions);
+        return m;
     }
 }

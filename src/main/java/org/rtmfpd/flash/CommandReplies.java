@@ -1,5 +1,7 @@
 package org.rtmfpd.flash;
 
+import org.rtmfpd.rendezvous.PeerId;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

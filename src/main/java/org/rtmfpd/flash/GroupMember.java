@@ -1,5 +1,7 @@
 package org.rtmfpd.flash;
 
+import org.rtmfpd.rendezvous.PeerId;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.rtmfpd.wire.ByteBufs;
@@ -18,12 +20,12 @@ public record GroupMember(PeerId peerId) {
         if (!message.isReadable() || message.readUnsignedByte() != TYPE) {
             throw new WireException("NetGroup message is not a member entry");
         }
-        return new GroupMember(PeerId.read(message));
+        return new GroupMember(PeerId.of(ByteBufs.read(message, PeerId.LENGTH, "peer ID")));
     }
 
     public void write(ByteBuf out) {
         out.writeByte(TYPE);
-        peerId.write(out);
+        out.writeBytes(peerId.bytes());
     }
 
     public byte[] toBytes() {

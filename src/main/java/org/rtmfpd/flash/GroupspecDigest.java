@@ -1,5 +1,7 @@
 package org.rtmfpd.flash;
 
+import org.rtmfpd.rendezvous.GroupId;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;

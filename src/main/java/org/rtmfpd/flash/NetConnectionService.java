@@ -1,5 +1,8 @@
 package org.rtmfpd.flash;
 
+import org.rtmfpd.rendezvous.GroupId;
+import org.rtmfpd.rendezvous.PeerId;
+
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -12,9 +15,10 @@ import org.rtmfpd.handshake.ServerApplication;
 import org.rtmfpd.handshake.StartupSender;
 import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
-import org.rtmfpd.rendezvous.IntroductionLedger;
 import org.rtmfpd.rendezvous.Introducer;
 import org.rtmfpd.rendezvous.PeerRegistry;
+import org.rtmfpd.rendezvous.Rendezvous;
+import org.rtmfpd.wire.PeerAddress;
 import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.RecvFlow;
 import org.rtmfpd.session.SendFlow;
@@ -37,10 +41,9 @@ public final class NetConnectionService implements ServerApplication {
     static final long REJECT_LINGER_MILLIS = 2_000;
 
     private final DeveloperKeyStore keys;
-    private final PeerRegistry<Session> registry;
-    private final IntroductionLedger ledger;
-    private final Introducer<Session> introducer;
+    private final Rendezvous<Session> rendezvous;
     private final NetGroupService groups;
+    private final boolean openIntroductions;
     private final KeepaliveTimers keepalive;
     private final Clock clock;
     private final Counter counter;
@@ -54,14 +57,16 @@ public final class NetConnectionService implements ServerApplication {
         void refuse(String reason);
     }
 
-    public NetConnectionService(DeveloperKeyStore keys, PeerRegistry<Session> registry, IntroductionLedger ledger,
-                                Introducer<Session> introducer, NetGroupService groups, KeepaliveTimers keepalive,
-                                Clock clock, Counter counter) {
+    /**
+     * @param openIntroductions also introduce initiators that hold no session with this server (as
+     *     rtmfp-cpp's {@code fcclient -X} asks), to any registered target with a free peer-cap slot
+     */
+    public NetConnectionService(DeveloperKeyStore keys, Rendezvous<Session> rendezvous, boolean openIntroductions,
+                                KeepaliveTimers keepalive, Clock clock, Counter counter) {
         this.keys = keys;
-        this.registry = registry;
-        this.ledger = ledger;
-        this.introducer = introducer;
-        this.groups = groups;
+        this.rendezvous = rendezvous;
+        this.openIntroductions = openIntroductions;
+        this.groups = new NetGroupService(rendezvous, counter);
         this.keepalive = keepalive;
         this.clock = clock;
         this.counter = counter;
@@ -75,7 +80,7 @@ public final class NetConnectionService implements ServerApplication {
     private static Client client(Session session) {
         Object attachment = session.attachment();
         if (attachment == null) {
-            attachment = new Client(org.rtmfpd.rendezvous.PeerId.of(session.farFingerprint()));
+            attachment = new Client(PeerId.of(session.farFingerprint()));
             session.attach(attachment);
         }
         return (Client) attachment;
@@ -95,7 +100,7 @@ public final class NetConnectionService implements ServerApplication {
             return true;
         }
         if (metadata instanceof FlowMetadata.Gc) {
-            return client.developerKey != null && groups.onFlowOpened(session, client, flow);
+            return client.developerKey != null;
         }
         LOG.debug("session {}: flow {} with unknown metadata rejected", id(session), flow.flowId());
         return false;
@@ -106,6 +111,7 @@ public final class NetConnectionService implements ServerApplication {
         Client client = client(session);
         if (FlowMetadata.parse(flow.metadata()) instanceof FlowMetadata.Gc) {
             groups.onMessage(session, client, flow, message);
+            session.flush();
             return;
         }
         if (flow.flowId() != client.netConnectionFlow) {
@@ -131,7 +137,7 @@ public final class NetConnectionService implements ServerApplication {
             case "connect" -> onConnect(session, client, command);
             case PeerInfoAddresses.COMMAND -> {
                 var reported = PeerInfoAddresses.of(command);
-                registry.updateReported(client.peerId, session, reported);
+                rendezvous.peerInfo(client.peerId, session, reported);
                 LOG.debug("session {}: setPeerInfo {}", id(session), reported);
                 reply(session, client, keepalive.toEvent().toMessage());
             }
@@ -159,14 +165,14 @@ public final class NetConnectionService implements ServerApplication {
                     : "Developer key '" + key + "' is not known to this server.");
             return;
         }
-        var registration = registry.register(key, client.peerId, session.farAddress(), session,
-                known.get().maxSessionsOrUnlimited());
-        if (registration.status() == PeerRegistry.Status.REFUSED_MAX_SESSIONS) {
-            reject(session, client, connect, "Developer key '" + key + "' has reached its max-sessions limit.");
+        Rendezvous.Connect<Session> admission = rendezvous.connected(key, client.peerId, session.farAddress(), session);
+        if (!admission.admitted()) {
+            reject(session, client, connect, "Developer key '" + key + "' has reached its max-sessions limit of "
+                    + known.get().maxSessionsOrUnlimited() + ".");
             return;
         }
-        registration.replaced().ifPresent(old -> old.handle().close());
-        ledger.connect(client.peerId);
+        admission.replaced().ifPresent(old -> old.handle().close());
+        groups.send(admission.referrals());
         client.developerKey = key;
         counter.count("connect");
         LOG.info("session {}: connected with developer key {} as peer {}", id(session),
@@ -221,12 +227,18 @@ public final class NetConnectionService implements ServerApplication {
     }
 
     @Override
+    public void onFlowFinished(Session session, RecvFlow flow) {
+        if (FlowMetadata.parse(flow.metadata()) instanceof FlowMetadata.Gc) {
+            groups.onFlowFinished(session, client(session), flow);
+            session.flush();
+        }
+    }
+
+    @Override
     public void onClosed(Session session) {
         Client client = client(session);
         if (client.developerKey != null) {
-            registry.unregister(client.peerId, session);
-            ledger.release(client.peerId);
-            groups.onClosed(client);
+            groups.send(rendezvous.closed(client.peerId, session));
             LOG.debug("peer {} left", client.peerId);
         }
     }
@@ -235,27 +247,68 @@ public final class NetConnectionService implements ServerApplication {
     public void onAddressChanged(Session session) {
         Client client = client(session);
         if (client.developerKey != null) {
-            registry.updateObserved(client.peerId, session, session.farAddress());
+            rendezvous.addressChanged(client.peerId, session, session.farAddress());
         }
     }
 
     @Override
     public void onIntroductionRequest(IntroductionRequest request) {
-        var outcome = introducer.introduce(request.from(),
-                org.rtmfpd.rendezvous.PeerId.of(request.targetPeerId()), request.tag());
+        PeerId target = PeerId.of(request.targetPeerId());
+        if (request.initiatorSession() == null) {
+            introduceUnconnected(request, target);
+            return;
+        }
+        var outcome = rendezvous.introduce(request.from(), target, request.tag());
         if (outcome instanceof Introducer.Refused<Session> refused) {
-            counter.refuse("introduction_" + refused.reason().name().toLowerCase(java.util.Locale.ROOT));
-            LOG.debug("introduction from {} to {} refused: {}", request.from(),
-                    HexFormat.of().formatHex(request.targetPeerId()), refused.reason());
+            refuse(request, refused.reason().name());
             return;
         }
         var introduce = (Introducer.Introduce<Session>) outcome;
-        Session target = introduce.target().handle();
-        startup.sendStartup(request.from(), 0, new Redirect(request.tag(), introduce.redirect()));
-        target.sendChunk(new ForwardedIHello(request.epd(), introduce.forward(), request.tag()));
+        introduce(request, introduce.target().handle(), introduce.redirect(), introduce.forward());
+    }
+
+    /**
+     * An IHello for a peer from an address that holds no session: introduced only when the operator
+     * allows it, to a registered target that still has a free peer-cap slot (the slot is not taken,
+     * as the initiator is not known to leave).
+     */
+    private void introduceUnconnected(IntroductionRequest request, PeerId target) {
+        if (!openIntroductions) {
+            refuse(request, "INITIATOR_NOT_CONNECTED");
+            return;
+        }
+        Optional<PeerRegistry.Entry<Session>> entry = rendezvous.registry().find(target);
+        if (entry.isEmpty()) {
+            refuse(request, Introducer.Reason.UNKNOWN_TARGET.name());
+            return;
+        }
+        if (rendezvous.ledger().slotsInUse(target) >= rendezvous.peerCapOf(entry.get().developerKey())) {
+            refuse(request, Introducer.Reason.TARGET_CAP.name());
+            return;
+        }
+        List<PeerAddress> redirect = new ArrayList<>();
+        redirect.add(new PeerAddress(entry.get().observed(), PeerAddress.Origin.OBSERVED));
+        for (var reported : entry.get().reported()) {
+            PeerAddress address = new PeerAddress(reported, PeerAddress.Origin.REPORTED);
+            if (!reported.equals(entry.get().observed()) && !redirect.contains(address)) {
+                redirect.add(address);
+            }
+        }
+        introduce(request, entry.get().handle(), redirect, new PeerAddress(request.from(), PeerAddress.Origin.OBSERVED));
+    }
+
+    private void introduce(IntroductionRequest request, Session target, List<PeerAddress> redirect, PeerAddress forward) {
+        startup.sendStartup(request.from(), 0, new Redirect(request.tag(), redirect));
+        target.sendChunk(new ForwardedIHello(request.epd(), forward, request.tag()));
         target.flush();
         counter.count("introduction");
-        LOG.debug("introduced {} to {}", request.from(), introduce.target().peerId());
+        LOG.debug("introduced {} to {}", request.from(), HexFormat.of().formatHex(request.targetPeerId()));
+    }
+
+    private void refuse(IntroductionRequest request, String reason) {
+        counter.refuse("introduction_" + reason.toLowerCase(java.util.Locale.ROOT));
+        LOG.debug("introduction from {} to {} refused: {}", request.from(),
+                HexFormat.of().formatHex(request.targetPeerId()), reason);
     }
 
     /** Closes rejected clients once their {@code _error} was delivered (or after a short linger). */
@@ -277,15 +330,16 @@ public final class NetConnectionService implements ServerApplication {
 
     /** What the Flash layer knows of one client session. */
     static final class Client {
-        final org.rtmfpd.rendezvous.PeerId peerId;
+        final PeerId peerId;
         String developerKey;
         boolean rejected;
         long netConnectionFlow = -1;
         SendFlow control;
         long streams;
-        Object groupState;
+        final Map<Long, GroupId> groupFlows = new java.util.HashMap<>();
+        final Map<GroupId, SendFlow> groupReplies = new java.util.HashMap<>();
 
-        Client(org.rtmfpd.rendezvous.PeerId peerId) {
+        Client(PeerId peerId) {
             this.peerId = peerId;
         }
     }

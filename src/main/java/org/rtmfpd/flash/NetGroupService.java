@@ -1,18 +1,77 @@
 package org.rtmfpd.flash;
 
+import java.util.List;
+import org.rtmfpd.rendezvous.GroupId;
+import org.rtmfpd.rendezvous.PeerId;
+import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.session.RecvFlow;
+import org.rtmfpd.session.SendFlow;
 import org.rtmfpd.session.Session;
+import org.rtmfpd.wire.WireException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** NetGroup bootstrap on GC flows (brief §4.6): join messages in, member peer IDs out. */
-public final class NetGroupService {
+/**
+ * NetGroup bootstrap on GC flows (brief §4.6): turns a join message on a client's GC flow into one
+ * {@code 0b <peer ID>} message per member handed out, on the server's own GC flow associated with it,
+ * and a member's departure into a referral that keeps the group connected.
+ */
+final class NetGroupService {
+    private static final Logger LOG = LoggerFactory.getLogger(NetGroupService.class);
 
-    boolean onFlowOpened(Session session, NetConnectionService.Client client, RecvFlow flow) {
-        return false;
+    private final Rendezvous<Session> rendezvous;
+    private final NetConnectionService.Counter counter;
+
+    NetGroupService(Rendezvous<Session> rendezvous, NetConnectionService.Counter counter) {
+        this.rendezvous = rendezvous;
+        this.counter = counter;
     }
 
     void onMessage(Session session, NetConnectionService.Client client, RecvFlow flow, byte[] message) {
+        GroupJoin join;
+        try {
+            join = GroupJoin.parse(message);
+        } catch (WireException e) {
+            LOG.debug("session {}: GC message ignored: {}", Integer.toHexString(session.nearId()), e.getMessage());
+            return;
+        }
+        GroupId group = join.groupId();
+        if (client.groupFlows.putIfAbsent(flow.flowId(), group) != null) {
+            return;
+        }
+        List<PeerId> members = rendezvous.join(client.peerId, session, group);
+        SendFlow reply = client.groupReplies.computeIfAbsent(group, g -> session.openFlow(flow.metadata(), flow.flowId()));
+        for (PeerId member : members) {
+            reply.send(new GroupMember(member).toBytes());
+        }
+        counter.count("group_join");
+        LOG.debug("session {}: joined group {}, given {} members", Integer.toHexString(session.nearId()), group,
+                members.size());
     }
 
-    void onClosed(NetConnectionService.Client client) {
+    /** The client closed its GC flow: it left that group. */
+    void onFlowFinished(Session session, NetConnectionService.Client client, RecvFlow flow) {
+        GroupId group = client.groupFlows.remove(flow.flowId());
+        if (group != null) {
+            SendFlow reply = client.groupReplies.remove(group);
+            if (reply != null) {
+                reply.close();
+            }
+            rendezvous.leave(client.peerId, session, group).ifPresent(r -> send(List.of(r)));
+        }
+    }
+
+    /** Tells each recipient about a member, on the recipient's reply flow for that group. */
+    void send(List<Rendezvous.Referral<Session>> referrals) {
+        for (Rendezvous.Referral<Session> referral : referrals) {
+            Session recipient = referral.recipient().handle();
+            if (recipient.isOpen() && recipient.attachment() instanceof NetConnectionService.Client client) {
+                SendFlow reply = client.groupReplies.get(referral.group());
+                if (reply != null) {
+                    reply.send(new GroupMember(referral.member()).toBytes());
+                    recipient.flush();
+                }
+            }
+        }
     }
 }

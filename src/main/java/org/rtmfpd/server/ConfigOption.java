@@ -47,7 +47,10 @@ public enum ConfigOption {
             "TCP address of the Prometheus text endpoint (/metrics), port required; none when not set"),
     /** Logback configuration. */
     LOG_CONFIG("log-config", "FILE", "none", false,
-            "a logback configuration file to use instead of the built-in logging setup");
+            "a logback configuration file to use instead of the built-in logging setup"),
+    /** Introductions for initiators without a session. */
+    OPEN_INTRODUCTIONS("open-introductions", "BOOLEAN", "false", false,
+            "also introduce initiators that hold no session with this server (true or false)");
 
     private final String optionName;
     private final String valueLabel;
@@ -117,6 +120,7 @@ public enum ConfigOption {
                 case DH_QUEUE_LIMIT -> builder.dhQueueLimit(number(v, 1, ServerConfig.MAX_DH_QUEUE_LIMIT));
                 case METRICS_LISTEN -> builder.metricsListen(Optional.of(ListenAddress.parse(v, -1)));
                 case LOG_CONFIG -> builder.logConfig(Optional.of(path(v)));
+                case OPEN_INTRODUCTIONS -> builder.openIntroductions(bool(v));
                 default -> throw new IllegalStateException(name());
             }
         } catch (IllegalArgumentException e) {
@@ -126,6 +130,14 @@ public enum ConfigOption {
                     : optionName + ": " + m;
             throw new IllegalArgumentException(named, e);
         }
+    }
+
+    private static boolean bool(String v) {
+        return switch (v) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("must be true or false, got '" + v + "'");
+        };
     }
 
     /** The option called {@code name} in the file (exact spelling). */

@@ -197,13 +197,11 @@ public final class Dispatcher implements StartupSender {
             return;
         }
         Session initiator = byAddress.get(from);
-        if (initiator == null || !initiator.isOpen()) {
-            metrics.refuse("initiator_not_connected");
-            LOG.debug("introduction asked by {}, which holds no session: ignored", from);
-            return;
+        if (initiator != null && !initiator.isOpen()) {
+            initiator = null;
         }
-        if (initiator.isFarFingerprint(epd.fingerprint().get())) {
-            metrics.refuse("self");
+        if (initiator != null && initiator.isFarFingerprint(epd.fingerprint().get())) {
+            metrics.refuse("introduction_self");
             return;
         }
         application.onIntroductionRequest(

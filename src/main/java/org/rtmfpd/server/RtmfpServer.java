@@ -25,13 +25,12 @@ import org.rtmfpd.crypto.Certificate;
 import org.rtmfpd.crypto.CookieJar;
 import org.rtmfpd.flash.KeepaliveTimers;
 import org.rtmfpd.flash.NetConnectionService;
-import org.rtmfpd.flash.NetGroupService;
 import org.rtmfpd.handshake.EphemeralKeys;
 import org.rtmfpd.handshake.ResponderKeying;
+import org.rtmfpd.crypto.DhGroup;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
-import org.rtmfpd.rendezvous.IntroductionLedger;
-import org.rtmfpd.rendezvous.Introducer;
-import org.rtmfpd.rendezvous.PeerRegistry;
+import org.rtmfpd.rendezvous.Rendezvous;
+import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.Session;
 import org.slf4j.Logger;
@@ -46,6 +45,11 @@ public final class RtmfpServer implements AutoCloseable {
     private static final long TICK_MILLIS = 100;
     private static final long KEY_FILE_CHECK_MILLIS = 2_000;
     private static final int EXTRA_RANDOMNESS = 64;
+    /**
+     * One ephemeral DH key pair serves the handshakes of this long; session keys still differ, as they
+     * hash both sides' fresh keying components.
+     */
+    private static final long EPHEMERAL_KEY_LIFETIME_MILLIS = 60_000;
 
     private final EventLoopGroup loop;
     private final ExecutorService keyingWorkers;
@@ -54,16 +58,16 @@ public final class RtmfpServer implements AutoCloseable {
     private final NetConnectionService service;
     private final DeveloperKeyStore keys;
     private final ServerMetrics metrics = new ServerMetrics();
-    private final PeerRegistry<Session> registry = new PeerRegistry<>();
+    private final Rendezvous<Session> rendezvous;
 
-    private RtmfpServer(ServerSettings settings, DeveloperKeyStore keys) throws InterruptedException {
+    private RtmfpServer(ServerConfig config, DeveloperKeyStore keys) throws InterruptedException {
         this.keys = keys;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.loop = new MultiThreadIoEventLoopGroup(1, io);
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         this.keyingWorkers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(settings.keyingQueueLimit() + workers),
+                new LinkedBlockingQueue<>(config.dhQueueLimit() + workers),
                 r -> {
                     Thread t = new Thread(r, "rtmfpd-keying");
                     t.setDaemon(true);
@@ -73,13 +77,11 @@ public final class RtmfpServer implements AutoCloseable {
         Clock clock = Clock.system();
         byte[] extra = new byte[EXTRA_RANDOMNESS];
         random.nextBytes(extra);
-        Certificate certificate = Certificate.ephemeral(settings.groups(), extra);
-        IntroductionLedger ledger = new IntroductionLedger();
-        Introducer<Session> introducer = new Introducer<>(registry, ledger,
-                key -> keys.find(key).map(k -> k.peerCapOr(settings.peerCap())).orElse(settings.peerCap()),
-                InstantSource.system());
-        this.service = new NetConnectionService(keys, registry, ledger, introducer, new NetGroupService(),
-                new KeepaliveTimers(settings.serverKeepaliveMillis(), settings.peerKeepaliveMillis()), clock,
+        List<DhGroup> groups = config.dhGroups().stream().map(id -> DhGroup.byId(id).orElseThrow()).toList();
+        Certificate certificate = Certificate.ephemeral(groups, extra);
+        this.rendezvous = new Rendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
+        this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
+                new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), clock,
                 new NetConnectionService.Counter() {
                     @Override
                     public void count(String event) {
@@ -97,13 +99,13 @@ public final class RtmfpServer implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, 4 << 20);
         Router router = new Router(channels);
         this.dispatcher = new Dispatcher(certificate, new CookieJar(random, clock::nowMillis),
-                new ResponderKeying(settings.groups(), new EphemeralKeys(random, clock, settings.ephemeralKeyLifetimeMillis())),
-                settings.keyingQueueLimit(), settings.sessionSettings(), router, clock, keyingWorkers,
+                new ResponderKeying(groups, new EphemeralKeys(random, clock, EPHEMERAL_KEY_LIFETIME_MILLIS)),
+                config.dhQueueLimit(), SessionSettings.DEFAULT, router, clock, keyingWorkers,
                 loop.next(), service, metrics);
         service.startupSender(dispatcher);
         DatagramHandler handler = new DatagramHandler(router, dispatcher::onDatagram);
         bootstrap.handler(handler);
-        for (InetSocketAddress address : settings.listen()) {
+        for (InetSocketAddress address : config.listen()) {
             Channel channel = bootstrap.bind(address).sync().channel();
             channels.add(channel);
             LOG.info("listening on UDP {} ({})", channel.localAddress(), epoll ? "epoll" : "nio");
@@ -114,13 +116,14 @@ public final class RtmfpServer implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
         metrics.gauge("rtmfpd_sessions", dispatcher::sessionCount);
         metrics.gauge("rtmfpd_keying_queue", dispatcher::keyingQueueLength);
-        metrics.gauge("rtmfpd_registered_peers", registry::size);
+        metrics.gauge("rtmfpd_registered_peers", () -> rendezvous.registry().size());
+        metrics.gauge("rtmfpd_netgroup_members", () -> rendezvous.groups().memberCount());
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
     }
 
     /** Binds every listen address and starts serving; throws if an address cannot be bound. */
-    public static RtmfpServer start(ServerSettings settings, DeveloperKeyStore keys) throws InterruptedException {
-        return new RtmfpServer(settings, keys);
+    public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys) throws InterruptedException {
+        return new RtmfpServer(config, keys);
     }
 
     private void tick() {

@@ -30,6 +30,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param dhQueueLimit      IIKeyings waiting for DH work beyond which further ones are dropped
  * @param metricsListen     TCP address of the Prometheus text endpoint, if any
  * @param logConfig         a logback configuration file to use instead of the built-in one, if any
+ * @param openIntroductions  also introduce initiators that hold no session with the server
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -40,7 +41,8 @@ public record ServerConfig(
         int peerKeepaliveMs,
         int dhQueueLimit,
         Optional<InetSocketAddress> metricsListen,
-        Optional<Path> logConfig) {
+        Optional<Path> logConfig,
+        boolean openIntroductions) {
 
     public static final int DEFAULT_PORT = 1935;
     public static final Path DEFAULT_DEVELOPER_KEYS = Path.of("config", "developer-keys.conf");
@@ -107,6 +109,7 @@ public record ServerConfig(
         b.dhQueueLimit = dhQueueLimit;
         b.metricsListen = metricsListen;
         b.logConfig = logConfig;
+        b.openIntroductions = openIntroductions;
         return b;
     }
 
@@ -144,6 +147,7 @@ public record ServerConfig(
         private int dhQueueLimit = DEFAULT_DH_QUEUE_LIMIT;
         private Optional<InetSocketAddress> metricsListen = Optional.empty();
         private Optional<Path> logConfig = Optional.empty();
+        private boolean openIntroductions;
 
         private Builder() {
         }
@@ -225,9 +229,14 @@ public record ServerConfig(
         }
 
         /** The checked settings; throws IllegalArgumentException naming the option at fault. */
+        public Builder openIntroductions(boolean open) {
+            openIntroductions = open;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(listen, developerKeys, peerCap, dhGroups, serverKeepaliveMs, peerKeepaliveMs,
-                    dhQueueLimit, metricsListen, logConfig);
+                    dhQueueLimit, metricsListen, logConfig, openIntroductions);
         }
     }
 }

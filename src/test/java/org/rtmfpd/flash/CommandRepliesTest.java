@@ -1,5 +1,7 @@
 package org.rtmfpd.flash;
 
+import org.rtmfpd.rendezvous.PeerId;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;

@@ -1,5 +1,8 @@
 package org.rtmfpd.flash;
 
+import org.rtmfpd.rendezvous.PeerId;
+import org.rtmfpd.rendezvous.GroupId;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
