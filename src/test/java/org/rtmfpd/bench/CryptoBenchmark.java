@@ -380,7 +380,7 @@ public class CryptoBenchmark {
                 cursor = seq.writerIndex();
             }
             if (sendHmacLength == 0) {
-                int sum = Checksum.compute(out, front, plainLength - front);
+                int sum = Checksum.of(io.netty.buffer.Unpooled.wrappedBuffer(out), front, plainLength - front);
                 out[cursor] = (byte) (sum >>> 8);
                 out[cursor + 1] = (byte) sum;
             }
@@ -409,7 +409,7 @@ public class CryptoBenchmark {
             long sequenceNumber = receiveSequenceNumbers ? Vlu.read(in) : -1;
             if (receiveHmacLength == 0) {
                 int stored = in.readUnsignedShort();
-                if (stored != Checksum.compute(plain, in.readerIndex(), in.readableBytes())) {
+                if (stored != Checksum.of(io.netty.buffer.Unpooled.wrappedBuffer(plain), in.readerIndex(), in.readableBytes())) {
                     throw new WireException("checksum does not match");
                 }
             }
