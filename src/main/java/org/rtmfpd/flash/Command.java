@@ -36,7 +36,8 @@ public record Command(String name, double transactionId, Object commandObject, L
             case TcMessage.COMMAND_AMF3:
                 return readAmf3(body);
             default:
-                throw new WireException("TC message type 0x" + Integer.toHexString(message.type()) + " is not a command");
+                throw new WireException("TC message type 0x" + Integer.toHexString(message.type())
+                        + " is not a command");
         }
     }
 

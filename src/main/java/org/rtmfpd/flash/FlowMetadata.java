@@ -13,7 +13,7 @@ import org.rtmfpd.wire.WireException;
  * <ul>
  * <li>{@link Tc}: an RTMP message flow (RFC 7425 §5.1.1), {@code 'T' 'C' | flags | VLU streamId};
  * flag 0x04 says the stream ID is present and is required, the low bit is the receive intent
- * (0 original order, 1 network order; bits 0x02 and above are reserved and ignored). Stream 0 is
+ * (0 original order, 1 network order); the other bits are reserved and ignored. Stream 0 is
  * the NetConnection. Bytes after the stream ID are ignored, as rtmfp-cpp ignores them.</li>
  * <li>{@link Gc}: a NetGroup flow, whose value starts with {@code 'G' 'C'}; the rest is opaque and
  * kept as received.</li>

@@ -23,7 +23,8 @@ public final class FlowOptions {
 
     /** Metadata plus the association to the receiver's flow {@code associatedFlowId}. */
     public static OptionList returnFlow(FlowMetadata metadata, long associatedFlowId) {
-        return OptionList.of(Option.of(METADATA, metadata.toBytes()), Option.ofVlu(RETURN_FLOW_ASSOCIATION, associatedFlowId));
+        return OptionList.of(Option.of(METADATA, metadata.toBytes()),
+                Option.ofVlu(RETURN_FLOW_ASSOCIATION, associatedFlowId));
     }
 
     /** The server's NetConnection control flow answering the client's flow {@code clientFlowId}. */
@@ -44,7 +45,8 @@ public final class FlowOptions {
         ByteBuf value = Unpooled.wrappedBuffer(option.get().value());
         long flowId = Vlu.read(value);
         if (value.isReadable()) {
-            throw new WireException("return flow association has " + value.readableBytes() + " bytes after its flow ID");
+            throw new WireException("return flow association has " + value.readableBytes()
+                    + " bytes after its flow ID");
         }
         return OptionalLong.of(flowId);
     }

@@ -38,7 +38,8 @@ public final class GroupspecDigest {
             throw new WireException("groupspec does not start with \"G:\"");
         }
         int hexEnd = PREFIX.length;
-        while (hexEnd + 1 < groupspec.length && hexDigit(groupspec[hexEnd]) >= 0 && hexDigit(groupspec[hexEnd + 1]) >= 0) {
+        while (hexEnd + 1 < groupspec.length && hexDigit(groupspec[hexEnd]) >= 0
+                && hexDigit(groupspec[hexEnd + 1]) >= 0) {
             hexEnd += 2;
         }
         ByteBuf options = Unpooled.buffer((hexEnd - PREFIX.length) / 2);
@@ -59,7 +60,8 @@ public final class GroupspecDigest {
                 throw new WireException("groupspec option of " + length + " bytes runs past its text");
             }
             ByteBuf option = options.readSlice((int) length);
-            v2 |= Vlu.read(option) == VERSION_OPTION && option.readableBytes() == 1 && option.readUnsignedByte() == VERSION_2;
+            v2 |= Vlu.read(option) == VERSION_OPTION && option.readableBytes() == 1
+                    && option.readUnsignedByte() == VERSION_2;
         }
         if (named < 0) {
             if (hexEnd != groupspec.length) {

@@ -8,7 +8,7 @@ import org.rtmfpd.wire.ByteBufs;
  * Turns the Set Keepalive Timers user control event (RFC 7425 §5.3.4) into its two periods and
  * back: {@code u32 serverKeepaliveMs | u32 peerKeepaliveMs}. The client pings the server after the
  * server period of silence and its peers after the peer period. Both are raised to at least
- * {@link #MINIMUM_MS}, whether built here or read from the wire, as §5.3.4 requires of the receiver.
+ * {@link #MINIMUM_MS}, whether built here or read from the wire, as rtmfp-cpp does citing §5.3.4.
  */
 public record KeepaliveTimers(long serverMs, long peerMs) {
     /** §5.3.4: periods below five seconds are taken as five seconds. */

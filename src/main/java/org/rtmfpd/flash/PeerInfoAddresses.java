@@ -55,7 +55,8 @@ public final class PeerInfoAddresses {
         }
         String host = text.substring(0, colon);
         int port = port(text.substring(colon + 1));
-        byte[] ip = host.startsWith("[") && host.endsWith("]") ? ipv6(host.substring(1, host.length() - 1)) : ipv4(host);
+        boolean bracketed = host.startsWith("[") && host.endsWith("]");
+        byte[] ip = bracketed ? ipv6(host.substring(1, host.length() - 1)) : ipv4(host);
         if (ip == null || port < 0 || isLinkLocalV6(ip)) {
             return Optional.empty();
         }

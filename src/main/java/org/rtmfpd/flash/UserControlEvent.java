@@ -29,7 +29,8 @@ public record UserControlEvent(int eventType, byte[] data) {
     /** Reads the event in a USER_CONTROL message. */
     public static UserControlEvent from(TcMessage message) {
         if (message.type() != TcMessage.USER_CONTROL) {
-            throw new WireException("TC message type 0x" + Integer.toHexString(message.type()) + " is not user control");
+            throw new WireException("TC message type 0x" + Integer.toHexString(message.type())
+                    + " is not user control");
         }
         return read(message.bodyBuffer());
     }

@@ -7,8 +7,8 @@ import org.rtmfpd.wire.WireException;
  * Turns the one AMF3 value that follows an AMF0 switch marker into a Java value (AMF3
  * Specification §3): undefined, null, false, true, integer and double (both as {@link Double}, as
  * AMF0 numbers are) and inline strings. This covers what an AMF3 client puts in the commands a
- * rendezvous server reads; every other AMF3 type, and string references (§1.3.2; a lone value has
- * no table to refer to), throw {@link WireException}.
+ * rendezvous server reads; every other AMF3 type, and string references (a lone value has no
+ * string table to refer to), throw {@link WireException}.
  */
 final class Amf3Decoder {
     private static final int UNDEFINED = 0x00; // §3.2

@@ -15,6 +15,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
 import org.rtmfpd.wire.ByteBufs;
 
@@ -80,11 +81,11 @@ class Amf0RoundTripPropertyTest {
         Arbitrary<Map<String, Object>> properties = Arbitraries.maps(strings(), inner).ofMaxSize(4)
                 .map(LinkedHashMap::new);
         return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, scalar),
-                net.jqwik.api.Tuple.of(1, properties.map(m -> (Object) m)),
-                net.jqwik.api.Tuple.of(1, inner.list().ofMaxSize(4).map(l -> (Object) l)),
-                net.jqwik.api.Tuple.of(1, properties.map(EcmaArray::new)),
-                net.jqwik.api.Tuple.of(1, Combinators.combine(strings(), properties).as(TypedObject::new)));
+                Tuple.of(4, scalar),
+                Tuple.of(1, properties.map(m -> (Object) m)),
+                Tuple.of(1, inner.list().ofMaxSize(4).map(l -> (Object) l)),
+                Tuple.of(1, properties.map(EcmaArray::new)),
+                Tuple.of(1, Combinators.combine(strings(), properties).as(TypedObject::new)));
     }
 
     /** Well-formed Unicode: no lone surrogates, which UTF-8 cannot carry. */
