@@ -44,7 +44,10 @@ class IntroducerTest {
     }
 
     private Introduce<String> introduced(Introducer.Outcome<String> o) {
-        return assertInstanceOf(Introduce.class, o, () -> o.toString());
+        if (o instanceof Introduce<String> i) {
+            return i;
+        }
+        throw new AssertionError("expected an introduction, got " + o);
     }
 
     private Reason refused(Introducer.Outcome<String> o) {

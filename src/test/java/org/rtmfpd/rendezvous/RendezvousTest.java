@@ -62,7 +62,9 @@ class RendezvousTest {
         Session a = connect("app", 1);
         Session b = connect("app", 2);
         rv.peerInfo(peer(2), b, List.of(addr("192.168.0.2", 1935)));
-        Introduce<Session> i = assertInstanceOf(Introduce.class, ask(1, 2));
+        Introducer.Outcome<Session> o = ask(1, 2);
+        Introduce<Session> i = o instanceof Introduce<Session> yes ? yes : null;
+        assertTrue(i != null, o.toString());
         assertSame(b, i.target().handle());
         assertSame(a, i.initiator().handle());
         assertEquals(2, i.redirect().size());
@@ -226,5 +228,74 @@ class RendezvousTest {
         assertFalse(rv.addressChanged(peer(1), old, addr("10.200.0.1", 1)));
         assertTrue(rv.addressChanged(peer(1), fresh, addr("10.200.0.1", 1)));
         assertEquals(addr("10.200.0.1", 1), rv.registry().find(peer(1)).orElseThrow().observed());
+    }
+
+    @Test
+    void concurrentSessionsKeepRegistryLedgerAndGroupsConsistent() throws Exception {
+        // Each thread owns the sessions of a quarter of the peers (one session's calls come from one
+        // thread, as on an event loop) and introduces them to peers owned by any thread.
+        int threads = 4;
+        int peers = 64;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int me = t;
+            done.add(pool.submit(() -> {
+                Random r = new Random(me);
+                Session[] mine = new Session[peers];
+                start.await();
+                for (int step = 0; step < 20_000; step++) {
+                    int n = r.nextInt(peers / threads) * threads + me;
+                    switch (r.nextInt(5)) {
+                        case 0 -> {
+                            if (mine[n] == null) {
+                                mine[n] = new Session(n);
+                                rv.connected("app", peer(n), at(n), mine[n]);
+                            } else {
+                                rv.closed(peer(n), mine[n]);
+                                mine[n] = null;
+                            }
+                        }
+                        case 1 -> {
+                            if (mine[n] != null) {
+                                List<PeerId> handed = rv.join(peer(n), mine[n], group(r.nextInt(3)));
+                                if (handed.size() > 5 || handed.contains(peer(n))) {
+                                    throw new AssertionError("bad handout " + handed);
+                                }
+                            }
+                        }
+                        default -> {
+                            if (mine[n] != null) {
+                                rv.introduce(at(n), peer(r.nextInt(peers)), TAG);
+                            }
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(rv.registry().size(), rv.ledger().connectedPeers(), "registry and ledger agree on who is here");
+        for (int n = 0; n < peers; n++) {
+            boolean here = rv.registry().find(peer(n)).isPresent();
+            assertEquals(here, rv.ledger().isConnected(peer(n)), "peer " + n);
+            assertTrue(rv.ledger().slotsInUse(peer(n)) <= 5, "peer " + n + " over its cap");
+            for (int m = 0; m < peers; m++) {
+                if (rv.ledger().introduced(peer(n), peer(m))) {
+                    assertTrue(here && rv.registry().find(peer(m)).isPresent(), "pair with a departed peer");
+                }
+            }
+        }
+        for (int g = 0; g < 3; g++) {
+            for (PeerId member : rv.groups().members("app", group(g))) {
+                assertTrue(rv.registry().find(member).isPresent(), "departed member " + member + " in group " + g);
+            }
+        }
+        assertTrue(rv.introducer().introductionCount() > 0);
     }
 }

@@ -17,7 +17,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 
 /** NetGroup joins and leaves under random orders, checked against the rules in {@link NetGroups}. */
-class NetGroupsProperties {
+class NetGroupsPropertyTest {
     private static final GroupId G = Ids.group(1);
 
     @Property(tries = 200)

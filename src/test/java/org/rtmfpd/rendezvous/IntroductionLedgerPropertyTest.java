@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.Size;
  * the cap it was checked against, slots are symmetric, released peers hold and count for nothing,
  * and the ledger agrees with a simple model.
  */
-class IntroductionLedgerProperties {
+class IntroductionLedgerPropertyTest {
     private static final int PEERS = 12;
 
     /** One step: kind 0-5 introduce (a, b), 6 release a, 7 connect a. */
