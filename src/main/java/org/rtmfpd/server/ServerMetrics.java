@@ -67,9 +67,9 @@ public final class ServerMetrics {
         counter(out, "rtmfpd_handshakes_total", "IHellos answered with an RHello.", handshakes.sum());
         counter(out, "rtmfpd_sessions_opened_total", "Sessions opened.", sessionsOpened.sum());
         counter(out, "rtmfpd_sessions_closed_total", "Sessions closed or timed out.", sessionsClosed.sum());
-        labelled(out, "rtmfpd_dropped_total", "Datagrams dropped silently, by reason.", drops);
-        labelled(out, "rtmfpd_refused_total", "Requests refused, by reason.", refusals);
-        labelled(out, "rtmfpd_events_total", "Introductions, connects and joins.", events);
+        labelled(out, "rtmfpd_dropped_total", "Datagrams dropped silently, by reason.", "reason", drops);
+        labelled(out, "rtmfpd_refused_total", "Requests refused, by reason.", "reason", refusals);
+        labelled(out, "rtmfpd_events_total", "Introductions, connects and joins.", "event", events);
         for (Map.Entry<String, LongSupplier> g : new TreeMap<>(gauges).entrySet()) {
             out.append("# TYPE ").append(g.getKey()).append(" gauge\n")
                     .append(g.getKey()).append(' ').append(g.getValue().getAsLong()).append('\n');
@@ -83,11 +83,12 @@ public final class ServerMetrics {
                 .append(name).append(' ').append(value).append('\n');
     }
 
-    private static void labelled(StringBuilder out, String name, String help, Map<String, LongAdder> values) {
+    private static void labelled(StringBuilder out, String name, String help, String label,
+                                 Map<String, LongAdder> values) {
         out.append("# HELP ").append(name).append(' ').append(help).append('\n')
                 .append("# TYPE ").append(name).append(" counter\n");
         for (Map.Entry<String, LongAdder> e : new TreeMap<>(values).entrySet()) {
-            out.append(name).append("{reason=\"").append(e.getKey()).append("\"} ").append(e.getValue().sum()).append('\n');
+            out.append(name).append('{').append(label).append("=\"").append(e.getKey()).append("\"} ").append(e.getValue().sum()).append('\n');
         }
     }
 }
