@@ -60,7 +60,7 @@ public final class RtmfpServer implements AutoCloseable {
     private final ServerMetrics metrics = new ServerMetrics();
     private final Rendezvous<Session> rendezvous;
 
-    private RtmfpServer(ServerConfig config, DeveloperKeyStore keys) throws InterruptedException {
+    private RtmfpServer(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
         this.keys = keys;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -74,7 +74,6 @@ public final class RtmfpServer implements AutoCloseable {
                     return t;
                 });
         SecureRandom random = new SecureRandom();
-        Clock clock = Clock.system();
         byte[] extra = new byte[EXTRA_RANDOMNESS];
         random.nextBytes(extra);
         List<DhGroup> groups = config.dhGroups().stream().map(id -> DhGroup.byId(id).orElseThrow()).toList();
@@ -123,7 +122,12 @@ public final class RtmfpServer implements AutoCloseable {
 
     /** Binds every listen address and starts serving; throws if an address cannot be bound. */
     public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys) throws InterruptedException {
-        return new RtmfpServer(config, keys);
+        return new RtmfpServer(config, keys, Clock.system());
+    }
+
+    /** As {@link #start(ServerConfig, DeveloperKeyStore)}, with the protocol timers read from {@code clock}. */
+    public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
+        return new RtmfpServer(config, keys, clock);
     }
 
     private void tick() {
