@@ -1,0 +1,64 @@
+package org.rtmfpd.e2e;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.rtmfpd.rendezvous.DeveloperKeyStore;
+import org.rtmfpd.server.RtmfpServer;
+import org.rtmfpd.server.ServerConfig;
+
+/** An rtmfpd on an ephemeral port of 127.0.0.1, with a developer-keys file and a clock the test can move. */
+final class TestServer implements AutoCloseable {
+    static final String KEY_A = "key-a";
+    static final String KEY_B = "key-b";
+    static final String KEY_CAP_50 = "key-cap-50";
+    private static final long WAIT_LIMIT_MILLIS = 10_000;
+
+    final AtomicLong clockOffset = new AtomicLong();
+    final RtmfpServer server;
+    final InetSocketAddress address;
+
+    TestServer(Path dir) throws Exception {
+        this(dir, ServerConfig.builder());
+    }
+
+    TestServer(Path dir, ServerConfig.Builder builder) throws Exception {
+        Path keys = dir.resolve("developer-keys.conf");
+        Files.writeString(keys, KEY_A + "\n" + KEY_B + "\n" + KEY_CAP_50 + " peer-cap=50\n");
+        builder.resetListen().addListen(new InetSocketAddress("127.0.0.1", 0)).developerKeys(keys);
+        server = RtmfpServer.start(builder.build(), DeveloperKeyStore.load(keys),
+                () -> System.nanoTime() / 1_000_000 + clockOffset.get());
+        address = server.localAddresses().get(0);
+    }
+
+    String url(String key) {
+        return "rtmfp://127.0.0.1:" + address.getPort() + "/" + key;
+    }
+
+    int sessions() throws Exception {
+        return server.sessionCount();
+    }
+
+    long refused(String reason) {
+        return server.metrics().refused(reason);
+    }
+
+    /** Waits, for at most ten seconds, until {@code condition} holds; false if it never did. */
+    static boolean eventually(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT_LIMIT_MILLIS * 1_000_000;
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(20);
+        }
+        return condition.getAsBoolean();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
