@@ -340,6 +340,8 @@ public final class Session {
             probeChallenge = null;
             probedAddress = null;
             listener.onAddressChanged(this);
+        } else {
+            listener.onPingReply(this, reply.body());
         }
     }
 

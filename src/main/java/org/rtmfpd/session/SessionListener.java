@@ -18,6 +18,10 @@ public interface SessionListener {
     default void onForwardedIHello(Session session, ForwardedIHello hello) {
     }
 
+    /** A Ping Reply arrived that answers a Ping sent with {@link Session#ping}; {@code body} is the echo. */
+    default void onPingReply(Session session, byte[] body) {
+    }
+
     /** The far end's address changed after the probe of RFC 7016 §3.5.4.2 succeeded. */
     default void onAddressChanged(Session session) {
     }
