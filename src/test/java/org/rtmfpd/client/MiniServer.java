@@ -43,7 +43,7 @@ final class MiniServer implements SessionListener {
     private final Transmitter transmitter;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Certificate certificate = Certificate.ephemeral(List.of(DhGroup.GROUP_2), new byte[64]);
+    private final Certificate certificate;
     private final CookieJar cookies;
     private final ResponderKeying keying;
     private final Map<Integer, Session> sessions = new HashMap<>();
@@ -65,6 +65,11 @@ final class MiniServer implements SessionListener {
     }
 
     MiniServer(Transmitter transmitter, Clock clock) {
+        this(transmitter, clock, Certificate.ephemeral(List.of(DhGroup.GROUP_2), new byte[64]));
+    }
+
+    MiniServer(Transmitter transmitter, Clock clock, Certificate certificate) {
+        this.certificate = certificate;
         this.transmitter = transmitter;
         this.clock = clock;
         this.cookies = new CookieJar(random, clock::nowMillis);
@@ -103,7 +108,7 @@ final class MiniServer implements SessionListener {
     private void onStartup(Chunk chunk, InetSocketAddress from) {
         if (chunk instanceof IHello hello) {
             EndpointDiscriminator epd = EndpointDiscriminator.parse(hello.epd());
-            if (epd.selects(certificate)) {
+            if (epd.fingerprint().isEmpty()) {
                 RHello answer = new RHello(hello.tag(), cookies.make(from), certificate.encoded());
                 transmitter.send(from, StartupPackets.encode(0, answer, clock.nowMillis()));
             } else if (epd.fingerprint().isPresent()) {
