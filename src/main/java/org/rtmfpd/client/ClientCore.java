@@ -308,6 +308,7 @@ public final class ClientCore {
                 session.receive(decoded, from);
             }
         }
+        checkRefused();
         checkClosed();
     }
 
@@ -331,6 +332,7 @@ public final class ClientCore {
                         new RtmfpException(RtmfpException.Reason.TIMEOUT, "no Ping Reply within " + PING_TIMEOUT_MILLIS + " ms"));
             }
         }
+        checkRefused();
         checkClosed();
     }
 
@@ -687,6 +689,14 @@ public final class ClientCore {
 
     private static <T> CompletableFuture<T> closedFuture() {
         return CompletableFuture.failedFuture(new RtmfpException(RtmfpException.Reason.CLOSED, "the client is closed"));
+    }
+
+    /** The server rejected the NetConnection flow (this end never closes it) before answering connect. */
+    private void checkRefused() {
+        if (control != null && control.isDone() && !connectResult.isDone() && server.isOpen()) {
+            connectResult.completeExceptionally(new RtmfpException(RtmfpException.Reason.REJECTED,
+                    "the server refused the NetConnection flow without a readable answer to connect"));
+        }
     }
 
     private void checkClosed() {

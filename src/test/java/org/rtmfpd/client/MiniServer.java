@@ -51,6 +51,8 @@ final class MiniServer implements SessionListener {
     private final Map<String, List<Client>> groups = new HashMap<>();
     final List<String> commands = new ArrayList<>();
     int introductions;
+    /** Refuse every flow with a Flow Exception, as rtmfp-cpp's tcserver does to a client it rejects. */
+    boolean refuseFlows;
     int nextId = 0x100;
 
     static final class Client {
@@ -148,7 +150,7 @@ final class MiniServer implements SessionListener {
 
     @Override
     public boolean onFlowOpened(Session session, RecvFlow flow) {
-        return true;
+        return !refuseFlows;
     }
 
     @Override
