@@ -137,6 +137,7 @@ public final class ProbeCommand implements Callable<Integer> {
             return switch (e.reason()) {
                 case TIMEOUT -> new Outcome(NO_ANSWER, "no answer: " + e.getMessage());
                 case BAD_CERTIFICATE -> new Outcome(BAD_CERTIFICATE, "bad server certificate: " + e.getMessage());
+                case REJECTED -> new Outcome(REJECTED, "connect rejected: " + e.getMessage());
                 default -> new Outcome(FAILED, e.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ') + ": " + e.getMessage());
             };
         } catch (Exception e) {

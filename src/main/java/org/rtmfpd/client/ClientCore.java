@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,7 @@ public final class ClientCore {
     private final Map<Long, PendingPing> pings = new HashMap<>();
     private long nextPing = 1;
     private final Map<Long, GroupMembership> groupsByFlow = new HashMap<>();
+    private final Map<String, CompletableFuture<PeerSession>> peerRequests = new HashMap<>();
     private CompletableFuture<Void> closing;
     private long closeDeadline;
 
@@ -209,7 +211,7 @@ public final class ClientCore {
     /**
      * Asks the server to introduce this client to the peer with {@code peerId}: an IHello naming it goes to
      * the server from this client's socket, and then to each address of the Redirect. Completes when the
-     * direct session with the peer is open.
+     * direct session with the peer is open. A request for a peer already being looked for shares its result.
      */
     public CompletableFuture<PeerSession> connectToPeer(byte[] peerId) {
         if (closing != null) {
@@ -226,7 +228,14 @@ public final class ClientCore {
                 return CompletableFuture.completedFuture(peer);
             }
         }
+        String key = HexFormat.of().formatHex(peerId);
+        CompletableFuture<PeerSession> pending = peerRequests.get(key);
+        if (pending != null) {
+            return pending;
+        }
         CompletableFuture<PeerSession> result = new CompletableFuture<>();
+        peerRequests.put(key, result);
+        result.whenComplete((peer, failure) -> peerRequests.remove(key, result));
         startHandshake(Initiator.peerEpd(peerId), new PeerHandshake(result), serverAddress);
         return result;
     }
@@ -299,6 +308,7 @@ public final class ClientCore {
                 session.receive(decoded, from);
             }
         }
+        checkRefused();
         checkClosed();
     }
 
@@ -322,6 +332,7 @@ public final class ClientCore {
                         new RtmfpException(RtmfpException.Reason.TIMEOUT, "no Ping Reply within " + PING_TIMEOUT_MILLIS + " ms"));
             }
         }
+        checkRefused();
         checkClosed();
     }
 
@@ -678,6 +689,14 @@ public final class ClientCore {
 
     private static <T> CompletableFuture<T> closedFuture() {
         return CompletableFuture.failedFuture(new RtmfpException(RtmfpException.Reason.CLOSED, "the client is closed"));
+    }
+
+    /** The server rejected the NetConnection flow (this end never closes it) before answering connect. */
+    private void checkRefused() {
+        if (control != null && control.isDone() && !connectResult.isDone() && server.isOpen()) {
+            connectResult.completeExceptionally(new RtmfpException(RtmfpException.Reason.REJECTED,
+                    "the server refused the NetConnection flow without a readable answer to connect"));
+        }
     }
 
     private void checkClosed() {

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.Transmitter;
@@ -54,6 +55,7 @@ public final class RtmfpClient implements AutoCloseable {
     private final Channel channel;
     private final EventLoop loop;
     private final ClientCore core;
+    private final AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
 
     private RtmfpClient(ClientIdentity identity, ClientSettings settings, InetSocketAddress bind, ClientListener listener) {
         this.identity = identity;
@@ -63,7 +65,7 @@ public final class RtmfpClient implements AutoCloseable {
         try {
             this.channel = new Bootstrap().group(group)
                     .channel(NioDatagramChannel.class)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
+                    .option(ChannelOption.RECVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(RECEIVE_BUFFER))
                     .handler(new Inbound(core))
                     .bind(bind).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
@@ -158,8 +160,10 @@ public final class RtmfpClient implements AutoCloseable {
      */
     public CompletableFuture<Void> closeAsync() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        CompletableFuture<Void> closed = onLoop(core::close);
-        closed.whenComplete((v, e) -> channel.close().addListener(f -> {
+        if (!closed.compareAndSet(null, done)) {
+            return closed.get();
+        }
+        onLoop(core::close).whenComplete((v, e) -> channel.close().addListener(f -> {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             done.complete(null);
         }));

@@ -14,6 +14,12 @@ public final class RtmfpException extends Exception {
         BAD_CERTIFICATE,
         /** Keying failed: bad DH key, HMAC or sequence-number negotiation refused, malformed SKRC. */
         KEYING_FAILED,
+        /**
+         * The server refused the NetConnection flow (a Flow Exception) before answering {@code connect}, as
+         * rtmfp-cpp's tcserver does when it rejects a client: its {@code _error} then comes on a return flow
+         * that the rules of RFC 7016 §3.6.3.1 make the client reject.
+         */
+        REJECTED,
         /** The server answered a command with {@code _error}. */
         CALL_FAILED,
         /** The session closed (or was never open) before the operation completed. */

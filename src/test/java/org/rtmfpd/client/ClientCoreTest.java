@@ -99,6 +99,16 @@ class ClientCoreTest {
     }
 
     @Test
+    void aRefusedNetConnectionFlowIsARejection() {
+        server.refuseFlows = true;
+        ClientCore alice = client(ALICE, ClientSettings.FLASH_LIKE, ALICE_AT, new Recorded());
+        CompletableFuture<Map<String, Object>> result = alice.connect(URL, SERVER);
+        net.advance(100);
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, result::get);
+        assertEquals(RtmfpException.Reason.REJECTED, ((RtmfpException) failed.getCause()).reason());
+    }
+
+    @Test
     void hmacAndSequenceNumbersRequired() throws Exception {
         ClientCore bob = client(BOB, ClientSettings.HMAC_SSEQ_REQUIRED, BOB_AT, new Recorded());
         CompletableFuture<Map<String, Object>> result = bob.connect(URL, SERVER);

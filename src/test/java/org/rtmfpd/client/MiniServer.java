@@ -43,7 +43,7 @@ final class MiniServer implements SessionListener {
     private final Transmitter transmitter;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
-    private final Certificate certificate = Certificate.ephemeral(List.of(DhGroup.GROUP_2), new byte[64]);
+    private final Certificate certificate;
     private final CookieJar cookies;
     private final ResponderKeying keying;
     private final Map<Integer, Session> sessions = new HashMap<>();
@@ -51,6 +51,8 @@ final class MiniServer implements SessionListener {
     private final Map<String, List<Client>> groups = new HashMap<>();
     final List<String> commands = new ArrayList<>();
     int introductions;
+    /** Refuse every flow with a Flow Exception, as rtmfp-cpp's tcserver does to a client it rejects. */
+    boolean refuseFlows;
     int nextId = 0x100;
 
     static final class Client {
@@ -65,6 +67,11 @@ final class MiniServer implements SessionListener {
     }
 
     MiniServer(Transmitter transmitter, Clock clock) {
+        this(transmitter, clock, Certificate.ephemeral(List.of(DhGroup.GROUP_2), new byte[64]));
+    }
+
+    MiniServer(Transmitter transmitter, Clock clock, Certificate certificate) {
+        this.certificate = certificate;
         this.transmitter = transmitter;
         this.clock = clock;
         this.cookies = new CookieJar(random, clock::nowMillis);
@@ -103,7 +110,7 @@ final class MiniServer implements SessionListener {
     private void onStartup(Chunk chunk, InetSocketAddress from) {
         if (chunk instanceof IHello hello) {
             EndpointDiscriminator epd = EndpointDiscriminator.parse(hello.epd());
-            if (epd.selects(certificate)) {
+            if (epd.fingerprint().isEmpty()) {
                 RHello answer = new RHello(hello.tag(), cookies.make(from), certificate.encoded());
                 transmitter.send(from, StartupPackets.encode(0, answer, clock.nowMillis()));
             } else if (epd.fingerprint().isPresent()) {
@@ -143,7 +150,7 @@ final class MiniServer implements SessionListener {
 
     @Override
     public boolean onFlowOpened(Session session, RecvFlow flow) {
-        return true;
+        return !refuseFlows;
     }
 
     @Override
