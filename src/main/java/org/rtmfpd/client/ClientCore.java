@@ -34,6 +34,8 @@ import org.rtmfpd.wire.IIKeying;
 import org.rtmfpd.wire.RHello;
 import org.rtmfpd.wire.RIKeying;
 import org.rtmfpd.wire.Redirect;
+import org.rtmfpd.flash.Command;
+import org.rtmfpd.flash.TcMessage;
 import org.rtmfpd.wire.WireException;
 
 /**
@@ -59,10 +61,6 @@ public final class ClientCore {
     /** Flow metadata of a NetGroup flow to the server, as librtmfp writes it (only the {@code GC} prefix). */
     static final byte[] GROUP_METADATA = {'G', 'C'};
     /** TC message types (RFC 7425 §5.1.1). */
-    static final int TC_USER_CONTROL = 0x04;
-    static final int TC_COMMAND_AMF3 = 0x11;
-    static final int TC_COMMAND_AMF0 = 0x14;
-    private static final int TC_HEADER = 5;
     /** NetGroup join message head ({@code 01 | VLU 33 | 15}) and member entry type (brief §4.6). */
     private static final byte[] GROUP_JOIN_HEAD = {0x01, 0x21, 0x15};
     private static final int GROUP_MEMBER = 0x0b;
@@ -458,7 +456,7 @@ public final class ClientCore {
             command.put("flashVer", settings.flashVersion());
             command.put("tcUrl", url.toString());
             command.put("objectEncoding", settings.objectEncoding());
-            control.send(tcMessage(TC_COMMAND_AMF0, Amf0Lite.write("connect", 1.0, command)));
+            control.send(new Command("connect", 1.0, command, List.of()).toMessage().toBytes());
             server.flush();
         }
 
@@ -551,26 +549,19 @@ public final class ClientCore {
     }
 
     private void onTcMessage(RecvFlow flow, byte[] message) {
-        if (message.length < TC_HEADER) {
-            return;
-        }
-        int type = message[0] & 0xff;
-        int offset = TC_HEADER;
-        if (type == TC_COMMAND_AMF3 && message.length > offset && message[offset] == 0) {
-            offset++; // AMF3 commands start with one 0x00 byte, then AMF0 framing (RFC 7425 §5.1.1)
-        } else if (type != TC_COMMAND_AMF0) {
-            return; // user control (Set Keepalive Timers, flow sync) and media: nothing to do here
-        }
-        List<Object> values;
+        Command command;
         try {
-            values = Amf0Lite.readAll(message, offset);
+            TcMessage tc = TcMessage.parse(message);
+            if (tc.type() != TcMessage.COMMAND_AMF0 && tc.type() != TcMessage.COMMAND_AMF3) {
+                return; // user control (Set Keepalive Timers, flow sync) and media: nothing to do here
+            }
+            command = Command.from(tc);
         } catch (WireException e) {
             return;
         }
-        if (values.size() < 2 || !(values.get(0) instanceof String name) || !(values.get(1) instanceof Double transaction)) {
-            return;
-        }
-        Object info = values.size() > 3 ? values.get(3) : null;
+        String name = command.name();
+        Double transaction = command.transactionId();
+        Object info = command.arguments().isEmpty() ? null : command.arguments().get(0);
         boolean answer = "_result".equals(name) || "_error".equals(name);
         if (answer && transaction == 1.0 && !connectResult.isDone()) {
             if ("_result".equals(name)) {
@@ -587,7 +578,7 @@ public final class ClientCore {
                         details.getOrDefault("code", "_error") + ": " + details.getOrDefault("description", ""), details));
             }
         } else if (!answer) {
-            listener.onCommand(name, values.subList(Math.min(3, values.size()), values.size()));
+            listener.onCommand(name, command.arguments());
         }
     }
 
@@ -624,21 +615,8 @@ public final class ClientCore {
     // ---------------------------------------------------------------- helpers
 
     private void sendCommand(String name, long transaction, Object... args) {
-        Object[] values = new Object[3 + args.length];
-        values[0] = name;
-        values[1] = (double) transaction;
-        values[2] = null;
-        System.arraycopy(args, 0, values, 3, args.length);
-        control.send(tcMessage(TC_COMMAND_AMF0, Amf0Lite.write(values)));
+        control.send(new Command(name, transaction, null, java.util.Arrays.asList(args)).toMessage().toBytes());
         server.flush();
-    }
-
-    /** A TC message (RFC 7425 §5.1.1): {@code type | timestamp (32 bits, 0 here) | body}. */
-    static byte[] tcMessage(int type, byte[] body) {
-        byte[] message = new byte[TC_HEADER + body.length];
-        message[0] = (byte) type;
-        System.arraycopy(body, 0, message, TC_HEADER, body.length);
-        return message;
     }
 
     /** The app name of a connect URL: its path without the leading and trailing slash. */

@@ -1,5 +1,8 @@
 package org.rtmfpd.client;
 
+import org.rtmfpd.flash.Command;
+import org.rtmfpd.flash.TcMessage;
+
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -170,13 +173,13 @@ final class MiniServer implements SessionListener {
             session.flush();
             return;
         }
-        List<Object> values = Amf0Lite.readAll(message, 5);
-        String name = (String) values.get(0);
+        Command received = Command.from(TcMessage.parse(message));
+        String name = received.name();
         commands.add(name);
-        double transaction = (Double) values.get(1);
+        double transaction = received.transactionId();
         if (name.equals("connect")) {
             @SuppressWarnings("unchecked")
-            Map<String, Object> command = (Map<String, Object>) values.get(2);
+            Map<String, Object> command = (Map<String, Object>) received.commandObject();
             client.control = session.openFlow(ClientCore.NETCONNECTION_METADATA, flow.flowId());
             Map<String, Object> info = new LinkedHashMap<>();
             if (KEY.equals(command.get("app"))) {
@@ -193,13 +196,13 @@ final class MiniServer implements SessionListener {
                 reply(client, "_error", transaction, info);
             }
         } else if (name.equals("setPeerInfo")) {
-            for (Object value : values.subList(3, values.size())) {
+            for (Object value : received.arguments()) {
                 String text = (String) value;
                 int colon = text.lastIndexOf(':');
                 client.reported.add(new InetSocketAddress(text.substring(0, colon), Integer.parseInt(text.substring(colon + 1))));
             }
         } else if (name.equals("echo")) {
-            reply(client, "_result", transaction, values.size() > 3 ? values.get(3) : null);
+            reply(client, "_result", transaction, received.arguments().isEmpty() ? null : received.arguments().get(0));
         } else if (transaction > 0) {
             reply(client, "_error", transaction, Map.of("level", "error", "code", "NetConnection.Call.Failed",
                     "description", "no such method"));
@@ -207,7 +210,7 @@ final class MiniServer implements SessionListener {
     }
 
     private void reply(Client client, String name, double transaction, Object info) {
-        client.control.send(ClientCore.tcMessage(ClientCore.TC_COMMAND_AMF0, Amf0Lite.write(name, transaction, null, info)));
+        client.control.send(new Command(name, transaction, null, java.util.List.of(info)).toMessage().toBytes());
         client.session.flush();
     }
 
