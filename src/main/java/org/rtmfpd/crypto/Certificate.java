@@ -125,11 +125,6 @@ public final class Certificate {
         return options.first(CertificateOptions.STATIC_DH_PUBLIC_KEY).isPresent();
     }
 
-    /** Byte-wise comparison used for glare resolution (RFC 7425 §4.3.6). */
-    public int compareTo(Certificate other) {
-        return Arrays.compareUnsigned(encoded, other.encoded);
-    }
-
     @Override
     public boolean equals(Object o) {
         return o instanceof Certificate other && Arrays.equals(encoded, other.encoded);

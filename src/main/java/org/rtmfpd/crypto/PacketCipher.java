@@ -81,11 +81,6 @@ public final class PacketCipher {
         return receiveSequenceNumbers;
     }
 
-    /** The most bytes that {@link #seal} adds around a packet of {@code length} bytes. */
-    public int overhead(int length) {
-        return Vlu.size(Long.MAX_VALUE) + CHECKSUM_LENGTH + BLOCK + sendHmacLength;
-    }
-
     /**
      * Encrypts {@code length} bytes of packet (flags through the last chunk) and returns the
      * ciphertext followed by the HMAC tag, if any. {@code sequenceNumber} is used only when this end

@@ -114,6 +114,10 @@ public final class Dispatcher implements StartupSender {
             metrics.drop("short");
             return;
         }
+        if (datagram.length > Limits.MAX_STARTUP_PACKET) {
+            metrics.drop("too_long");
+            return;
+        }
         int sessionId = Datagrams.sessionId(datagram);
         if (sessionId == 0) {
             onStartup(from, datagram);

@@ -3,7 +3,6 @@ package org.rtmfpd.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.rtmfpd.crypto.PacketCipher;
-import org.rtmfpd.wire.ByteBufs;
 import org.rtmfpd.wire.Packet;
 import org.rtmfpd.wire.SessionIdScrambler;
 
@@ -48,9 +47,5 @@ public final class Datagrams {
 
     /** A decrypted packet and its session sequence number (-1 when none is in use). */
     public record Decoded(long sequenceNumber, Packet packet) {
-    }
-
-    static byte[] toArray(ByteBuf buf) {
-        return ByteBufs.toArray(buf);
     }
 }

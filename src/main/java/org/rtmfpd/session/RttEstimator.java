@@ -38,9 +38,4 @@ public final class RttEstimator {
     public long erto() {
         return erto;
     }
-
-    /** The smoothed round-trip time in milliseconds, or -1 before the first sample. */
-    public long srtt() {
-        return (long) srtt;
-    }
 }

@@ -16,6 +16,7 @@ import org.rtmfpd.wire.AckRanges;
 import org.rtmfpd.wire.BufferProbe;
 import org.rtmfpd.wire.Chunk;
 import org.rtmfpd.wire.FlowException;
+import org.rtmfpd.wire.Limits;
 import org.rtmfpd.wire.ForwardedIHello;
 import org.rtmfpd.wire.NextUserData;
 import org.rtmfpd.wire.Option;
@@ -36,8 +37,12 @@ import org.rtmfpd.wire.WireException;
  * thread-safe, so each session must be used from one thread at a time.
  */
 public final class Session {
-    /** The largest packet (flags through chunks) this end builds, so a datagram stays under 1200 bytes. */
-    static final int MAX_PACKET = 1130;
+    /**
+     * The largest packet (flags through chunks) this end builds: what is left of the 1200-byte datagram
+     * budget after the session ID (4), a session sequence number (at most 5), the checksum (2), padding
+     * (at most 15) and the longest HMAC tag (32).
+     */
+    static final int MAX_PACKET = Limits.MAX_SESSION_PACKET - 4 - 5 - 2 - 15 - 32;
     /** Near close: repeat the Close Request this often (RFC 7016 §3.5.5.1). */
     static final long CLOSE_REPEAT_MILLIS = 5_000;
     /** Near close: give up waiting for the Close Acknowledgement after this long (RFC 7016 §3.5.5.1). */
@@ -153,11 +158,6 @@ public final class Session {
 
     public PacketCipher cipher() {
         return cipher;
-    }
-
-    /** The smoothed round-trip time in milliseconds, or -1 before the first sample. */
-    public long smoothedRtt() {
-        return rtt.srtt();
     }
 
     public Object attachment() {
