@@ -121,6 +121,8 @@ public final class NetConnectionService implements ServerApplication {
             TcMessage tc = TcMessage.parse(message);
             if (tc.type() == TcMessage.COMMAND_AMF0 || tc.type() == TcMessage.COMMAND_AMF3) {
                 onCommand(session, client, Command.from(tc));
+            } else if (tc.type() == TcMessage.USER_CONTROL && client.developerKey != null) {
+                onUserControl(session, client, UserControlEvent.from(tc));
             }
         } catch (WireException e) {
             LOG.debug("session {}: undecodable message on the NetConnection flow: {}", id(session), e.getMessage());
@@ -149,6 +151,16 @@ public final class NetConnectionService implements ServerApplication {
                 if (command.transactionId() > 0) {
                     reply(session, client, CommandReplies.callFailed(command).toMessage());
                 }
+            }
+        }
+    }
+
+    /** As Cirrus did: a buffer length set for a stream is answered with StreamBegin for it. */
+    private void onUserControl(Session session, Client client, UserControlEvent event) {
+        if (event.eventType() == UserControlEvent.SET_BUFFER_LENGTH) {
+            long stream = SetBufferLength.from(event).streamId();
+            if (stream > 0) {
+                reply(session, client, UserControlEvent.streamBegin(stream).toMessage());
             }
         }
     }
