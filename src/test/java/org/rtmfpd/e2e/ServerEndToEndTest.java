@@ -1,6 +1,7 @@
 package org.rtmfpd.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rtmfpd.e2e.TestServer.eventually;
 
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,6 +67,19 @@ class ServerEndToEndTest {
             assertTrue(String.valueOf(info.get("description")).contains("'not-a-key' is not known"), info.toString());
             assertTrue(eventually(() -> sessions() == 0), "the server closes a rejected session");
             assertEquals(1, server.refused("connect_rejected"));
+        }
+    }
+
+    @Test
+    void createStreamGetsAStreamIdAndAnUnknownCallFailsWithCallFailed() throws Exception {
+        try (RtmfpClient client = client(ClientSettings.FLASH_LIKE)) {
+            client.connect(server.url(TestServer.KEY_A)).get(WAIT, TimeUnit.SECONDS);
+            assertEquals(1.0, client.call("createStream").get(WAIT, TimeUnit.SECONDS));
+            assertEquals(2.0, client.call("createStream").get(WAIT, TimeUnit.SECONDS));
+            ExecutionException failed = assertThrows(ExecutionException.class,
+                    () -> client.call("noSuchMethod", "x").get(WAIT, TimeUnit.SECONDS));
+            assertTrue(failed.getCause().getMessage().contains("NetConnection.Call.Failed"), failed.toString());
+            assertTrue(failed.getCause().getMessage().contains("noSuchMethod"), failed.toString());
         }
     }
 
