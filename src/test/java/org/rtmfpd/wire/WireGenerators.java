@@ -1,139 +1,146 @@
 package org.rtmfpd.wire;
 
+import static org.rtmfpd.testing.Generators.anyInt;
+import static org.rtmfpd.testing.Generators.intBetween;
+import static org.rtmfpd.testing.Generators.listOf;
+import static org.rtmfpd.testing.Generators.longBetween;
+import static org.rtmfpd.testing.Generators.pick;
+import static org.rtmfpd.testing.Generators.vlu;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import java.util.Random;
+import java.util.function.Function;
+import org.rtmfpd.testing.Generators;
 
-/** Turns jqwik's generators into valid values of every wire type, for round-trip and fuzz properties. */
-final class WireArbitraries {
+/** Valid values of every wire type, drawn from a seeded {@link Random}, for round-trip and fuzz properties. */
+final class WireGenerators {
     private static final int MAX_BYTES = 48;
+    private static final byte[] V4_MAPPED_LOOPBACK = Bytes.hex("00000000000000000000ffff7f000001");
 
-    private WireArbitraries() {
+    /** One generator per chunk type the wire layer models, and one for unknown types; each as likely. */
+    private static final List<Function<Random, Chunk>> CHUNKS = List.of(
+            r -> new IHello(bytes(r), bytes(r, Limits.MAX_IHELLO_TAG)),
+            r -> new RHello(bytes(r), bytes(r), bytes(r)),
+            r -> new Redirect(bytes(r), listOf(r, 0, 4, WireGenerators::peerAddress)),
+            r -> new IIKeying(anyInt(r), bytes(r), bytes(r), bytes(r), bytes(r, 4)),
+            r -> new RIKeying(anyInt(r), bytes(r), bytes(r, 4)),
+            r -> new CookieChange(bytes(r), bytes(r)),
+            r -> new ForwardedIHello(bytes(r), peerAddress(r), bytes(r)),
+            r -> new Ping(bytes(r)),
+            r -> new PingReply(bytes(r)),
+            WireGenerators::userData,
+            WireGenerators::nextUserData,
+            r -> new AckBitmap(vlu(r), vlu(r), vlu(r), bytes(r)),
+            WireGenerators::ackRanges,
+            r -> new BufferProbe(vlu(r)),
+            r -> new FlowException(vlu(r), vlu(r)),
+            r -> new SessionCloseRequest(),
+            r -> new SessionCloseAck(),
+            WireGenerators::unknown);
+
+    private WireGenerators() {
     }
 
-    static Arbitrary<byte[]> bytes(int maxSize) {
-        return Arbitraries.bytes().array(byte[].class).ofMaxSize(maxSize);
+    static byte[] bytes(Random r, int maxSize) {
+        return Generators.bytes(r, maxSize);
     }
 
-    static Arbitrary<byte[]> bytes() {
-        return bytes(MAX_BYTES);
+    static byte[] bytes(Random r) {
+        return bytes(r, MAX_BYTES);
     }
 
-    /** Any non-negative long, weighted towards the VLU size boundaries. */
-    static Arbitrary<Long> vluValues() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.longs().between(0, Long.MAX_VALUE)),
-                Tuple.of(3, Arbitraries.longs().between(0, 20_000)),
-                Tuple.of(1, Arbitraries.of(0L, 127L, 128L, 16383L, 16384L,
-                        (1L << 21) - 1, 1L << 21, (1L << 56) - 1, 1L << 56, (1L << 62), Long.MAX_VALUE)));
+    /** An IPv4, an IPv6 or the v4-mapped IPv6 loopback address (a third each), any port, any origin. */
+    static PeerAddress peerAddress(Random r) {
+        InetAddress ip = switch (r.nextInt(3)) {
+            case 0 -> Generators.ipv4(r);
+            case 1 -> Generators.ipv6(r);
+            default -> Generators.address(V4_MAPPED_LOOPBACK.clone());
+        };
+        int port = intBetween(r, 0, 0xffff);
+        return new PeerAddress(new InetSocketAddress(ip, port), pick(r, PeerAddress.Origin.class));
     }
 
-    static Arbitrary<PeerAddress> peerAddresses() {
-        Arbitrary<byte[]> ip = Arbitraries.oneOf(bytes(4).filter(b -> b.length == 4), bytes(16).filter(b -> b.length == 16),
-                Arbitraries.just(Bytes.hex("00000000000000000000ffff7f000001")));
-        return Combinators.combine(ip, Arbitraries.integers().between(0, 0xffff),
-                Arbitraries.of(PeerAddress.Origin.class)).as(WireArbitraries::peerAddress);
+    /** An option whose type is half the time below 0x4000 (one or two VLU bytes), else any non-negative int. */
+    static Option option(Random r) {
+        int type = r.nextBoolean() ? intBetween(r, 0, 0x3fff) : intBetween(r, 0, Integer.MAX_VALUE);
+        return new Option(type, bytes(r, 20));
     }
 
-    private static PeerAddress peerAddress(byte[] ip, int port, PeerAddress.Origin origin) {
-        try {
-            InetAddress address = ip.length == 16
-                    ? Inet6Address.getByAddress(null, ip, -1) : InetAddress.getByAddress(ip);
-            return new PeerAddress(new InetSocketAddress(address, port), origin);
-        } catch (UnknownHostException e) {
-            throw new AssertionError(e);
-        }
+    static OptionList optionList(Random r) {
+        return new OptionList(listOf(r, 0, 4, WireGenerators::option));
     }
 
-    static Arbitrary<Option> options() {
-        Arbitrary<Integer> type = Arbitraries.oneOf(Arbitraries.integers().between(0, 0x3fff),
-                Arbitraries.integers().between(0, Integer.MAX_VALUE));
-        return Combinators.combine(type, bytes(20)).as(Option::new);
+    static Chunk chunk(Random r) {
+        return pick(r, CHUNKS).apply(r);
     }
 
-    static Arbitrary<OptionList> optionLists() {
-        return options().list().ofMaxSize(4).map(OptionList::new);
+    static List<Chunk> chunkList(Random r, int maxSize) {
+        return listOf(r, 0, maxSize, WireGenerators::chunk);
     }
 
-    static Arbitrary<Chunk> chunks() {
-        return Arbitraries.oneOf(List.of(
-                Combinators.combine(bytes(), bytes(Limits.MAX_IHELLO_TAG)).as(IHello::new),
-                Combinators.combine(bytes(), bytes(), bytes()).as(RHello::new),
-                Combinators.combine(bytes(), peerAddresses().list().ofMaxSize(4)).as(Redirect::new),
-                Combinators.combine(Arbitraries.integers(), bytes(), bytes(), bytes(), bytes(4)).as(IIKeying::new),
-                Combinators.combine(Arbitraries.integers(), bytes(), bytes(4)).as(RIKeying::new),
-                Combinators.combine(bytes(), bytes()).as(CookieChange::new),
-                Combinators.combine(bytes(), peerAddresses(), bytes()).as(ForwardedIHello::new),
-                bytes().map(Ping::new),
-                bytes().map(PingReply::new),
-                userData(),
-                nextUserData(),
-                Combinators.combine(vluValues(), vluValues(), vluValues(), bytes()).as(AckBitmap::new),
-                ackRanges(),
-                vluValues().map(BufferProbe::new),
-                Combinators.combine(vluValues(), vluValues()).as(FlowException::new),
-                Arbitraries.just(new SessionCloseRequest()),
-                Arbitraries.just(new SessionCloseAck()),
-                unknown()));
-    }
-
-    private static Arbitrary<Integer> userDataFlags() {
-        return Arbitraries.integers().between(0, 0xff);
+    private static int userDataFlags(Random r) {
+        return intBetween(r, 0, 0xff);
     }
 
     /** The options to go with {@code flags}: any list when OPT is set, none otherwise. */
-    private static Arbitrary<OptionList> optionsFor(int flags) {
-        return (flags & UserData.OPT) != 0 ? optionLists() : Arbitraries.just(OptionList.EMPTY);
+    private static OptionList optionsFor(Random r, int flags) {
+        return (flags & UserData.OPT) != 0 ? optionList(r) : OptionList.EMPTY;
     }
 
-    static Arbitrary<Chunk> userData() {
-        return Combinators.combine(userDataFlags(), vluValues(), vluValues(), bytes()).flatAs(
-                (flags, flowId, sequenceNumber, data) -> Combinators.combine(
-                        Arbitraries.longs().between(0, sequenceNumber), optionsFor(flags)).as(
-                        (fsnOffset, options) -> new UserData(flags, flowId, sequenceNumber, fsnOffset, options, data)));
+    static Chunk userData(Random r) {
+        int flags = userDataFlags(r);
+        long flowId = vlu(r);
+        long sequenceNumber = vlu(r);
+        byte[] data = bytes(r);
+        long fsnOffset = longBetween(r, 0, sequenceNumber);
+        return new UserData(flags, flowId, sequenceNumber, fsnOffset, optionsFor(r, flags), data);
     }
 
-    static Arbitrary<Chunk> nextUserData() {
-        return Combinators.combine(userDataFlags(), bytes()).flatAs(
-                (flags, data) -> optionsFor(flags).map(options -> new NextUserData(flags, options, data)));
+    static Chunk nextUserData(Random r) {
+        int flags = userDataFlags(r);
+        byte[] data = bytes(r);
+        return new NextUserData(flags, optionsFor(r, flags), data);
     }
 
-    static Arbitrary<Chunk> ackRanges() {
-        Arbitrary<Long> small = Arbitraries.longs().between(0, 1L << 40);
-        Arbitrary<List<long[]>> gaps = Combinators.combine(small, small).as((h, r) -> new long[] {h, r})
-                .list().ofMaxSize(6);
-        return Combinators.combine(vluValues(), vluValues(), small, gaps).as((flowId, buffer, cumulativeAck, pairs) -> {
-            List<AckRanges.Range> ranges = new ArrayList<>();
-            long end = cumulativeAck;
-            for (long[] pair : pairs) {
-                long start = end + pair[0] + 2;
-                end = start + pair[1];
-                ranges.add(new AckRanges.Range(start, end));
-            }
-            return new AckRanges(flowId, buffer, cumulativeAck, ranges);
-        });
+    static Chunk ackRanges(Random r) {
+        long flowId = vlu(r);
+        long buffer = vlu(r);
+        long cumulativeAck = longBetween(r, 0, 1L << 40);
+        List<AckRanges.Range> ranges = new ArrayList<>();
+        long end = cumulativeAck;
+        for (long[] pair : listOf(r, 0, 6, g -> new long[] {longBetween(g, 0, 1L << 40), longBetween(g, 0, 1L << 40)})) {
+            long start = end + pair[0] + 2;
+            end = start + pair[1];
+            ranges.add(new AckRanges.Range(start, end));
+        }
+        return new AckRanges(flowId, buffer, cumulativeAck, ranges);
     }
 
-    static Arbitrary<Chunk> unknown() {
-        return Combinators.combine(Arbitraries.integers().between(0, Chunks.PADDING - 1).filter(t -> !Chunks.isModelled(t)),
-                bytes()).as(Unknown::new);
+    /** A chunk of a type below PADDING that the wire layer does not model. */
+    static Chunk unknown(Random r) {
+        int type;
+        do {
+            type = intBetween(r, 0, Chunks.PADDING - 1);
+        } while (Chunks.isModelled(type));
+        return new Unknown(type, bytes(r));
     }
 
-    static Arbitrary<Packet> packets() {
-        Arbitrary<Integer> flags = Arbitraries.integers().between(0, 0xff).filter(f -> (f & Packet.MOD) != 0);
-        return Combinators.combine(flags, Arbitraries.integers().between(0, 0xffff),
-                Arbitraries.integers().between(0, 0xffff), chunks().list().ofMaxSize(5)).as(
-                (f, ts, tse, chunks) -> new Packet(f, (f & Packet.TS) != 0 ? ts : Packet.ABSENT,
-                        (f & Packet.TSE) != 0 ? tse : Packet.ABSENT, chunks));
+    /** A packet with MOD bits set, timestamps where the flags call for them, and up to five chunks. */
+    static Packet packet(Random r) {
+        int flags;
+        do {
+            flags = intBetween(r, 0, 0xff);
+        } while ((flags & Packet.MOD) == 0);
+        int ts = intBetween(r, 0, 0xffff);
+        int tse = intBetween(r, 0, 0xffff);
+        List<Chunk> chunks = chunkList(r, 5);
+        return new Packet(flags, (flags & Packet.TS) != 0 ? ts : Packet.ABSENT,
+                (flags & Packet.TSE) != 0 ? tse : Packet.ABSENT, chunks);
     }
 
     static byte[] encode(Packet packet) {
