@@ -2,6 +2,7 @@ package org.rtmfpd.flash;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.rtmfpd.testing.Generators.forAll;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -10,19 +11,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.Tuple.Tuple3;
-import net.jqwik.api.constraints.Size;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.rtmfpd.flash.amf.Amf0Decoder;
 import org.rtmfpd.flash.amf.Amf0Encoder;
 import org.rtmfpd.flash.amf.EcmaArray;
 import org.rtmfpd.flash.amf.TypedObject;
+import org.rtmfpd.testing.Generators;
 import org.rtmfpd.wire.ByteBufs;
 import org.rtmfpd.wire.OptionList;
 import org.rtmfpd.wire.WireException;
@@ -113,14 +108,14 @@ class DecoderRobustnessPropertyTest {
         return ByteBufs.toArray(out);
     }
 
-    @Property(tries = 600)
-    void randomBytes(@ForAll @Size(max = 80) byte[] input) {
-        checkAll(input);
+    @Test
+    void randomBytes() {
+        forAll(600, r -> checkAll(Generators.bytes(r, 80)));
     }
 
-    @Property(tries = 1500)
-    void mutatedSamples(@ForAll("mutatedSamples") byte[] input) {
-        checkAll(input);
+    @Test
+    void mutatedSamples() {
+        forAll(1500, r -> checkAll(mutatedSample(r)));
     }
 
     private static void checkAll(byte[] input) {
@@ -150,29 +145,35 @@ class DecoderRobustnessPropertyTest {
 
     private enum Edit { SET, INSERT_HUGE_LENGTH, DELETE }
 
-    @Provide
-    Arbitrary<byte[]> mutatedSamples() {
-        Arbitrary<Tuple3<Edit, Integer, Byte>> edit = Combinators.combine(
-                Arbitraries.of(Edit.class),
-                Arbitraries.integers().between(0, 1 << 16),
-                Arbitraries.oneOf(Arbitraries.bytes(), Arbitraries.of((byte) 0x00, (byte) 0xff, (byte) 0x7f,
-                        (byte) 0x80, (byte) 0x09, (byte) 0x11, (byte) 0x0c, (byte) 0x0a))).as(Tuple::of);
-        return Combinators.combine(Arbitraries.of(SAMPLES), edit.list().ofMinSize(1).ofMaxSize(4),
-                Arbitraries.integers().between(0, 1 << 16).injectNull(0.5))
-                .as(DecoderRobustnessPropertyTest::mutate);
+    /** One edit: what, where (modulo the current length), and the byte for SET. */
+    private record EditAt(Edit edit, int position, byte value) {
     }
 
-    private static byte[] mutate(byte[] sample, List<Tuple3<Edit, Integer, Byte>> edits, Integer keep) {
+    /** Bytes that mean something to the decoders: AMF markers (object end, AMF3 switch, long string,
+     * strict array) and the ends of length fields. */
+    private static final byte[] TELLING_BYTES = {0x00, (byte) 0xff, 0x7f, (byte) 0x80, 0x09, 0x11, 0x0c, 0x0a};
+
+    /** A sample with one to four edits, then half the time cut to a random length. */
+    private static byte[] mutatedSample(Random r) {
+        byte[] sample = Generators.pick(r, SAMPLES);
+        List<EditAt> edits = Generators.listOf(r, 1, 4, g -> new EditAt(Generators.pick(g, Edit.class),
+                Generators.intBetween(g, 0, 1 << 16),
+                g.nextBoolean() ? Generators.anyByte(g) : TELLING_BYTES[g.nextInt(TELLING_BYTES.length)]));
+        Integer keep = r.nextBoolean() ? null : Generators.intBetween(r, 0, 1 << 16);
+        return mutate(sample, edits, keep);
+    }
+
+    private static byte[] mutate(byte[] sample, List<EditAt> edits, Integer keep) {
         List<Byte> bytes = new ArrayList<>();
         for (byte b : sample) {
             bytes.add(b);
         }
-        for (Tuple3<Edit, Integer, Byte> e : edits) {
-            int at = bytes.isEmpty() ? 0 : e.get2() % bytes.size();
-            switch (e.get1()) {
+        for (EditAt e : edits) {
+            int at = bytes.isEmpty() ? 0 : e.position() % bytes.size();
+            switch (e.edit()) {
                 case SET -> {
                     if (!bytes.isEmpty()) {
-                        bytes.set(at, e.get3());
+                        bytes.set(at, e.value());
                     }
                 }
                 case INSERT_HUGE_LENGTH -> bytes.addAll(at, List.of((byte) 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff));

@@ -2,20 +2,16 @@ package org.rtmfpd.rendezvous;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rtmfpd.testing.Generators.forAll;
 
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.rtmfpd.testing.Generators;
 
 /**
  * Under any sequence of connects, introductions and releases: no peer ever holds more slots than
@@ -29,15 +25,20 @@ class IntroductionLedgerPropertyTest {
     record Step(int kind, int a, int b) {
     }
 
-    @Provide
-    Arbitrary<Step> steps() {
-        return Combinators.combine(Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, PEERS - 1),
-                Arbitraries.integers().between(0, PEERS - 1)).as(Step::new);
+    private static Step step(Random r) {
+        return new Step(Generators.intBetween(r, 0, 7), Generators.intBetween(r, 0, PEERS - 1),
+                Generators.intBetween(r, 0, PEERS - 1));
     }
 
-    @Property(tries = 200)
-    void capsHoldAndReleasedPairsNeverCount(@ForAll @Size(max = 300) List<@net.jqwik.api.From("steps") Step> steps,
-            @ForAll @IntRange(min = 1, max = 4) int capBase) {
+    @Test
+    void capsHoldAndReleasedPairsNeverCount() {
+        forAll(200, r -> {
+            List<Step> steps = Generators.listOf(r, 0, 300, IntroductionLedgerPropertyTest::step);
+            capsHoldAndReleasedPairsNeverCount(steps, Generators.intBetween(r, 1, 4));
+        });
+    }
+
+    private static void capsHoldAndReleasedPairsNeverCount(List<Step> steps, int capBase) {
         IntroductionLedger ledger = new IntroductionLedger();
         Map<Integer, Set<Integer>> model = new HashMap<>();
         Set<Integer> connected = new HashSet<>();

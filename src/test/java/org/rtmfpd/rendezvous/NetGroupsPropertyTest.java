@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.rtmfpd.testing.Generators.forAll;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -11,19 +12,26 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+import org.rtmfpd.testing.Generators;
 
 /** NetGroup joins and leaves under random orders, checked against the rules in {@link NetGroups}. */
 class NetGroupsPropertyTest {
     private static final GroupId G = Ids.group(1);
 
-    @Property(tries = 200)
-    void twentyJoinersEachReceiveAtMostFiveNeverThemselvesNeverADepartedOne(
-            @ForAll @Size(min = 40, max = 40) List<@IntRange(min = 0, max = 2) Integer> actions,
-            @ForAll long seed) {
+    @Test
+    void twentyJoinersEachReceiveAtMostFiveNeverThemselvesNeverADepartedOne() {
+        forAll(200, r -> {
+            List<Integer> actions = Generators.listOf(r, 40, 40, g -> Generators.intBetween(g, 0, 2));
+            twentyJoiners(actions, r.nextLong());
+        });
+    }
+
+    /**
+     * Actions 1 and 2 join the next of twenty joiners; 0, and any action once all twenty have
+     * joined, makes a random member leave, if there is one.
+     */
+    private static void twentyJoiners(List<Integer> actions, long seed) {
         NetGroups groups = new NetGroups(new Random(seed));
         Random pick = new Random(seed ^ 0x5DEECE66DL);
         List<Integer> present = new ArrayList<>();
@@ -79,17 +87,19 @@ class NetGroupsPropertyTest {
         assertEquals(0, groups.memberCount());
     }
 
-    @Property(tries = 100)
-    void everyMemberIsEventuallyHandedOutAsTheRandomOne(@ForAll long seed) {
-        // With 20 members and cap 5 the random pick must be able to reach the oldest members too.
-        NetGroups groups = new NetGroups(new Random(seed));
-        for (int n = 0; n < 20; n++) {
-            groups.join("k", G, Ids.peer(n), 5);
-        }
-        Set<PeerId> seen = new HashSet<>();
-        for (int i = 0; i < 400; i++) {
-            seen.addAll(groups.join("k", G, Ids.peer(1000), 5));
-        }
-        assertEquals(20, seen.size(), "all other members reachable: " + seen.size());
+    @Test
+    void everyMemberIsEventuallyHandedOutAsTheRandomOne() {
+        forAll(100, r -> {
+            // With 20 members and cap 5 the random pick must be able to reach the oldest members too.
+            NetGroups groups = new NetGroups(new Random(r.nextLong()));
+            for (int n = 0; n < 20; n++) {
+                groups.join("k", G, Ids.peer(n), 5);
+            }
+            Set<PeerId> seen = new HashSet<>();
+            for (int i = 0; i < 400; i++) {
+                seen.addAll(groups.join("k", G, Ids.peer(1000), 5));
+            }
+            assertEquals(20, seen.size(), "all other members reachable: " + seen.size());
+        });
     }
 }

@@ -1,41 +1,52 @@
 package org.rtmfpd.wire;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.rtmfpd.testing.Generators.anyInt;
+import static org.rtmfpd.testing.Generators.bytes;
+import static org.rtmfpd.testing.Generators.forAll;
 
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
 
 /** The checksum and the session ID scrambling behave as their definitions say, for any bytes. */
 class ChecksumPropertyTest {
 
-    @Property(tries = 1000)
-    void aRegionFollowedByItsChecksumSumsToZero(@ForAll @Size(max = 200) byte[] data) {
-        byte[] even = data.length % 2 == 0 ? data : Arrays.copyOf(data, data.length + 1);
-        int checksum = Checksum.of(Unpooled.wrappedBuffer(even), 0, even.length);
-        byte[] withChecksum = Bytes.concat(even, new byte[] {(byte) (checksum >> 8), (byte) checksum});
-        assertEquals(0, Checksum.of(Unpooled.wrappedBuffer(withChecksum), 0, withChecksum.length));
+    @Test
+    void aRegionFollowedByItsChecksumSumsToZero() {
+        forAll(1000, r -> {
+            byte[] data = bytes(r, 200);
+            byte[] even = data.length % 2 == 0 ? data : Arrays.copyOf(data, data.length + 1);
+            int checksum = Checksum.of(Unpooled.wrappedBuffer(even), 0, even.length);
+            byte[] withChecksum = Bytes.concat(even, new byte[] {(byte) (checksum >> 8), (byte) checksum});
+            assertEquals(0, Checksum.of(Unpooled.wrappedBuffer(withChecksum), 0, withChecksum.length));
+        });
     }
 
-    @Property(tries = 1000)
-    void anOddLastByteCountsAsAWordWithZeroHighByte(@ForAll @Size(min = 1, max = 200) byte[] data) {
-        if (data.length % 2 == 0) {
-            data = Arrays.copyOf(data, data.length - 1);
-        }
-        int last = data[data.length - 1];
-        byte[] widened = Bytes.concat(Arrays.copyOf(data, data.length - 1), new byte[] {0, (byte) last});
-        assertEquals(Checksum.of(Unpooled.wrappedBuffer(widened), 0, widened.length),
-                Checksum.of(Unpooled.wrappedBuffer(data), 0, data.length));
+    @Test
+    void anOddLastByteCountsAsAWordWithZeroHighByte() {
+        forAll(1000, r -> {
+            byte[] data = bytes(r, 1, 200);
+            if (data.length % 2 == 0) {
+                data = Arrays.copyOf(data, data.length - 1);
+            }
+            int last = data[data.length - 1];
+            byte[] widened = Bytes.concat(Arrays.copyOf(data, data.length - 1), new byte[] {0, (byte) last});
+            assertEquals(Checksum.of(Unpooled.wrappedBuffer(widened), 0, widened.length),
+                    Checksum.of(Unpooled.wrappedBuffer(data), 0, data.length));
+        });
     }
 
-    @Property(tries = 1000)
-    void unscramblingUndoesScrambling(@ForAll int sessionId, @ForAll @Size(max = 40) byte[] ciphertext) {
-        int ssid = SessionIdScrambler.scramble(sessionId, Unpooled.wrappedBuffer(ciphertext));
-        assertEquals(sessionId, SessionIdScrambler.unscramble(ssid, Unpooled.wrappedBuffer(ciphertext)));
-        byte[] datagram = Bytes.concat(new byte[] {(byte) (ssid >> 24), (byte) (ssid >> 16), (byte) (ssid >> 8), (byte) ssid},
-                ciphertext);
-        assertEquals(sessionId, SessionIdScrambler.sessionIdOf(Unpooled.wrappedBuffer(datagram)));
+    @Test
+    void unscramblingUndoesScrambling() {
+        forAll(1000, r -> {
+            int sessionId = anyInt(r);
+            byte[] ciphertext = bytes(r, 40);
+            int ssid = SessionIdScrambler.scramble(sessionId, Unpooled.wrappedBuffer(ciphertext));
+            assertEquals(sessionId, SessionIdScrambler.unscramble(ssid, Unpooled.wrappedBuffer(ciphertext)));
+            byte[] datagram = Bytes.concat(
+                    new byte[] {(byte) (ssid >> 24), (byte) (ssid >> 16), (byte) (ssid >> 8), (byte) ssid}, ciphertext);
+            assertEquals(sessionId, SessionIdScrambler.sessionIdOf(Unpooled.wrappedBuffer(datagram)));
+        });
     }
 }

@@ -3,24 +3,20 @@ package org.rtmfpd.wire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.rtmfpd.testing.Generators.forAll;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Random;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Assume;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.LongRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.rtmfpd.testing.Generators;
 
 /**
  * Whatever bytes arrive, every decoder either returns a value or throws {@link WireException}; what it
@@ -73,110 +69,110 @@ class HostileInputPropertyTest {
         return (List<Chunk>) value;
     }
 
-    @BeforeContainer
+    @BeforeAll
     static void warmUp() {
         // load and initialise every class once, so that first-use allocations are not charged to a sample
-        for (Chunk chunk : WireArbitraries.chunks().sampleStream().limit(200).toList()) {
-            byte[] bytes = Bytes.encode(chunk);
+        Random r = new Random(Generators.BASE_SEED);
+        for (int i = 0; i < 200; i++) {
+            byte[] bytes = Bytes.encode(WireGenerators.chunk(r));
             for (Decoder decoder : DECODERS) {
                 decodeOrReject(decoder, bytes);
             }
         }
     }
 
-    @Provide
-    Arbitrary<byte[]> noise() {
-        Arbitrary<byte[]> random = WireArbitraries.bytes(300);
+    /** Plain random bytes, or chunk-shaped noise, half the time each. */
+    static byte[] noise(Random r) {
+        if (r.nextBoolean()) {
+            return WireGenerators.bytes(r, 300);
+        }
         // chunk-shaped noise: known type bytes and small lengths make decoders go deeper than pure noise
-        Arbitrary<byte[]> chunkish = Arbitraries.integers().between(0, 0xff).flatMap(type -> WireArbitraries.bytes(40)
-                .map(body -> Bytes.concat(new byte[] {type.byteValue(), 0, (byte) body.length}, body)))
-                .list().ofMaxSize(6).map(parts -> Bytes.concat(parts.toArray(byte[][]::new)));
-        return Arbitraries.oneOf(random, chunkish);
+        List<byte[]> parts = Generators.listOf(r, 0, 6, g -> {
+            int type = Generators.intBetween(g, 0, 0xff);
+            byte[] body = WireGenerators.bytes(g, 40);
+            return Bytes.concat(new byte[] {(byte) type, 0, (byte) body.length}, body);
+        });
+        return Bytes.concat(parts.toArray(byte[][]::new));
     }
 
-    @Provide
-    Arbitrary<byte[]> damagedPackets() {
-        return Combinators.combine(WireArbitraries.packets(), Mutation.some())
-                .as((packet, mutations) -> Mutation.applyAll(WireArbitraries.encode(packet), mutations));
+    @Test
+    void noiseIntoEveryDecoder() {
+        forAll(1000, r -> {
+            byte[] input = noise(r);
+            for (Decoder decoder : DECODERS) {
+                check(decoder, input);
+            }
+        });
     }
 
-    @Provide
-    Arbitrary<Chunk> chunks() {
-        return WireArbitraries.chunks();
+    @Test
+    void damagedPacketsIntoPacketAndChunkDecoders() {
+        forAll(1000, r -> {
+            Packet packet = WireGenerators.packet(r);
+            byte[] input = Mutation.applyAll(WireGenerators.encode(packet), Mutation.some(r));
+            check(CHUNKS, input);
+            check(PACKET, input);
+        });
     }
 
-    @Provide
-    Arbitrary<OptionList> optionLists() {
-        return WireArbitraries.optionLists();
+    @Test
+    void damagedPayloadsIntoTheirOwnDecoder() {
+        forAll(2000, r -> {
+            Chunk chunk = WireGenerators.chunk(r);
+            byte[] input = Mutation.applyAll(Bytes.payload(chunk), Mutation.some(r));
+            check(chunkPayloadDecoder(chunk.type()), input);
+        });
     }
 
-    @Provide
-    Arbitrary<PeerAddress> peerAddresses() {
-        return WireArbitraries.peerAddresses();
+    @Test
+    void damagedOptionListsAndAddresses() {
+        forAll(1000, r -> {
+            OptionList list = WireGenerators.optionList(r);
+            PeerAddress address = WireGenerators.peerAddress(r);
+            List<Mutation> mutations = Mutation.some(r);
+            ByteBuf listBytes = Unpooled.buffer();
+            list.writeWithMarker(listBytes);
+            byte[] damagedList = Mutation.applyAll(ByteBufs.toArray(listBytes), mutations);
+            check(OPTIONS_WITH_MARKER, damagedList);
+            check(OPTIONS, damagedList);
+
+            ByteBuf addressBytes = Unpooled.buffer();
+            address.write(addressBytes);
+            check(ADDRESS, Mutation.applyAll(ByteBufs.toArray(addressBytes), mutations));
+        });
     }
 
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        return Mutation.some();
+    @Test
+    void hugeLengthClaimsAllocateNothing() {
+        assumeTrue(AllocationMeter.isSupported());
+        forAll(500, r -> {
+            long claim = Generators.longBetween(r, 1 << 16, 1L << 40);
+            byte[] tail = WireGenerators.bytes(r, 16);
+            ByteBuf vlu = Unpooled.buffer();
+            Vlu.write(vlu, claim);
+            byte[] length = ByteBufs.toArray(vlu);
+            List<Runnable> attempts = List.of(
+                    () -> Field.read(Unpooled.wrappedBuffer(Bytes.concat(length, tail))),
+                    () -> OptionList.read(Unpooled.wrappedBuffer(Bytes.concat(length, tail)), false),
+                    () -> IHello.decode(Unpooled.wrappedBuffer(Bytes.concat(length, tail))),
+                    () -> RHello.decode(Unpooled.wrappedBuffer(Bytes.concat(Bytes.hex("00"), length, tail))),
+                    () -> IIKeying.decode(Unpooled.wrappedBuffer(Bytes.concat(Bytes.hex("01020304 00 00"), length, tail))),
+                    () -> UserData.decode(Unpooled.wrappedBuffer(Bytes.concat(Bytes.hex("80 01 01 01"), length, tail))));
+            for (Runnable attempt : attempts) {
+                long allocated = AllocationMeter.allocatedBy(() -> assertThrows(WireException.class, attempt::run));
+                assertTrue(allocated < HEAP_BASE, () -> "a claim of " + claim + " bytes allocated " + allocated);
+            }
+        });
     }
 
-    @Property(tries = 1000)
-    void noiseIntoEveryDecoder(@ForAll("noise") byte[] input) {
-        for (Decoder decoder : DECODERS) {
-            check(decoder, input);
-        }
-    }
-
-    @Property(tries = 1000)
-    void damagedPacketsIntoPacketAndChunkDecoders(@ForAll("damagedPackets") byte[] input) {
-        check(CHUNKS, input);
-        check(PACKET, input);
-    }
-
-    @Property(tries = 2000)
-    void damagedPayloadsIntoTheirOwnDecoder(@ForAll("chunks") Chunk chunk, @ForAll("mutations") List<Mutation> mutations) {
-        byte[] input = Mutation.applyAll(Bytes.payload(chunk), mutations);
-        check(chunkPayloadDecoder(chunk.type()), input);
-    }
-
-    @Property(tries = 1000)
-    void damagedOptionListsAndAddresses(@ForAll("optionLists") OptionList list,
-            @ForAll("peerAddresses") PeerAddress address, @ForAll("mutations") List<Mutation> mutations) {
-        ByteBuf listBytes = Unpooled.buffer();
-        list.writeWithMarker(listBytes);
-        byte[] damagedList = Mutation.applyAll(ByteBufs.toArray(listBytes), mutations);
-        check(OPTIONS_WITH_MARKER, damagedList);
-        check(OPTIONS, damagedList);
-
-        ByteBuf addressBytes = Unpooled.buffer();
-        address.write(addressBytes);
-        check(ADDRESS, Mutation.applyAll(ByteBufs.toArray(addressBytes), mutations));
-    }
-
-    @Property(tries = 500)
-    void hugeLengthClaimsAllocateNothing(@ForAll @LongRange(min = 1 << 16, max = 1L << 40) long claim,
-            @ForAll @Size(max = 16) byte[] tail) {
-        Assume.that(AllocationMeter.isSupported());
-        ByteBuf vlu = Unpooled.buffer();
-        Vlu.write(vlu, claim);
-        byte[] length = ByteBufs.toArray(vlu);
-        List<Runnable> attempts = List.of(
-                () -> Field.read(Unpooled.wrappedBuffer(Bytes.concat(length, tail))),
-                () -> OptionList.read(Unpooled.wrappedBuffer(Bytes.concat(length, tail)), false),
-                () -> IHello.decode(Unpooled.wrappedBuffer(Bytes.concat(length, tail))),
-                () -> RHello.decode(Unpooled.wrappedBuffer(Bytes.concat(Bytes.hex("00"), length, tail))),
-                () -> IIKeying.decode(Unpooled.wrappedBuffer(Bytes.concat(Bytes.hex("01020304 00 00"), length, tail))),
-                () -> UserData.decode(Unpooled.wrappedBuffer(Bytes.concat(Bytes.hex("80 01 01 01"), length, tail))));
-        for (Runnable attempt : attempts) {
-            long allocated = AllocationMeter.allocatedBy(() -> assertThrows(WireException.class, attempt::run));
-            assertTrue(allocated < HEAP_BASE, () -> "a claim of " + claim + " bytes allocated " + allocated);
-        }
-    }
-
-    @Property(tries = 200)
-    void aChunkLengthPastThePacketEndsTheChunks(@ForAll("chunks") Chunk chunk, @ForAll @Size(max = 100) byte[] body) {
-        byte[] claimsMore = Bytes.concat(Bytes.encode(chunk), new byte[] {0x10, (byte) 0xff, (byte) 0xff}, body);
-        assertEquals(List.of(chunk), Chunks.decode(Unpooled.wrappedBuffer(claimsMore)));
+    @Test
+    void aChunkLengthPastThePacketEndsTheChunks() {
+        forAll(200, r -> {
+            Chunk chunk = WireGenerators.chunk(r);
+            byte[] body = WireGenerators.bytes(r, 100);
+            byte[] claimsMore = Bytes.concat(Bytes.encode(chunk), new byte[] {0x10, (byte) 0xff, (byte) 0xff}, body);
+            assertEquals(List.of(chunk), Chunks.decode(Unpooled.wrappedBuffer(claimsMore)));
+        });
     }
 
     /** Runs one decoder on {@code input} and checks everything the class comment promises. */

@@ -2,21 +2,21 @@ package org.rtmfpd.wire;
 
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
+import java.util.Random;
+import org.rtmfpd.testing.Generators;
 
 /** Turns a valid encoding into a damaged one: a flipped bit, an inserted or deleted byte, a truncation. */
 record Mutation(Kind kind, int position, int value) {
     enum Kind { FLIP, SET, INSERT, DELETE, TRUNCATE }
 
-    static Arbitrary<Mutation> any() {
-        return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, Integer.MAX_VALUE),
-                Arbitraries.integers().between(0, 0xff)).as(Mutation::new);
+    static Mutation any(Random r) {
+        return new Mutation(Generators.pick(r, Kind.class), Generators.intBetween(r, 0, Integer.MAX_VALUE),
+                Generators.intBetween(r, 0, 0xff));
     }
 
-    static Arbitrary<List<Mutation>> some() {
-        return any().list().ofMinSize(1).ofMaxSize(4);
+    /** One to four mutations. */
+    static List<Mutation> some(Random r) {
+        return Generators.listOf(r, 1, 4, Mutation::any);
     }
 
     static byte[] applyAll(byte[] bytes, List<Mutation> mutations) {

@@ -3,20 +3,16 @@ package org.rtmfpd.flash.amf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.rtmfpd.testing.Generators.forAll;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.rtmfpd.testing.Generators;
 import org.rtmfpd.wire.ByteBufs;
 
 class Amf0RoundTripPropertyTest {
@@ -24,28 +20,34 @@ class Amf0RoundTripPropertyTest {
     private static final int AMF3_INT_MIN = -(1 << 28);
     private static final int AMF3_INT_MAX = (1 << 28) - 1;
 
-    @Property(tries = 400)
-    void encodedValuesDecodeToEqualValuesAndTheSameBytes(@ForAll("values") Object value) {
-        ByteBuf encoded = Unpooled.buffer();
-        Amf0Encoder.write(encoded, value);
-        byte[] bytes = ByteBufs.toArray(encoded);
+    @Test
+    void encodedValuesDecodeToEqualValuesAndTheSameBytes() {
+        forAll(400, r -> {
+            Object value = value(r, MAX_GENERATED_DEPTH);
+            ByteBuf encoded = Unpooled.buffer();
+            Amf0Encoder.write(encoded, value);
+            byte[] bytes = ByteBufs.toArray(encoded);
 
-        Object decoded = Amf0Decoder.read(encoded);
-        assertFalse(encoded.isReadable(), "decoder must consume exactly the encoded value");
-        assertEquals(value, decoded);
+            Object decoded = Amf0Decoder.read(encoded);
+            assertFalse(encoded.isReadable(), "decoder must consume exactly the encoded value");
+            assertEquals(value, decoded);
 
-        ByteBuf again = Unpooled.buffer();
-        Amf0Encoder.write(again, decoded);
-        assertArrayEquals(bytes, ByteBufs.toArray(again));
+            ByteBuf again = Unpooled.buffer();
+            Amf0Encoder.write(again, decoded);
+            assertArrayEquals(bytes, ByteBufs.toArray(again));
+        });
     }
 
-    @Property(tries = 300)
-    void amf3IntegersDecodeToTheirValue(@ForAll @IntRange(min = AMF3_INT_MIN, max = AMF3_INT_MAX) int n) {
-        ByteBuf in = Unpooled.buffer();
-        in.writeByte(0x11).writeByte(0x04);
-        writeU29(in, n & 0x1fffffff);
-        assertEquals((double) n, Amf0Decoder.read(in));
-        assertFalse(in.isReadable());
+    @Test
+    void amf3IntegersDecodeToTheirValue() {
+        forAll(300, r -> {
+            int n = Generators.intBetween(r, AMF3_INT_MIN, AMF3_INT_MAX);
+            ByteBuf in = Unpooled.buffer();
+            in.writeByte(0x11).writeByte(0x04);
+            writeU29(in, n & 0x1fffffff);
+            assertEquals((double) n, Amf0Decoder.read(in));
+            assertFalse(in.isReadable());
+        });
     }
 
     /** U29 as the AMF3 specification §1.3.1 lays it out, written independently of the decoder. */
@@ -61,51 +63,82 @@ class Amf0RoundTripPropertyTest {
         }
     }
 
-    @Provide
-    Arbitrary<Object> values() {
-        return value(MAX_GENERATED_DEPTH);
+    @Test
+    void listsOfArgumentsRoundTrip() {
+        forAll(50, r -> {
+            List<Object> arguments = Generators.listOf(r, 0, 5, g -> value(g, 1));
+            ByteBuf encoded = Unpooled.buffer();
+            Amf0Encoder.writeAll(encoded, arguments);
+            assertEquals(arguments, Amf0Decoder.readAll(encoded));
+        });
     }
 
-    private static Arbitrary<Object> value(int depth) {
-        Arbitrary<Object> scalar = Arbitraries.oneOf(
-                Arbitraries.doubles().withSpecialValue(Double.NaN).withSpecialValue(-0.0)
-                        .withSpecialValue(Double.NEGATIVE_INFINITY).withSpecialValue(Double.MAX_VALUE),
-                Arbitraries.of(true, false),
-                strings(),
-                Arbitraries.of(Undefined.VALUE),
-                Arbitraries.doubles().map(AmfDate::new)).injectNull(0.1);
-        if (depth == 0) {
-            return scalar;
+    /**
+     * Any AMF0 value nested at most {@code depth} deep: at depth 0 a scalar, else a scalar four
+     * times in eight and an object, a strict array, an ECMA array or a typed object once each.
+     */
+    private static Object value(Random r, int depth) {
+        int kind = depth == 0 ? 0 : r.nextInt(8);
+        return switch (kind) {
+            case 4 -> properties(r, depth - 1);
+            case 5 -> Generators.listOf(r, 0, 4, g -> value(g, depth - 1));
+            case 6 -> new EcmaArray(properties(r, depth - 1));
+            case 7 -> new TypedObject(string(r), properties(r, depth - 1));
+            default -> scalar(r);
+        };
+    }
+
+    /** One time in ten null, else a number, a boolean, a string, undefined or a date, each as likely. */
+    private static Object scalar(Random r) {
+        if (Generators.chance(r, 0.1)) {
+            return null;
         }
-        Arbitrary<Object> inner = Arbitraries.lazy(() -> value(depth - 1));
-        Arbitrary<Map<String, Object>> properties = Arbitraries.maps(strings(), inner).ofMaxSize(4)
-                .map(LinkedHashMap::new);
-        return Arbitraries.frequencyOf(
-                Tuple.of(4, scalar),
-                Tuple.of(1, properties.map(m -> (Object) m)),
-                Tuple.of(1, inner.list().ofMaxSize(4).map(l -> (Object) l)),
-                Tuple.of(1, properties.map(EcmaArray::new)),
-                Tuple.of(1, Combinators.combine(strings(), properties).as(TypedObject::new)));
+        return switch (r.nextInt(5)) {
+            case 0 -> Generators.anyDouble(r);
+            case 1 -> r.nextBoolean();
+            case 2 -> string(r);
+            case 3 -> Undefined.VALUE;
+            default -> new AmfDate(Generators.anyDouble(r));
+        };
     }
 
-    /** Well-formed Unicode: no lone surrogates, which UTF-8 cannot carry. */
-    private static Arbitrary<String> strings() {
-        Arbitrary<String> basic = Arbitraries.strings().withCharRange('\u0000', '\ud7ff')
-                .withCharRange('\ue000', '\uffff').ofMaxLength(12);
-        Arbitrary<String> supplementary = Arbitraries.integers().between(0x10000, Character.MAX_CODE_POINT)
-                .list().ofMaxSize(3).map(cps -> new String(cps.stream().mapToInt(Integer::intValue).toArray(), 0, cps.size()));
-        return Arbitraries.oneOf(basic, supplementary, Arbitraries.of("", "connect", "objectEncoding"));
+    /** Up to four properties with distinct names, in insertion order. */
+    private static Map<String, Object> properties(Random r, int depth) {
+        int size = Generators.size(r, 0, 4);
+        Map<String, Object> map = new LinkedHashMap<>();
+        for (int attempt = 0; map.size() < size && attempt < 4 * size; attempt++) {
+            map.put(string(r), value(r, depth));
+        }
+        return map;
     }
 
-    @Property(tries = 50)
-    void listsOfArgumentsRoundTrip(@ForAll("argumentLists") List<Object> arguments) {
-        ByteBuf encoded = Unpooled.buffer();
-        Amf0Encoder.writeAll(encoded, arguments);
-        assertEquals(arguments, Amf0Decoder.readAll(encoded));
-    }
-
-    @Provide
-    Arbitrary<List<Object>> argumentLists() {
-        return value(1).list().ofMaxSize(5);
+    /**
+     * Well-formed Unicode, no lone surrogates, which UTF-8 cannot carry: up to 12 BMP characters
+     * spread evenly over UTF-8's one, two and three byte forms; up to 3 supplementary code points;
+     * or a name Flash sends.
+     */
+    private static String string(Random r) {
+        return switch (r.nextInt(3)) {
+            case 0 -> {
+                StringBuilder s = new StringBuilder();
+                for (int n = Generators.size(r, 0, 12); n > 0; n--) {
+                    s.append((char) switch (r.nextInt(4)) {
+                        case 0 -> Generators.intBetween(r, 0x0000, 0x007f);
+                        case 1 -> Generators.intBetween(r, 0x0080, 0x07ff);
+                        case 2 -> Generators.intBetween(r, 0x0800, 0xd7ff);
+                        default -> Generators.intBetween(r, 0xe000, 0xffff);
+                    });
+                }
+                yield s.toString();
+            }
+            case 1 -> {
+                StringBuilder s = new StringBuilder();
+                for (int n = Generators.size(r, 0, 3); n > 0; n--) {
+                    s.appendCodePoint(Generators.intBetween(r, 0x10000, Character.MAX_CODE_POINT));
+                }
+                yield s.toString();
+            }
+            default -> Generators.pick(r, "", "connect", "objectEncoding");
+        };
     }
 }
