@@ -278,7 +278,7 @@ public final class Dispatcher implements StartupSender {
         }
         int sessionId = newSessionId();
         Session session = new Session(sessionId, key.initiatorSessionId, false, key.address,
-                keyed.initiatorCertificate().fingerprint(), keyed.cipher(), transmitter, clock, settings,
+                keyed.initiatorCertificate().fingerprint(), keyed.cipher(), this::send, clock, settings,
                 new Indexing(application));
         RIKeying riKeying = new RIKeying(sessionId, keyed.skrc(), new byte[] {CertificateOptions.SIGNATURE});
         Handshake handshake = new Handshake(key, iikeying.skic(), riKeying);
