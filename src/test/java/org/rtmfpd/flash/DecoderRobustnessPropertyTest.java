@@ -59,8 +59,7 @@ class DecoderRobustnessPropertyTest {
             new Decoder("flow metadata", FlowMetadata::parse),
             new Decoder("user-data options", b -> {
                 OptionList options = OptionList.read(wrap(b), true);
-                FlowOptions.metadata(options);
-                FlowOptions.returnFlowAssociation(options);
+                options.first(0x00).ifPresent(o -> FlowMetadata.parse(o.value()));
             }),
             new Decoder("NetGroup join", GroupJoin::parse),
             new Decoder("groupspec", GroupspecDigest::groupId),

@@ -1,0 +1,61 @@
+package org.rtmfpd.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.rtmfpd.wire.UserData;
+
+class SendFlowTest {
+    private static final byte[] NET_CONNECTION = {'T', 'C', 4, 0};
+
+    @Test
+    void returnFlowCarriesMetadataAndAssociationAsTheBriefShows() {
+        SendFlow flow = new SendFlow(2, NET_CONNECTION, 3);
+        flow.send(new byte[] {0x14});
+        UserData chunk = flow.chunk(flow.nextUnsent(0));
+        ByteBuf options = Unpooled.buffer();
+        chunk.options().writeWithMarker(options);
+        assertEquals("05005443040002" + "0a0300", ByteBufUtil.hexDump(options));
+        assertEquals(1, chunk.sequenceNumber());
+        assertEquals(1, chunk.fsnOffset(), "first message: sequence 1, FSN 0");
+        assertEquals(UserData.OPT, chunk.flags() & UserData.OPT);
+    }
+
+    @Test
+    void optionsStopOnceTheFlowIsAcknowledgedAndFragmentsNumberOnward() {
+        SendFlow flow = new SendFlow(1, NET_CONNECTION, -1);
+        flow.send(new byte[SendFlow.MAX_FRAGMENT * 2 + 1]);
+        SendFlow.Fragment first = flow.nextUnsent(0);
+        assertEquals(UserData.FRA_BEGIN, first.flags);
+        flow.acknowledge(1, List.of(), new long[] {0});
+        SendFlow.Fragment second = flow.nextUnsent(0);
+        UserData chunk = flow.chunk(second);
+        assertNull(flow.optionsToSend());
+        assertEquals(0, chunk.flags() & UserData.OPT);
+        assertEquals(UserData.FRA_MIDDLE, chunk.fragmentation());
+        assertEquals(2, chunk.sequenceNumber());
+        assertEquals(1, chunk.forwardSequenceNumber(), "everything up to 1 is acknowledged");
+        assertEquals(UserData.FRA_END, flow.nextUnsent(0).flags);
+    }
+
+    @Test
+    void closeSendsFinAndTheFlowIsDoneWhenEverythingIsAcknowledged() {
+        SendFlow flow = new SendFlow(1, NET_CONNECTION, -1);
+        flow.send(new byte[] {1});
+        flow.close();
+        assertFalse(flow.send(new byte[] {2}), "no messages after close");
+        flow.nextUnsent(0);
+        SendFlow.Fragment fin = flow.nextUnsent(0);
+        assertEquals(UserData.FIN, fin.flags & UserData.FIN);
+        assertFalse(flow.isDone());
+        flow.acknowledge(2, List.of(), new long[] {0});
+        assertTrue(flow.isDone());
+    }
+}
