@@ -107,7 +107,8 @@ public final class RtmfpServer implements AutoCloseable {
         for (InetSocketAddress address : config.listen()) {
             Channel channel = bootstrap.bind(address).sync().channel();
             channels.add(channel);
-            LOG.info("listening on UDP {} ({})", channel.localAddress(), epoll ? "epoll" : "nio");
+            LOG.info("listening on UDP {}:{} ({})", address.getAddress().getHostAddress(),
+                    ((InetSocketAddress) channel.localAddress()).getPort(), epoll ? "epoll" : "nio");
         }
         router.setChannels(channels);
         loop.next().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
