@@ -348,8 +348,9 @@ public final class NetConnectionService implements ServerApplication {
         long netConnectionFlow = -1;
         SendFlow control;
         long streams;
-        final Map<Long, GroupId> groupFlows = new java.util.HashMap<>();
-        final Map<GroupId, SendFlow> groupReplies = new java.util.HashMap<>();
+        /** The client's GC flows and the server's reply flow per group; made at the first join. */
+        Map<Long, GroupId> groupFlows = Map.of();
+        Map<GroupId, SendFlow> groupReplies = Map.of();
 
         Client(PeerId peerId) {
             this.peerId = peerId;

@@ -1,5 +1,6 @@
 package org.rtmfpd.flash;
 
+import java.util.HashMap;
 import java.util.List;
 import org.rtmfpd.rendezvous.GroupId;
 import org.rtmfpd.rendezvous.PeerId;
@@ -36,6 +37,10 @@ final class NetGroupService {
             return;
         }
         GroupId group = join.groupId();
+        if (client.groupFlows.isEmpty()) {
+            client.groupFlows = new HashMap<>(2);
+            client.groupReplies = new HashMap<>(2);
+        }
         if (client.groupFlows.putIfAbsent(flow.flowId(), group) != null) {
             return;
         }
@@ -51,7 +56,7 @@ final class NetGroupService {
 
     /** The client closed its GC flow: it left that group. */
     void onFlowFinished(Session session, NetConnectionService.Client client, RecvFlow flow) {
-        GroupId group = client.groupFlows.remove(flow.flowId());
+        GroupId group = client.groupFlows.isEmpty() ? null : client.groupFlows.remove(flow.flowId());
         if (group != null) {
             SendFlow reply = client.groupReplies.remove(group);
             if (reply != null) {

@@ -65,6 +65,9 @@ public final class Dispatcher implements StartupSender {
     private final ServerApplication application;
     private final ServerMetrics metrics;
     private final SecureRandom random = new SecureRandom();
+    /** Shared by every session: they hold no state of their own. */
+    private final Transmitter sessionTransmitter = this::send;
+    private final Indexing indexing;
 
     private final Map<Integer, Session> sessions = new HashMap<>();
     private final Map<InetSocketAddress, Session> byAddress = new HashMap<>();
@@ -87,6 +90,7 @@ public final class Dispatcher implements StartupSender {
         this.loop = loop;
         this.application = application;
         this.metrics = metrics;
+        this.indexing = new Indexing(application);
     }
 
     /** SHA-256 of this server's certificate. */
@@ -278,8 +282,8 @@ public final class Dispatcher implements StartupSender {
         }
         int sessionId = newSessionId();
         Session session = new Session(sessionId, key.initiatorSessionId, false, key.address,
-                keyed.initiatorCertificate().fingerprint(), keyed.cipher(), this::send, clock, settings,
-                new Indexing(application));
+                keyed.initiatorCertificate().fingerprint(), keyed.cipher(), sessionTransmitter, clock, settings,
+                indexing);
         RIKeying riKeying = new RIKeying(sessionId, keyed.skrc(), new byte[] {CertificateOptions.SIGNATURE});
         Handshake handshake = new Handshake(key, iikeying.skic(), riKeying);
         sessions.put(sessionId, session);

@@ -26,7 +26,8 @@ public final class RecvFlow {
     private final byte[] metadata;
     private final long returnAssociation;
     private final TreeMap<Long, Fragment> pending = new TreeMap<>();
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    /** The fragments of a message being reassembled; made when the first one arrives. */
+    private ByteArrayOutputStream partial;
     private boolean assembling;
     private long cumulativeAck;
     private int bufferedBytes;
@@ -116,7 +117,7 @@ public final class RecvFlow {
     }
 
     private void resetPartial() {
-        partial.reset();
+        partial = null;
         assembling = false;
     }
 
@@ -144,7 +145,7 @@ public final class RecvFlow {
                 emit(f.data, out);
             }
             case UserData.FRA_BEGIN -> {
-                partial.reset();
+                partial = new ByteArrayOutputStream(f.data.length * 2);
                 partial.writeBytes(f.data);
                 assembling = true;
             }

@@ -24,11 +24,11 @@ public final class SendFlow {
     static final int MAX_QUEUED_FRAGMENTS = 4096;
 
     private final long flowId;
-    private final OptionList options;
-    private final ArrayDeque<Fragment> unsent = new ArrayDeque<>();
+    /** Metadata and association, sent until the far end acknowledges the flow, then dropped. */
+    private OptionList options;
+    private final ArrayDeque<Fragment> unsent = new ArrayDeque<>(2);
     private final TreeMap<Long, Fragment> inFlight = new TreeMap<>();
     private long nextSequenceNumber = 1;
-    private boolean optionsAcknowledged;
     private boolean closing;
     private boolean finQueued;
     private boolean failed;
@@ -147,7 +147,7 @@ public final class SendFlow {
             }
         }
         unsent.removeIf(f -> f.sequenceNumber <= cumulativeAck);
-        optionsAcknowledged = true;
+        options = null;
         return bytes;
     }
 
@@ -173,7 +173,7 @@ public final class SendFlow {
 
     /** Options go with the first fragment in every packet until the far end acknowledges the flow. */
     OptionList optionsToSend() {
-        return optionsAcknowledged ? null : options;
+        return options;
     }
 
     UserData chunk(Fragment f) {

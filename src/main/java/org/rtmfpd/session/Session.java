@@ -62,6 +62,8 @@ public final class Session {
     static final int MSS = MAX_PACKET;
     static final int INITIAL_WINDOW = 3 * MSS;
     static final int MAX_WINDOW = 64 * 1024;
+    /** Initial capacity of the per-session flow maps. */
+    private static final int SMALL_MAP = 2;
     /** Bytes of the address-change challenge Ping (RFC 7016 §3.5.4.2). */
     static final int CHALLENGE_LENGTH = 9;
 
@@ -75,16 +77,18 @@ public final class Session {
     private final boolean initiator;
     private final byte[] farFingerprint;
     private final PacketCipher cipher;
-    private final SequenceWindow sequenceWindow = new SequenceWindow();
+    /** Present only when the far end sends session sequence numbers. */
+    private final SequenceWindow sequenceWindow;
     private final Transmitter transmitter;
     private final Clock clock;
     private final SessionSettings settings;
     private final SessionListener listener;
     private final RttEstimator rtt = new RttEstimator();
-    private final Map<Long, RecvFlow> recvFlows = new HashMap<>();
-    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>();
-    private final List<Chunk> control = new ArrayList<>();
-    private final Map<Long, RecvFlow> acksDue = new LinkedHashMap<>();
+    // sized for the usual one or two flows: a server holds many idle sessions (docs/benchmarks.md)
+    private final Map<Long, RecvFlow> recvFlows = new HashMap<>(SMALL_MAP);
+    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>(SMALL_MAP);
+    private final List<Chunk> control = new ArrayList<>(0);
+    private final Map<Long, RecvFlow> acksDue = new LinkedHashMap<>(SMALL_MAP);
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
@@ -115,6 +119,7 @@ public final class Session {
         this.farAddress = farAddress;
         this.farFingerprint = farFingerprint.clone();
         this.cipher = cipher;
+        this.sequenceWindow = cipher.receivesSequenceNumbers() ? new SequenceWindow() : null;
         this.transmitter = transmitter;
         this.clock = clock;
         this.settings = settings;
@@ -180,7 +185,7 @@ public final class Session {
         if (state == State.CLOSED || packet.mode() != expectedMode) {
             return false;
         }
-        if (cipher.receivesSequenceNumbers() && !sequenceWindow.accept(decoded.sequenceNumber())) {
+        if (sequenceWindow != null && !sequenceWindow.accept(decoded.sequenceNumber())) {
             return false;
         }
         long now = clock.nowMillis();
@@ -444,6 +449,7 @@ public final class Session {
         long now = clock.nowMillis();
         List<Chunk> chunks = new ArrayList<>(control);
         control.clear();
+        ((ArrayList<Chunk>) control).trimToSize();
         for (RecvFlow flow : acksDue.values()) {
             chunks.add(flow.ack());
         }
