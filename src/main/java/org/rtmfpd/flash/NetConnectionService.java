@@ -165,6 +165,7 @@ public final class NetConnectionService implements ServerApplication {
                     : "Developer key '" + key + "' is not known to this server.");
             return;
         }
+        key = known.get().key(); // the store's string (equal, keys are case-sensitive), not this command's copy of it
         Rendezvous.Connect<Session> admission = rendezvous.connected(key, client.peerId, session.farAddress(), session);
         if (!admission.admitted()) {
             reject(session, client, connect, "Developer key '" + key + "' has reached its max-sessions limit of "
@@ -336,11 +337,31 @@ public final class NetConnectionService implements ServerApplication {
         long netConnectionFlow = -1;
         SendFlow control;
         long streams;
-        final Map<Long, GroupId> groupFlows = new java.util.HashMap<>();
-        final Map<GroupId, SendFlow> groupReplies = new java.util.HashMap<>();
+        /** NetGroup flows and reply flows, made at the first join: most clients never join a group. */
+        private Map<Long, GroupId> groupFlows;
+        private Map<GroupId, SendFlow> groupReplies;
 
         Client(PeerId peerId) {
             this.peerId = peerId;
+        }
+
+        boolean hasGroups() {
+            return groupFlows != null;
+        }
+
+        /** The client's GC flows by flow ID, and the group each joined. */
+        Map<Long, GroupId> groupFlows() {
+            if (groupFlows == null) {
+                groupFlows = new java.util.HashMap<>(4);
+                groupReplies = new java.util.HashMap<>(4);
+            }
+            return groupFlows;
+        }
+
+        /** The server's flow answering each group the client joined. */
+        Map<GroupId, SendFlow> groupReplies() {
+            groupFlows();
+            return groupReplies;
         }
     }
 

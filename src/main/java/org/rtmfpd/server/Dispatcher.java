@@ -71,6 +71,8 @@ public final class Dispatcher implements StartupSender {
     private final Map<Integer, Handshake> handshakeOf = new HashMap<>();
     private final Map<InitiatorKey, Handshake> handshakes = new HashMap<>();
     private final Set<InitiatorKey> keyingInProgress = new HashSet<>();
+    /** One listener serves every session: it keeps no state of its own. */
+    private final Indexing indexing;
 
     public Dispatcher(Certificate certificate, CookieJar cookies, ResponderKeying keying, int keyingQueueLimit,
                       SessionSettings settings, Transmitter transmitter, Clock clock, Executor keyingWorkers,
@@ -87,6 +89,7 @@ public final class Dispatcher implements StartupSender {
         this.loop = loop;
         this.application = application;
         this.metrics = metrics;
+        this.indexing = new Indexing(application);
     }
 
     /** SHA-256 of this server's certificate. */
@@ -274,8 +277,7 @@ public final class Dispatcher implements StartupSender {
         }
         int sessionId = newSessionId();
         Session session = new Session(sessionId, key.initiatorSessionId, false, key.address,
-                keyed.initiatorCertificate().fingerprint(), keyed.cipher(), transmitter, clock, settings,
-                new Indexing(application));
+                keyed.initiatorCertificate().fingerprint(), keyed.cipher(), transmitter, clock, settings, indexing);
         RIKeying riKeying = new RIKeying(sessionId, keyed.skrc(), new byte[] {CertificateOptions.SIGNATURE});
         Handshake handshake = new Handshake(key, iikeying.skic(), riKeying);
         sessions.put(sessionId, session);

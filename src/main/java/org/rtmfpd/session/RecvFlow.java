@@ -26,7 +26,8 @@ public final class RecvFlow {
     private final byte[] metadata;
     private final long returnAssociation;
     private final TreeMap<Long, Fragment> pending = new TreeMap<>();
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    /** The message being reassembled from fragments; made at the first fragmented message. */
+    private ByteArrayOutputStream partial;
     private boolean assembling;
     private long cumulativeAck;
     private int bufferedBytes;
@@ -116,7 +117,9 @@ public final class RecvFlow {
     }
 
     private void resetPartial() {
-        partial.reset();
+        if (partial != null) {
+            partial.reset();
+        }
         assembling = false;
     }
 
@@ -144,6 +147,9 @@ public final class RecvFlow {
                 emit(f.data, out);
             }
             case UserData.FRA_BEGIN -> {
+                if (partial == null) {
+                    partial = new ByteArrayOutputStream();
+                }
                 partial.reset();
                 partial.writeBytes(f.data);
                 assembling = true;
@@ -178,7 +184,7 @@ public final class RecvFlow {
         List<AckRanges.Range> ranges = new ArrayList<>();
         long start = -1;
         long end = -1;
-        for (long seq : pending.keySet()) {
+        for (long seq : pending.isEmpty() ? List.<Long>of() : pending.keySet()) {
             if (start >= 0 && seq == end + 1) {
                 end = seq;
                 continue;

@@ -25,7 +25,8 @@ public final class SendFlow {
 
     private final long flowId;
     private final OptionList options;
-    private final ArrayDeque<Fragment> unsent = new ArrayDeque<>();
+    /** Room for two fragments at first: most flows of a rendezvous server carry a few short messages. */
+    private final ArrayDeque<Fragment> unsent = new ArrayDeque<>(2);
     private final TreeMap<Long, Fragment> inFlight = new TreeMap<>();
     private long nextSequenceNumber = 1;
     private boolean optionsAcknowledged;

@@ -57,6 +57,8 @@ public final class Session {
     static final int MSS = MAX_PACKET;
     static final int INITIAL_WINDOW = 3 * MSS;
     static final int MAX_WINDOW = 64 * 1024;
+    /** First capacity of the per-session flow tables and control queue. */
+    private static final int SMALL_TABLE = 2;
     /** Bytes of the address-change challenge Ping (RFC 7016 §3.5.4.2). */
     static final int CHALLENGE_LENGTH = 9;
 
@@ -70,16 +72,20 @@ public final class Session {
     private final boolean initiator;
     private final byte[] farFingerprint;
     private final PacketCipher cipher;
-    private final SequenceWindow sequenceWindow = new SequenceWindow();
+    /** Seen session sequence numbers, when the far end sends them (else null). */
+    private final SequenceWindow sequenceWindow;
     private final Transmitter transmitter;
     private final Clock clock;
     private final SessionSettings settings;
     private final SessionListener listener;
     private final RttEstimator rtt = new RttEstimator();
-    private final Map<Long, RecvFlow> recvFlows = new HashMap<>();
-    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>();
-    private final List<Chunk> control = new ArrayList<>();
-    private final Map<Long, RecvFlow> acksDue = new LinkedHashMap<>();
+    // A session usually has one or two flows each way (Flash: the NetConnection flow, maybe a NetGroup
+    // flow): small first tables keep an idle session small, and they grow when needed.
+    private final Map<Long, RecvFlow> recvFlows = new HashMap<>(SMALL_TABLE);
+    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>(SMALL_TABLE);
+    private final List<Chunk> control = new ArrayList<>(SMALL_TABLE);
+    /** Flows to acknowledge in the next packet, each once, in the order they became due. */
+    private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
@@ -110,6 +116,7 @@ public final class Session {
         this.farAddress = farAddress;
         this.farFingerprint = farFingerprint.clone();
         this.cipher = cipher;
+        this.sequenceWindow = cipher.receivesSequenceNumbers() ? new SequenceWindow() : null;
         this.transmitter = transmitter;
         this.clock = clock;
         this.settings = settings;
@@ -233,7 +240,7 @@ public final class Session {
             } else if (chunk instanceof BufferProbe p) {
                 RecvFlow flow = recvFlows.get(p.flowId());
                 if (flow != null) {
-                    acksDue.put(flow.flowId(), flow);
+                    ackDue(flow);
                 }
             } else if (chunk instanceof FlowException e) {
                 SendFlow flow = sendFlows.get(e.flowId());
@@ -271,7 +278,7 @@ public final class Session {
         }
         List<byte[]> messages = new ArrayList<>(1);
         flow.receive(u.sequenceNumber(), u.forwardSequenceNumber(), u.flags(), u.data(), messages);
-        acksDue.put(flow.flowId(), flow);
+        ackDue(flow);
         for (byte[] message : messages) {
             listener.onMessage(this, flow, message);
         }
@@ -303,6 +310,12 @@ public final class Session {
             flow.reject();
         }
         return flow;
+    }
+
+    private void ackDue(RecvFlow flow) {
+        if (!acksDue.contains(flow)) {
+            acksDue.add(flow);
+        }
     }
 
     private static List<AckRanges.Range> bitmapRanges(AckBitmap a) {
@@ -444,7 +457,7 @@ public final class Session {
         long now = clock.nowMillis();
         List<Chunk> chunks = new ArrayList<>(control);
         control.clear();
-        for (RecvFlow flow : acksDue.values()) {
+        for (RecvFlow flow : acksDue) {
             chunks.add(flow.ack());
         }
         acksDue.clear();
