@@ -158,6 +158,11 @@ public final class Session {
         return state == State.CLOSED;
     }
 
+    /** Whether data is in flight with the retransmission timer running (see {@link SessionListener#onRetransmissionTimerStarted}). */
+    public boolean hasRetransmissionTimer() {
+        return retransmitAt >= 0;
+    }
+
     public PacketCipher cipher() {
         return cipher;
     }
@@ -340,7 +345,11 @@ public final class Session {
         if (acked > 0 || !flow.hasInFlight()) {
             bytesInFlight = Math.max(0, bytesInFlight - acked);
             congestionWindow = Math.min(MAX_WINDOW, congestionWindow + Math.min(acked, MSS));
+            boolean stopped = retransmitAt < 0;
             retransmitAt = anyInFlight() ? now + rtt.erto() : -1;
+            if (stopped && retransmitAt >= 0) {
+                listener.onRetransmissionTimerStarted(this);
+            }
         }
         if (flow.isDone()) {
             sendFlows.remove(flowId);
@@ -480,6 +489,7 @@ public final class Session {
         }
         if (sent && retransmitAt < 0) {
             retransmitAt = now + rtt.erto();
+            listener.onRetransmissionTimerStarted(this);
         }
         sendFlows.values().removeIf(SendFlow::isDone);
     }
