@@ -129,6 +129,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "per-connect code; in rounds of at most --clients (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--await-sessions", paramLabel = "N",
+            description = "After the connects, wait (at most 10 min) until the server reports N sessions before the hold: "
+                    + "for runs where other bench processes connect more clients (needs --metrics). Memory per session is "
+                    + "then taken over the server's session count.")
+    Integer awaitSessions;
+
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "20",
             description = "An operation with no outcome after this long fails (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
@@ -222,6 +228,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (threads < 1 || threads > 16) {
             throw new IllegalArgumentException("--threads must be 1..16");
         }
+        if (awaitSessions != null && (metricsUrl == null || awaitSessions < 1)) {
+            throw new IllegalArgumentException("--await-sessions needs --metrics and a positive count");
+        }
         if (key.isEmpty() || key.contains("/")) {
             throw new IllegalArgumentException("--key must be one path segment");
         }
@@ -261,6 +270,9 @@ public final class BenchCommand implements Callable<Integer> {
         Result connect = drive(connects, clients, rate, i -> fleet.connect(i, connects, i), fleet::connectStage);
 
         int[] connected = connectedClients(fleet, connects);
+        if (awaitSessions != null) {
+            awaitServerSessions(awaitSessions);
+        }
         Result hold = holdPhase(connected.length);
         Memory held = memory("with " + connected.length + " sessions held");
         double idleCpuPerSecond = hold.cpuNanos >= 0 && hold.wallNanos > 0 ? hold.cpuNanos / (hold.wallNanos / 1e9) : -1;
@@ -359,6 +371,16 @@ public final class BenchCommand implements Callable<Integer> {
             progress("warm-up: waiting 21 s for the server to forget the warm-up sessions (RFC 7016 close linger: 19 s)");
             Thread.sleep(21_000);
         }
+    }
+
+    private void awaitServerSessions(int wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        double now;
+        while ((now = metric("rtmfpd_sessions")) < wanted && System.nanoTime() < deadline) {
+            progress("waiting for the server to hold " + wanted + " sessions: " + (long) now);
+            Thread.sleep(1_000);
+        }
+        progress("the server holds " + (long) metric("rtmfpd_sessions") + " sessions");
     }
 
     private Result holdPhase(int held) throws InterruptedException {
@@ -681,7 +703,8 @@ public final class BenchCommand implements Callable<Integer> {
         s.append('\n');
         s.append(String.format(Locale.ROOT, "%-13s %8s %7s %8s %9s %9s %9s %9s %10s %9s %9s %9s%n", "operation", "ok", "failed",
                 "time s", "ok/s", "p50 ms", "p99 ms", "max ms", "srv CPU s", "µs/op", "net µs/op", "bench µs"));
-        double idlePerSession = idleCpuPerSecond >= 0 && heldCount > 0 ? idleCpuPerSecond / heldCount : -1;
+        long serverHeld = held.sessions > 0 ? held.sessions : heldCount; // other benches may hold sessions too
+        double idlePerSession = idleCpuPerSecond >= 0 && serverHeld > 0 ? idleCpuPerSecond / serverHeld : -1;
         row(s, connect, idlePerSession >= 0 ? idlePerSession * (connect.heldSessionNanos / 1e9) : -1);
         if (join != null) {
             row(s, join, idleCpuPerSecond >= 0 ? idleCpuPerSecond * (join.cpuWindowNanos / 1e9) : -1);
@@ -708,12 +731,13 @@ public final class BenchCommand implements Callable<Integer> {
                             ? String.format(Locale.ROOT, ": %.2f µs of CPU each", intro.cpuNanos / 1e3 / intro.serverCount) : ""));
         }
         s.append('\n');
-        s.append(String.format(Locale.ROOT, "hold: %d sessions for %.1f s", heldCount, hold.wallNanos / 1e9));
+        s.append(String.format(Locale.ROOT, "hold: %d sessions%s for %.1f s", heldCount,
+                serverHeld != heldCount ? " (the server holds " + serverHeld + ")" : "", hold.wallNanos / 1e9));
         if (hold.cpuNanos >= 0) {
             double perSecond = hold.cpuNanos / (hold.wallNanos / 1e9);
             s.append(String.format(Locale.ROOT, ": server CPU %.3f s (%.1f %% of a core", hold.cpuNanos / 1e9, perSecond / 1e7));
-            if (heldCount > 0) {
-                s.append(String.format(Locale.ROOT, ", %.3f µs per session per second", perSecond / 1e3 / heldCount));
+            if (serverHeld > 0) {
+                s.append(String.format(Locale.ROOT, ", %.3f µs per session per second", perSecond / 1e3 / serverHeld));
             }
             s.append(')');
         }
@@ -724,8 +748,17 @@ public final class BenchCommand implements Callable<Integer> {
                 s.append(" (server's session gauge: ").append(before.sessions).append(" before, ").append(held.sessions).append(" held)");
             }
             s.append('\n');
-            memoryLine(s, "resident (VmRSS)", before.rssBytes, held.rssBytes, heldCount);
-            memoryLine(s, "JVM heap used" + (jcmdGc && serverPid != null ? " after GC.run" : ""), before.heapBytes, held.heapBytes, heldCount);
+            long perSessions = heldCount;
+            if (before.sessions >= 0 && held.sessions > before.sessions) {
+                perSessions = held.sessions - before.sessions;
+                if (perSessions != heldCount) {
+                    s.append("  (per session: over the server's ").append(perSessions).append(" more sessions, this bench holds ")
+                            .append(heldCount).append(")\n");
+                }
+            }
+            memoryLine(s, "resident (VmRSS)", before.rssBytes, held.rssBytes, perSessions);
+            memoryLine(s, "JVM heap used" + (jcmdGc && serverPid != null ? " after GC.run" : ""), before.heapBytes, held.heapBytes,
+                    perSessions);
         }
         Map<String, Long> failures = new java.util.LinkedHashMap<>();
         Map<String, String> examples = new java.util.LinkedHashMap<>();
@@ -774,7 +807,7 @@ public final class BenchCommand implements Callable<Integer> {
                 netPerOp, benchPerOp));
     }
 
-    private static void memoryLine(StringBuilder s, String what, long before, long after, int held) {
+    private static void memoryLine(StringBuilder s, String what, long before, long after, long held) {
         if (before < 0 || after < 0) {
             return;
         }
