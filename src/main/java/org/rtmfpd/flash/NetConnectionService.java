@@ -177,6 +177,7 @@ public final class NetConnectionService implements ServerApplication {
                     : "Developer key '" + key + "' is not known to this server.");
             return;
         }
+        key = known.get().key(); // the store's string (equal, keys are case-sensitive), not this command's copy of it
         Rendezvous.Connect<Session> admission = rendezvous.connected(key, client.peerId, session.farAddress(), session);
         if (!admission.admitted()) {
             reject(session, client, connect, "Developer key '" + key + "' has reached its max-sessions limit of "
@@ -348,12 +349,31 @@ public final class NetConnectionService implements ServerApplication {
         long netConnectionFlow = -1;
         SendFlow control;
         long streams;
-        /** The client's GC flows and the server's reply flow per group; made at the first join. */
-        Map<Long, GroupId> groupFlows = Map.of();
-        Map<GroupId, SendFlow> groupReplies = Map.of();
+        /** NetGroup flows and reply flows, made at the first join: most clients never join a group. */
+        private Map<Long, GroupId> groupFlows;
+        private Map<GroupId, SendFlow> groupReplies;
 
         Client(PeerId peerId) {
             this.peerId = peerId;
+        }
+
+        boolean hasGroups() {
+            return groupFlows != null;
+        }
+
+        /** The client's GC flows by flow ID, and the group each joined. */
+        Map<Long, GroupId> groupFlows() {
+            if (groupFlows == null) {
+                groupFlows = new java.util.HashMap<>(4);
+                groupReplies = new java.util.HashMap<>(4);
+            }
+            return groupFlows;
+        }
+
+        /** The server's flow answering each group the client joined. */
+        Map<GroupId, SendFlow> groupReplies() {
+            groupFlows();
+            return groupReplies;
         }
     }
 

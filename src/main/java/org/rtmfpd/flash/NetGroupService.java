@@ -1,6 +1,5 @@
 package org.rtmfpd.flash;
 
-import java.util.HashMap;
 import java.util.List;
 import org.rtmfpd.rendezvous.GroupId;
 import org.rtmfpd.rendezvous.PeerId;
@@ -37,15 +36,11 @@ final class NetGroupService {
             return;
         }
         GroupId group = join.groupId();
-        if (client.groupFlows.isEmpty()) {
-            client.groupFlows = new HashMap<>(2);
-            client.groupReplies = new HashMap<>(2);
-        }
-        if (client.groupFlows.putIfAbsent(flow.flowId(), group) != null) {
+        if (client.groupFlows().putIfAbsent(flow.flowId(), group) != null) {
             return;
         }
         List<PeerId> members = rendezvous.join(client.peerId, session, group);
-        SendFlow reply = client.groupReplies.computeIfAbsent(group, g -> session.openFlow(flow.metadata(), flow.flowId()));
+        SendFlow reply = client.groupReplies().computeIfAbsent(group, g -> session.openFlow(flow.metadata(), flow.flowId()));
         for (PeerId member : members) {
             reply.send(new GroupMember(member).toBytes());
         }
@@ -56,9 +51,9 @@ final class NetGroupService {
 
     /** The client closed its GC flow: it left that group. */
     void onFlowFinished(Session session, NetConnectionService.Client client, RecvFlow flow) {
-        GroupId group = client.groupFlows.isEmpty() ? null : client.groupFlows.remove(flow.flowId());
+        GroupId group = client.hasGroups() ? client.groupFlows().remove(flow.flowId()) : null;
         if (group != null) {
-            SendFlow reply = client.groupReplies.remove(group);
+            SendFlow reply = client.groupReplies().remove(group);
             if (reply != null) {
                 reply.close();
             }
@@ -71,7 +66,7 @@ final class NetGroupService {
         for (Rendezvous.Referral<Session> referral : referrals) {
             Session recipient = referral.recipient().handle();
             if (recipient.isOpen() && recipient.attachment() instanceof NetConnectionService.Client client) {
-                SendFlow reply = client.groupReplies.get(referral.group());
+                SendFlow reply = client.hasGroups() ? client.groupReplies().get(referral.group()) : null;
                 if (reply != null) {
                     reply.send(new GroupMember(referral.member()).toBytes());
                     recipient.flush();

@@ -51,6 +51,12 @@ public final class Dispatcher implements StartupSender {
     /** Smallest datagram worth decrypting: a session ID and one cipher block (RFC 7425 §4.1). */
     private static final int MIN_DATAGRAM = Datagrams.SSID_LENGTH + PacketCipher.BLOCK;
     private static final int STARTUP_FLAGS = Packet.TS | Packet.MODE_STARTUP;
+    /**
+     * Every session's timers run on one tick in this many; the others run only the sessions with data in
+     * flight. Keepalives (30 s), idle timeouts (120 s) and close timers (5 s and more) need no more than a
+     * tick a second, and visiting every idle session ten times a second cost about 0.4 µs each time.
+     */
+    static final int FULL_TICK_EVERY = 10;
 
     private final Certificate certificate;
     private final byte[] fingerprint;
@@ -65,15 +71,19 @@ public final class Dispatcher implements StartupSender {
     private final ServerApplication application;
     private final ServerMetrics metrics;
     private final SecureRandom random = new SecureRandom();
-    /** Shared by every session: they hold no state of their own. */
+    /** Every session sends through this, so that the packet and byte counters see session traffic. */
     private final Transmitter sessionTransmitter = this::send;
-    private final Indexing indexing;
 
     private final Map<Integer, Session> sessions = new HashMap<>();
     private final Map<InetSocketAddress, Session> byAddress = new HashMap<>();
     private final Map<Integer, Handshake> handshakeOf = new HashMap<>();
     private final Map<InitiatorKey, Handshake> handshakes = new HashMap<>();
     private final Set<InitiatorKey> keyingInProgress = new HashSet<>();
+    /** Sessions whose retransmission timer runs: ticked every time. */
+    private final Set<Session> retransmitting = new HashSet<>();
+    private long ticks;
+    /** One listener serves every session: it keeps no state of its own. */
+    private final Indexing indexing;
 
     public Dispatcher(Certificate certificate, CookieJar cookies, ResponderKeying keying, int keyingQueueLimit,
                       SessionSettings settings, Transmitter transmitter, Clock clock, Executor keyingWorkers,
@@ -334,15 +344,20 @@ public final class Dispatcher implements StartupSender {
         transmitter.send(to, datagram);
     }
 
-    /** Runs every session's timers and forgets the sessions that closed. */
+    /**
+     * Runs the timers of the sessions with data in flight, and on one call in {@value #FULL_TICK_EVERY}
+     * those of every session; forgets the sessions that closed.
+     */
     public void tick() {
         List<Session> closed = new ArrayList<>();
-        for (Session session : sessions.values()) {
+        boolean everySession = ticks++ % FULL_TICK_EVERY == 0;
+        for (Session session : everySession ? sessions.values() : List.copyOf(retransmitting)) {
             session.tick();
             if (session.isClosed()) {
                 closed.add(session);
             }
         }
+        retransmitting.removeIf(s -> !s.hasRetransmissionTimer() || s.isClosed());
         closed.forEach(this::remove);
     }
 
@@ -365,6 +380,7 @@ public final class Dispatcher implements StartupSender {
 
     private void remove(Session session) {
         sessions.remove(session.nearId());
+        retransmitting.remove(session);
         byAddress.remove(session.farAddress(), session);
         forgetHandshake(session.nearId());
     }
@@ -395,6 +411,11 @@ public final class Dispatcher implements StartupSender {
         @Override
         public void onForwardedIHello(Session session, ForwardedIHello hello) {
             metrics.drop("forwarded_ihello_to_server");
+        }
+
+        @Override
+        public void onRetransmissionTimerStarted(Session session) {
+            retransmitting.add(session);
         }
 
         @Override

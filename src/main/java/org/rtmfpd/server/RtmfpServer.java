@@ -12,6 +12,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -118,6 +120,8 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.gauge("rtmfpd_keying_queue", dispatcher::keyingQueueLength);
         metrics.gauge("rtmfpd_registered_peers", () -> rendezvous.registry().size());
         metrics.gauge("rtmfpd_netgroup_members", () -> rendezvous.groups().memberCount());
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        metrics.gauge("rtmfpd_jvm_heap_used_bytes", () -> memory.getHeapMemoryUsage().getUsed());
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
     }
 

@@ -26,7 +26,7 @@ public final class RecvFlow {
     private final byte[] metadata;
     private final long returnAssociation;
     private final TreeMap<Long, Fragment> pending = new TreeMap<>();
-    /** The fragments of a message being reassembled; made when the first one arrives. */
+    /** The message being reassembled from fragments; made at the first fragmented message. */
     private ByteArrayOutputStream partial;
     private boolean assembling;
     private long cumulativeAck;
@@ -117,7 +117,9 @@ public final class RecvFlow {
     }
 
     private void resetPartial() {
-        partial = null;
+        if (partial != null) {
+            partial.reset();
+        }
         assembling = false;
     }
 
@@ -145,7 +147,10 @@ public final class RecvFlow {
                 emit(f.data, out);
             }
             case UserData.FRA_BEGIN -> {
-                partial = new ByteArrayOutputStream(f.data.length * 2);
+                if (partial == null) {
+                    partial = new ByteArrayOutputStream();
+                }
+                partial.reset();
                 partial.writeBytes(f.data);
                 assembling = true;
             }
@@ -179,7 +184,7 @@ public final class RecvFlow {
         List<AckRanges.Range> ranges = new ArrayList<>();
         long start = -1;
         long end = -1;
-        for (long seq : pending.keySet()) {
+        for (long seq : pending.isEmpty() ? List.<Long>of() : pending.keySet()) {
             if (start >= 0 && seq == end + 1) {
                 end = seq;
                 continue;

@@ -62,8 +62,8 @@ public final class Session {
     static final int MSS = MAX_PACKET;
     static final int INITIAL_WINDOW = 3 * MSS;
     static final int MAX_WINDOW = 64 * 1024;
-    /** Initial capacity of the per-session flow maps. */
-    private static final int SMALL_MAP = 2;
+    /** First capacity of the per-session flow tables and control queue. */
+    private static final int SMALL_TABLE = 2;
     /** Bytes of the address-change challenge Ping (RFC 7016 §3.5.4.2). */
     static final int CHALLENGE_LENGTH = 9;
 
@@ -77,18 +77,20 @@ public final class Session {
     private final boolean initiator;
     private final byte[] farFingerprint;
     private final PacketCipher cipher;
-    /** Present only when the far end sends session sequence numbers. */
+    /** Seen session sequence numbers, when the far end sends them (else null). */
     private final SequenceWindow sequenceWindow;
     private final Transmitter transmitter;
     private final Clock clock;
     private final SessionSettings settings;
     private final SessionListener listener;
     private final RttEstimator rtt = new RttEstimator();
-    // sized for the usual one or two flows: a server holds many idle sessions (docs/benchmarks.md)
-    private final Map<Long, RecvFlow> recvFlows = new HashMap<>(SMALL_MAP);
-    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>(SMALL_MAP);
-    private final List<Chunk> control = new ArrayList<>(0);
-    private final Map<Long, RecvFlow> acksDue = new LinkedHashMap<>(SMALL_MAP);
+    // A session usually has one or two flows each way (Flash: the NetConnection flow, maybe a NetGroup
+    // flow): small first tables keep an idle session small, and they grow when needed.
+    private final Map<Long, RecvFlow> recvFlows = new HashMap<>(SMALL_TABLE);
+    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>(SMALL_TABLE);
+    private final List<Chunk> control = new ArrayList<>(SMALL_TABLE);
+    /** Flows to acknowledge in the next packet, each once, in the order they became due. */
+    private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
@@ -159,6 +161,11 @@ public final class Session {
 
     public boolean isClosed() {
         return state == State.CLOSED;
+    }
+
+    /** Whether data is in flight with the retransmission timer running (see {@link SessionListener#onRetransmissionTimerStarted}). */
+    public boolean hasRetransmissionTimer() {
+        return retransmitAt >= 0;
     }
 
     public PacketCipher cipher() {
@@ -238,7 +245,7 @@ public final class Session {
             } else if (chunk instanceof BufferProbe p) {
                 RecvFlow flow = recvFlows.get(p.flowId());
                 if (flow != null) {
-                    acksDue.put(flow.flowId(), flow);
+                    ackDue(flow);
                 }
             } else if (chunk instanceof FlowException e) {
                 SendFlow flow = sendFlows.get(e.flowId());
@@ -276,7 +283,7 @@ public final class Session {
         }
         List<byte[]> messages = new ArrayList<>(1);
         flow.receive(u.sequenceNumber(), u.forwardSequenceNumber(), u.flags(), u.data(), messages);
-        acksDue.put(flow.flowId(), flow);
+        ackDue(flow);
         for (byte[] message : messages) {
             listener.onMessage(this, flow, message);
         }
@@ -310,6 +317,12 @@ public final class Session {
         return flow;
     }
 
+    private void ackDue(RecvFlow flow) {
+        if (!acksDue.contains(flow)) {
+            acksDue.add(flow);
+        }
+    }
+
     private static List<AckRanges.Range> bitmapRanges(AckBitmap a) {
         List<AckRanges.Range> ranges = new ArrayList<>();
         byte[] bitmap = a.bitmap();
@@ -332,7 +345,11 @@ public final class Session {
         if (acked > 0 || !flow.hasInFlight()) {
             bytesInFlight = Math.max(0, bytesInFlight - acked);
             congestionWindow = Math.min(MAX_WINDOW, congestionWindow + Math.min(acked, MSS));
+            boolean stopped = retransmitAt < 0;
             retransmitAt = anyInFlight() ? now + rtt.erto() : -1;
+            if (stopped && retransmitAt >= 0) {
+                listener.onRetransmissionTimerStarted(this);
+            }
         }
         if (flow.isDone()) {
             sendFlows.remove(flowId);
@@ -449,8 +466,7 @@ public final class Session {
         long now = clock.nowMillis();
         List<Chunk> chunks = new ArrayList<>(control);
         control.clear();
-        ((ArrayList<Chunk>) control).trimToSize();
-        for (RecvFlow flow : acksDue.values()) {
+        for (RecvFlow flow : acksDue) {
             chunks.add(flow.ack());
         }
         acksDue.clear();
@@ -473,6 +489,7 @@ public final class Session {
         }
         if (sent && retransmitAt < 0) {
             retransmitAt = now + rtt.erto();
+            listener.onRetransmissionTimerStarted(this);
         }
         sendFlows.values().removeIf(SendFlow::isDone);
     }

@@ -26,6 +26,14 @@ public interface SessionListener {
     default void onAddressChanged(Session session) {
     }
 
+    /**
+     * The retransmission timer started: data is in flight, and {@link Session#tick} should run often (every
+     * 100 ms or so) until {@link Session#hasRetransmissionTimer} is false again. The session's other timers
+     * (keepalive, idle timeout, close) are coarse: a tick a second is enough for them.
+     */
+    default void onRetransmissionTimerStarted(Session session) {
+    }
+
     /** The session left the open state (closed by either end, or timed out). Called once. */
     void onClosed(Session session);
 }

@@ -184,6 +184,42 @@ class DispatcherTest {
         assertInstanceOf(RHello.class, sent.remove(0).chunk());
     }
 
+    private Session openSession(InetSocketAddress from, int initiatorSessionId) {
+        RHello rhello = hello(from);
+        dispatcher.onDatagram(from, startup(keying(rhello.cookie(), initiatorSessionId)));
+        runKeying();
+        sent.clear();
+        return dispatcher.sessionAt(from);
+    }
+
+    @Test
+    void aSessionWithDataInFlightIsTickedEveryTime() {
+        Session session = openSession(CLIENT, 11);
+        dispatcher.tick(); // the first tick runs every session's timers
+        session.openFlow(new byte[] {'T', 'C', 0x04, 0x00}, -1).send(new byte[] {1, 2, 3});
+        session.flush();
+        assertEquals(1, sent.size());
+        sent.clear();
+        assertTrue(session.hasRetransmissionTimer());
+        now[0] += 3_500; // past the first retransmission timeout (3 s)
+        dispatcher.tick();
+        assertEquals(1, sent.size(), "retransmitted on a tick that skips the idle sessions");
+        assertEquals(CLIENT, sent.get(0).to());
+    }
+
+    @Test
+    void idleSessionsAreTickedOnceInTen() {
+        openSession(CLIENT, 12);
+        dispatcher.tick();
+        now[0] += SessionSettings.DEFAULT.idleTimeoutMillis() + 1_000;
+        for (int i = 1; i < Dispatcher.FULL_TICK_EVERY; i++) {
+            dispatcher.tick();
+        }
+        assertEquals(1, dispatcher.sessionCount(), "an idle session waits for the tick that runs every session");
+        dispatcher.tick();
+        assertEquals(0, dispatcher.sessionCount(), "then its idle timeout closes it");
+    }
+
     @Test
     void garbageAndShortDatagramsAreDroppedSilently() {
         dispatcher.onDatagram(CLIENT, new byte[3]);
