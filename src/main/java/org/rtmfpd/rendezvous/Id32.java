@@ -1,13 +1,46 @@
 package org.rtmfpd.rendezvous;
 
 import java.util.Arrays;
+import java.util.HexFormat;
 
-/** Shared checks and hex conversion for the 32-byte identifiers (peer IDs and group IDs). */
-final class Id32 {
+/**
+ * A 32-byte identifier (a peer ID or a group ID): immutable, equal by content within its own kind, shown as
+ * 64 lowercase hex digits.
+ */
+abstract class Id32 {
     static final int LENGTH = 32;
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private Id32() {
+    private final byte[] bytes;
+    private final int hash;
+
+    Id32(byte[] bytes) {
+        this.bytes = bytes;
+        this.hash = hash(bytes);
+    }
+
+    /** A copy of the 32 bytes. */
+    public final byte[] bytes() {
+        return bytes.clone();
+    }
+
+    /** 64 lowercase hex digits. */
+    public final String toHex() {
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    @Override
+    public final boolean equals(Object o) {
+        return o != null && o.getClass() == getClass() && Arrays.equals(bytes, ((Id32) o).bytes);
+    }
+
+    @Override
+    public final int hashCode() {
+        return hash;
+    }
+
+    @Override
+    public final String toString() {
+        return toHex();
     }
 
     static byte[] copyOf(byte[] bytes, String what) {
@@ -40,21 +73,8 @@ final class Id32 {
         return out;
     }
 
-    static String toHex(byte[] bytes) {
-        char[] out = new char[bytes.length * 2];
-        for (int i = 0; i < bytes.length; i++) {
-            out[2 * i] = HEX[(bytes[i] >> 4) & 0x0f];
-            out[2 * i + 1] = HEX[bytes[i] & 0x0f];
-        }
-        return new String(out);
-    }
-
-    static int hash(byte[] bytes) {
+    private static int hash(byte[] bytes) {
         // The bytes are SHA-256 outputs, so any four of them are already well mixed.
         return (bytes[0] & 0xff) << 24 | (bytes[1] & 0xff) << 16 | (bytes[2] & 0xff) << 8 | (bytes[3] & 0xff);
-    }
-
-    static boolean same(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
     }
 }
