@@ -126,7 +126,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "W", defaultValue = "0",
             description = "Connects made and closed before anything is measured, so that a JVM server's JIT has compiled the "
-                    + "per-connect code; in rounds of at most --clients (default: ${DEFAULT-VALUE}).")
+                    + "per-connect code; in rounds of at most --clients, each with the joins and introductions asked for "
+                    + "(default: ${DEFAULT-VALUE}).")
     int warmup;
 
     @Option(names = "--await-sessions", paramLabel = "N",
@@ -281,18 +282,11 @@ public final class BenchCommand implements Callable<Integer> {
         int usableGroups = Math.min(groups, (connected.length - 2 * usablePairs) / Math.max(1, groupSize));
         Result join = null;
         if (usableGroups > 0) {
-            join = groupPhase(fleet, connected, 2 * usablePairs, usableGroups, opRate);
+            join = groupPhase(fleet, connected, 2 * usablePairs, usableGroups, opRate, "join");
         }
         Result intro = null;
         if (usablePairs > 0) {
-            Phase intros = new Phase("introduction", usablePairs);
-            double introsBefore = metric("rtmfpd_events_total{event=\"introduction\"}");
-            intro = drive(intros, usablePairs, opRate,
-                    i -> fleet.introduce(connected[2 * i], connected[2 * i + 1], intros, i), i -> fleet.peerStage(connected[2 * i]));
-            double introsAfter = metric("rtmfpd_events_total{event=\"introduction\"}");
-            if (introsBefore >= 0 && introsAfter >= 0) {
-                intro.serverCount = (long) (introsAfter - introsBefore);
-            }
+            intro = introductionPhase(fleet, connected, usablePairs, opRate, "introduction");
         }
         if (pairs > usablePairs || groups > usableGroups) {
             progress("only " + connected.length + " clients connected: " + usablePairs + " pairs and " + usableGroups + " groups");
@@ -347,6 +341,16 @@ public final class BenchCommand implements Callable<Integer> {
                 warm.bind(sources, null);
                 Phase phase = new Phase("warm-up", n);
                 Result res = drive(phase, n, rate, i -> warm.connect(i, phase, i), warm::connectStage);
+                int[] connected = connectedClients(warm, phase);
+                int warmPairs = Math.min(pairs, connected.length / 2);
+                int warmGroups = Math.min(groups, (connected.length - 2 * warmPairs) / Math.max(1, groupSize));
+                double opRate = introRate != null ? introRate : rate;
+                if (warmGroups > 0) {
+                    groupPhase(warm, connected, 2 * warmPairs, warmGroups, opRate, "warm-up join");
+                }
+                if (warmPairs > 0) {
+                    introductionPhase(warm, connected, warmPairs, opRate, "warm-up introduction");
+                }
                 progress("warm-up round " + r + ": " + res.phase.succeeded() + " connected, " + res.phase.failed()
                         + " failed; closing them");
                 warm.closeAll(closeRate(), 3_000);
@@ -410,7 +414,8 @@ public final class BenchCommand implements Callable<Integer> {
         return r;
     }
 
-    private Result groupPhase(Fleet fleet, int[] connected, int from, int count, double opRate) throws InterruptedException {
+    private Result groupPhase(Fleet fleet, int[] connected, int from, int count, double opRate, String name)
+            throws InterruptedException {
         SecureRandom random = new SecureRandom();
         byte[][] ids = new byte[count][GROUP_ID_LENGTH];
         for (byte[] id : ids) {
@@ -422,7 +427,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Thread.sleep(1_000);
         int joiners = count * (groupSize - 1);
-        Phase joins = new Phase("join", joiners);
+        Phase joins = new Phase(name, joiners);
         return drive(joins, joiners, opRate, i -> {
             int g = i % count;
             int k = 1 + i / count;
@@ -447,7 +452,7 @@ public final class BenchCommand implements Callable<Integer> {
         long b0 = selfCpu();
         long t0 = System.nanoTime();
         if (c0 != null) {
-            cpuSamples.add(new long[] {t0, c0.cpuNanos()});
+            cpuSamples.add(new long[] {t0, c0.cpuNanos(), c0.systemNanos()});
         }
         long cutoff = t0 + (long) (count / perSecond * 1e9) + 2 * timeout + 30_000_000_000L;
         long nextReport = t0 + 1_000_000_000L;
@@ -478,7 +483,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (now >= nextSample && c0 != null) {
                 ProcStats.Sample c = cpu();
                 if (c != null) {
-                    cpuSamples.add(new long[] {now, c.cpuNanos()});
+                    cpuSamples.add(new long[] {now, c.cpuNanos(), c.systemNanos()});
                 }
                 nextSample = now + 100_000_000L;
             }
@@ -500,6 +505,7 @@ public final class BenchCommand implements Callable<Integer> {
         long t1 = System.nanoTime();
         long last = phase.lastSuccessNanos() != 0 ? phase.lastSuccessNanos() : t1;
         long cpuNanos = -1;
+        long systemNanos = -1;
         long window = 0;
         if (c0 != null) {
             long[] end = null;
@@ -515,13 +521,16 @@ public final class BenchCommand implements Callable<Integer> {
                     Thread.sleep(wait / 1_000_000 + 1);
                 }
                 ProcStats.Sample c = cpu();
-                end = new long[] {System.nanoTime(), c != null ? c.cpuNanos() : c0.cpuNanos()};
+                ProcStats.Sample e = c != null ? c : c0;
+                end = new long[] {System.nanoTime(), e.cpuNanos(), e.systemNanos()};
             }
             cpuNanos = end[1] - c0.cpuNanos();
+            systemNanos = end[2] - c0.systemNanos();
             window = end[0] - t0;
         }
         Result r = new Result(phase, Math.max(1, last - t0), cpuNanos);
         r.cpuWindowNanos = window;
+        r.systemNanos = systemNanos;
         long[] completions = phase.completions(t0);
         if (completions.length > 0) {
             r.time99Nanos = completions[(int) Math.min(completions.length - 1, Math.ceil(0.99 * count) - 1)];
@@ -533,6 +542,20 @@ public final class BenchCommand implements Callable<Integer> {
         progress(String.format(Locale.ROOT, "%s done: %d ok, %d failed in %.2f s (last success at %.2f s)", phase.name(),
                 phase.succeeded(), phase.failed(), (t1 - t0) / 1e9, (last - t0) / 1e9));
         return r;
+    }
+
+    /** Client {@code connected[2i]} asks for client {@code connected[2i + 1]}, for i below {@code count}. */
+    private Result introductionPhase(Fleet fleet, int[] connected, int count, double perSecond, String name)
+            throws InterruptedException {
+        Phase intros = new Phase(name, count);
+        double introsBefore = counter("rtmfpd_events_total{event=\"introduction\"}");
+        Result intro = drive(intros, count, perSecond,
+                i -> fleet.introduce(connected[2 * i], connected[2 * i + 1], intros, i), i -> fleet.peerStage(connected[2 * i]));
+        double introsAfter = counter("rtmfpd_events_total{event=\"introduction\"}");
+        if (introsBefore >= 0 && introsAfter >= 0) {
+            intro.serverCount = (long) (introsAfter - introsBefore);
+        }
+        return intro;
     }
 
     private static int[] connectedClients(Fleet fleet, Phase connects) {
@@ -555,6 +578,8 @@ public final class BenchCommand implements Callable<Integer> {
         final long cpuNanos;
         /** The span the CPU time was read over. */
         long cpuWindowNanos;
+        /** The kernel's part of {@link #cpuNanos} (stime): sockets, mostly. */
+        long systemNanos = -1;
         /** When 99 % of the operations had succeeded (the last success if fewer did), after the start. */
         long time99Nanos;
         /** Sum over the successful operations of the time from their success to the end of the CPU window. */
@@ -635,6 +660,12 @@ public final class BenchCommand implements Callable<Integer> {
         return text == null ? -1 : PrometheusText.value(text, series).orElse(-1);
     }
 
+    /** A counter of rtmfpd's metrics: 0 while it has no series yet, -1 without --metrics or when unreadable. */
+    private double counter(String series) {
+        String text = metricsText();
+        return text == null ? -1 : PrometheusText.value(text, series).orElse(0);
+    }
+
     /** rtmfpd's metrics, or null without --metrics or when they cannot be read. */
     private String metricsText() {
         if (metricsUrl == null) {
@@ -701,8 +732,8 @@ public final class BenchCommand implements Callable<Integer> {
                 hmacSseq ? "HMAC+SSEQ required (0x07)" : "Flash-like (HMAC/SSEQ on request)", fmt(rate), maxPending,
                 warmup > 0 ? ", " + warmup + " warm-up connects first" : ""));
         s.append('\n');
-        s.append(String.format(Locale.ROOT, "%-13s %8s %7s %8s %9s %9s %9s %9s %10s %9s %9s %9s%n", "operation", "ok", "failed",
-                "time s", "ok/s", "p50 ms", "p99 ms", "max ms", "srv CPU s", "µs/op", "net µs/op", "bench µs"));
+        s.append(String.format(Locale.ROOT, "%-13s %8s %7s %8s %9s %9s %9s %9s %10s %6s %9s %9s %9s%n", "operation", "ok", "failed",
+                "time s", "ok/s", "p50 ms", "p99 ms", "max ms", "srv CPU s", "sys %", "µs/op", "net µs/op", "bench µs"));
         long serverHeld = held.sessions > 0 ? held.sessions : heldCount; // other benches may hold sessions too
         double idlePerSession = idleCpuPerSecond >= 0 && serverHeld > 0 ? idleCpuPerSecond / serverHeld : -1;
         row(s, connect, idlePerSession >= 0 ? idlePerSession * (connect.heldSessionNanos / 1e9) : -1);
@@ -722,6 +753,7 @@ public final class BenchCommand implements Callable<Integer> {
         s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"
                 + "  introduction = connectToPeer to the direct session open. ok/s = ok / (last success - start).\n"
                 + "  srv CPU = server utime+stime from the start to " + SETTLE_MILLIS + " ms after the last success;\n"
+                + "  sys % = the kernel's share of it (stime: socket calls, and on loopback the receiver's side too);\n"
                 + "  µs/op = srv CPU / ok; net = the same less the server's idle CPU measured during the hold (for\n"
                 + "  connects: per held session and second, times the session-seconds held in the window);\n"
                 + "  bench µs = this process's own CPU time per ok operation over the phase.\n");
@@ -802,8 +834,9 @@ public final class BenchCommand implements Callable<Integer> {
         String netPerOp = r.cpuNanos >= 0 && ok > 0 && idleNanos >= 0
                 ? String.format(Locale.ROOT, "%.2f", Math.max(0, r.cpuNanos - idleNanos) / 1e3 / ok) : "-";
         String benchPerOp = ok > 0 ? String.format(Locale.ROOT, "%.1f", r.benchCpuNanos / 1e3 / ok) : "-";
-        s.append(String.format(Locale.ROOT, "%-13s %8d %7d %8.2f %9.1f %9.3f %9.3f %9.3f %10s %9s %9s %9s%n", r.phase.name(), ok,
-                r.phase.failed(), wall, wall > 0 ? ok / wall : 0, l.p50() / 1e6, l.p99() / 1e6, l.max() / 1e6, cpu, perOp,
+        String sys = r.cpuNanos > 0 && r.systemNanos >= 0 ? String.format(Locale.ROOT, "%.0f", 100.0 * r.systemNanos / r.cpuNanos) : "-";
+        s.append(String.format(Locale.ROOT, "%-13s %8d %7d %8.2f %9.1f %9.3f %9.3f %9.3f %10s %6s %9s %9s %9s%n", r.phase.name(), ok,
+                r.phase.failed(), wall, wall > 0 ? ok / wall : 0, l.p50() / 1e6, l.p99() / 1e6, l.max() / 1e6, cpu, sys, perOp,
                 netPerOp, benchPerOp));
     }
 

@@ -22,14 +22,15 @@ public final class ProcStats {
         this.ticksPerSecond = ticksPerSecond;
     }
 
-    /** One reading: CPU time used so far and resident memory now. */
-    public record Sample(long cpuNanos, long rssBytes) {
+    /** One reading: CPU time used so far (user and system), the system part of it, and resident memory now. */
+    public record Sample(long cpuNanos, long systemNanos, long rssBytes) {
     }
 
     public Sample read() throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
         String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8);
-        return new Sample(cpuTicks(stat) * 1_000_000_000L / ticksPerSecond, rssKiB(status) * 1024);
+        return new Sample(cpuTicks(stat) * 1_000_000_000L / ticksPerSecond, systemTicks(stat) * 1_000_000_000L / ticksPerSecond,
+                rssKiB(status) * 1024);
     }
 
     public long pid() {
@@ -41,6 +42,16 @@ public final class ProcStats {
      * parentheses and may itself hold spaces and parentheses, so fields are counted after the last ')'.
      */
     public static long cpuTicks(String stat) {
+        String[] fields = fields(stat);
+        return Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
+    }
+
+    /** {@code stime} (field 15) alone: time in the kernel, sockets included. */
+    public static long systemTicks(String stat) {
+        return Long.parseLong(fields(stat)[15 - 3]);
+    }
+
+    private static String[] fields(String stat) {
         int close = stat.lastIndexOf(')');
         if (close < 0) {
             throw new IllegalArgumentException("not a /proc/PID/stat line: no ')'");
@@ -50,7 +61,7 @@ public final class ProcStats {
         if (fields.length < 13) {
             throw new IllegalArgumentException("not a /proc/PID/stat line: " + fields.length + " fields after the name");
         }
-        return Long.parseLong(fields[14 - 3]) + Long.parseLong(fields[15 - 3]);
+        return fields;
     }
 
     /** {@code VmRSS} in KiB from the text of {@code /proc/PID/status}. */

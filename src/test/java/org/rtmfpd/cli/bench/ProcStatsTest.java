@@ -17,6 +17,7 @@ class ProcStatsTest {
     @Test
     void cpuTicksAreUtimePlusStime() {
         assertEquals(1234 + 567, ProcStats.cpuTicks(STAT));
+        assertEquals(567, ProcStats.systemTicks(STAT));
     }
 
     @Test
