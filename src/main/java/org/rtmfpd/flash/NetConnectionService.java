@@ -315,13 +315,17 @@ public final class NetConnectionService implements ServerApplication {
         target.sendChunk(new ForwardedIHello(request.epd(), forward, request.tag()));
         target.flush();
         counter.count("introduction");
-        LOG.debug("introduced {} to {}", request.from(), HexFormat.of().formatHex(request.targetPeerId()));
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("introduced {} to {}", request.from(), HexFormat.of().formatHex(request.targetPeerId()));
+        }
     }
 
     private void refuse(IntroductionRequest request, String reason) {
         counter.refuse("introduction_" + reason.toLowerCase(java.util.Locale.ROOT));
-        LOG.debug("introduction from {} to {} refused: {}", request.from(),
-                HexFormat.of().formatHex(request.targetPeerId()), reason);
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("introduction from {} to {} refused: {}", request.from(),
+                    HexFormat.of().formatHex(request.targetPeerId()), reason);
+        }
     }
 
     /** Closes rejected clients once their {@code _error} was delivered (or after a short linger). */
