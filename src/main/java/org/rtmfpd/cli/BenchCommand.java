@@ -533,7 +533,12 @@ public final class BenchCommand implements Callable<Integer> {
         r.systemNanos = systemNanos;
         long[] completions = phase.completions(t0);
         if (completions.length > 0) {
-            r.time99Nanos = completions[(int) Math.min(completions.length - 1, Math.ceil(0.99 * count) - 1)];
+            for (int k = 0; k < Result.MARKS.length; k++) {
+                int needed = (int) Math.ceil(Result.MARKS[k] / 100.0 * count);
+                if (needed >= 1 && completions.length >= needed) {
+                    r.markNanos[k] = completions[needed - 1];
+                }
+            }
             for (long c : completions) {
                 r.heldSessionNanos += Math.max(0, window - c);
             }
@@ -580,8 +585,10 @@ public final class BenchCommand implements Callable<Integer> {
         long cpuWindowNanos;
         /** The kernel's part of {@link #cpuNanos} (stime): sockets, mostly. */
         long systemNanos = -1;
-        /** When 99 % of the operations had succeeded (the last success if fewer did), after the start. */
-        long time99Nanos;
+        /** Shares of the operations whose completion times the report gives. */
+        static final int[] MARKS = {50, 90, 99};
+        /** When each share of {@link #MARKS} of the operations had succeeded, after the start; 0 if it never did. */
+        final long[] markNanos = new long[MARKS.length];
         /** Sum over the successful operations of the time from their success to the end of the CPU window. */
         long heldSessionNanos;
         /** The bench's own CPU time over the phase (and the wait after it). */
@@ -745,9 +752,16 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Result[] timed = {connect, join, intro};
         for (Result r : timed) {
-            if (r != null && r.phase.succeeded() > 0 && r.time99Nanos > 0 && r.phase.succeeded() >= Math.ceil(0.99 * r.phase.size())) {
-                s.append(String.format(Locale.ROOT, "  %s: 99 %% done after %.2f s: %.1f/s%n", r.phase.name(), r.time99Nanos / 1e9,
-                        Math.ceil(0.99 * r.phase.size()) / (r.time99Nanos / 1e9)));
+            StringBuilder marks = new StringBuilder();
+            for (int k = 0; k < Result.MARKS.length; k++) {
+                if (r != null && r.markNanos[k] > 0) {
+                    double n = Math.ceil(Result.MARKS[k] / 100.0 * r.phase.size());
+                    marks.append(String.format(Locale.ROOT, "%s%d %% done after %.2f s (%.1f/s)", marks.length() > 0 ? ", " : "",
+                            Result.MARKS[k], r.markNanos[k] / 1e9, n / (r.markNanos[k] / 1e9)));
+                }
+            }
+            if (marks.length() > 0) {
+                s.append("  ").append(r.phase.name()).append(": ").append(marks).append('\n');
             }
         }
         s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"
