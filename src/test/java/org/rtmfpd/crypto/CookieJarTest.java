@@ -14,6 +14,21 @@ class CookieJarTest {
     private final InetSocketAddress b = new InetSocketAddress("127.0.0.1", 5001);
 
     @Test
+    void cookiesAreSixtyFourBytesAsStratusSentAndEachDiffers() {
+        byte[] first = jar.make(a);
+        assertEquals(64, first.length);
+        assertEquals(CookieJar.LENGTH, first.length);
+        org.junit.jupiter.api.Assertions.assertFalse(java.util.Arrays.equals(first, jar.make(a)));
+    }
+
+    @Test
+    void aCookieOfAnyOtherLengthIsInvalid() {
+        byte[] cookie = jar.make(a);
+        assertEquals(CookieJar.Verdict.INVALID, jar.check(java.util.Arrays.copyOf(cookie, 63), a));
+        assertEquals(CookieJar.Verdict.INVALID, jar.check(java.util.Arrays.copyOf(cookie, 65), a));
+    }
+
+    @Test
     void freshCookieFromItsAddressIsValid() {
         assertEquals(CookieJar.Verdict.VALID, jar.check(jar.make(a), a));
     }
@@ -35,7 +50,7 @@ class CookieJarTest {
     @Test
     void anyAlteredByteOfTheTimePartOrAnotherServersCookieIsInvalid() {
         byte[] cookie = jar.make(a);
-        int addressMacStart = cookie.length - 16;
+        int addressMacStart = cookie.length - 32;
         for (int i = 0; i < addressMacStart; i++) {
             byte[] bad = cookie.clone();
             bad[i] ^= 0x40;
