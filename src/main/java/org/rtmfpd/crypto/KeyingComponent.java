@@ -31,11 +31,20 @@ public final class KeyingComponent {
 
     /** Parses a received component; throws {@link WireException} when an option is malformed. */
     public static KeyingComponent parse(byte[] encoded) {
-        byte[] copy = encoded.clone();
-        KeyingComponent component = new KeyingComponent(copy, OptionList.parse(copy));
+        KeyingComponent component = parseOptions(encoded);
         component.hmac();
         component.sseq();
         return component;
+    }
+
+    /**
+     * Parses a received component's option list only, leaving the values of the negotiation options to
+     * be checked by {@link #hmac()} and {@link #sseq()}; throws {@link WireException} when the list is
+     * malformed.
+     */
+    public static KeyingComponent parseOptions(byte[] encoded) {
+        byte[] copy = encoded.clone();
+        return new KeyingComponent(copy, OptionList.parse(copy));
     }
 
     public static Builder builder() {

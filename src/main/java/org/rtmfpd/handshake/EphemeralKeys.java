@@ -32,15 +32,14 @@ public final class EphemeralKeys {
         long now = clock.nowMillis();
         synchronized (current) {
             Entry entry = current.get(group);
-            if (entry != null && now - entry.madeAt < lifetimeMillis) {
-                return entry.pair;
+            if (entry == null || now - entry.madeAt >= lifetimeMillis) {
+                // Made under the lock, so that at expiry one worker makes the new pair and the others
+                // wait for it instead of each making one.
+                entry = new Entry(group.generateKeyPair(random), now);
+                current.put(group, entry);
             }
+            return entry.pair;
         }
-        DhKeyPair pair = group.generateKeyPair(random);
-        synchronized (current) {
-            current.put(group, new Entry(pair, now));
-        }
-        return pair;
     }
 
     private record Entry(DhKeyPair pair, long madeAt) {

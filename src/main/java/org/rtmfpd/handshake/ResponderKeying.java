@@ -2,7 +2,6 @@ package org.rtmfpd.handshake;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.rtmfpd.crypto.Certificate;
 import org.rtmfpd.crypto.DhGroup;
 import org.rtmfpd.crypto.DhKeyPair;
@@ -12,7 +11,6 @@ import org.rtmfpd.crypto.PacketCipher;
 import org.rtmfpd.crypto.SessionCipher;
 import org.rtmfpd.crypto.SessionKeys;
 import org.rtmfpd.wire.IIKeying;
-import org.rtmfpd.wire.WireException;
 
 /**
  * The responder's Diffie-Hellman work for one IIKeying (RFC 7425 §4.6, §7): takes the initiator's
@@ -40,48 +38,51 @@ public final class ResponderKeying {
     public record Keyed(Certificate initiatorCertificate, byte[] skrc, PacketCipher cipher) implements Outcome {
     }
 
-    public record Refused(String reason) implements Outcome {
+    public record Refused(KeyingRefusal reason, String detail) implements Outcome {
     }
 
+    /** The groups this responder offers, in its certificate's order. */
+    public List<DhGroup> groups() {
+        return groups;
+    }
+
+    /** Checks {@code keying} (see {@link InitiatorKeying#check}) and computes it when it is good. */
     public Outcome compute(IIKeying keying) {
-        Certificate certificate;
-        KeyingComponent skic;
+        InitiatorKeying.Checked checked = InitiatorKeying.check(keying, groups);
+        if (checked instanceof InitiatorKeying.Refused refused) {
+            return new Refused(refused.reason(), refused.detail());
+        }
+        return compute(((InitiatorKeying.Accepted) checked).request());
+    }
+
+    /**
+     * The Diffie-Hellman agreement and key derivation for a checked request. Never throws: an unexpected
+     * failure is an {@link KeyingRefusal#INTERNAL_ERROR} refusal, so that whoever queued the work always
+     * gets an outcome back.
+     */
+    public Outcome compute(InitiatorKeying request) {
         try {
-            certificate = Certificate.parse(keying.certificate());
-            skic = KeyingComponent.parse(keying.skic());
-        } catch (WireException e) {
-            return new Refused("malformed certificate or SKIC: " + e.getMessage());
+            DhKeyPair ephemeral = ephemeralKeys.get(request.group());
+            Optional<byte[]> secret = ephemeral.agree(request.initiatorKey());
+            if (secret.isEmpty()) {
+                return new Refused(KeyingRefusal.PUBLIC_KEY_REJECTED, "RFC 7425 §4.6.2");
+            }
+            KeyingComponent skic = request.skic();
+            Negotiation hmacAnswer = Negotiation.answering(skic.hmac().negotiation());
+            KeyingComponent skrc = KeyingComponent.builder()
+                    .hmac(hmacAnswer, hmacAnswer.flags() == 0 ? 0 : HMAC_LENGTH)
+                    .sseq(Negotiation.answering(skic.sseq()))
+                    .ephemeralKey(request.group(), ephemeral.publicKeyBytes())
+                    .build();
+            byte[] skrcBytes = skrc.encoded();
+            SessionKeys keys = SessionKeys.derive(secret.get(), skrcBytes, skic.encoded());
+            Optional<PacketCipher> cipher = SessionCipher.negotiate(keys, skrc, skic);
+            if (cipher.isEmpty()) {
+                return new Refused(KeyingRefusal.NEGOTIATION_FAILED, "HMAC or sequence-number negotiation");
+            }
+            return new Keyed(request.certificate(), skrcBytes, cipher.get());
+        } catch (RuntimeException e) {
+            return new Refused(KeyingRefusal.INTERNAL_ERROR, e.toString());
         }
-        OptionalInt selected = skic.groupSelect();
-        if (selected.isEmpty()) {
-            return new Refused("SKIC selects no Diffie-Hellman group");
-        }
-        Optional<DhGroup> group = DhGroup.byId(selected.getAsInt()).filter(groups::contains);
-        if (group.isEmpty()) {
-            return new Refused("SKIC selects group " + selected.getAsInt() + ", not one of this server's");
-        }
-        Optional<byte[]> initiatorKey = certificate.staticKey(group.get());
-        if (initiatorKey.isEmpty()) {
-            return new Refused("certificate has no static key for group " + group.get().id());
-        }
-        DhKeyPair ephemeral = ephemeralKeys.get(group.get());
-        Optional<byte[]> secret = ephemeral.agree(initiatorKey.get());
-        if (secret.isEmpty()) {
-            return new Refused("initiator's public key fails the checks of RFC 7425 §4.6.2");
-        }
-        KeyingComponent.Hmac hmac = skic.hmac();
-        Negotiation hmacAnswer = Negotiation.answering(hmac.negotiation());
-        KeyingComponent skrc = KeyingComponent.builder()
-                .hmac(hmacAnswer, hmacAnswer.flags() == 0 ? 0 : HMAC_LENGTH)
-                .sseq(Negotiation.answering(skic.sseq()))
-                .ephemeralKey(group.get(), ephemeral.publicKeyBytes())
-                .build();
-        byte[] skrcBytes = skrc.encoded();
-        SessionKeys keys = SessionKeys.derive(secret.get(), skrcBytes, keying.skic());
-        Optional<PacketCipher> cipher = SessionCipher.negotiate(keys, skrc, skic);
-        if (cipher.isEmpty()) {
-            return new Refused("HMAC or sequence-number negotiation failed");
-        }
-        return new Keyed(certificate, skrcBytes, cipher.get());
     }
 }
