@@ -5,31 +5,43 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import java.util.function.BiConsumer;
 import java.net.InetSocketAddress;
+import java.util.function.BiPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns each received UDP datagram into a byte array and its sender, for the protocol core. */
+/**
+ * Turns each received UDP datagram into a byte array and its sender, for the protocol core, and tells
+ * the router which channel answers go through.
+ */
 @ChannelHandler.Sharable
 final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     private static final Logger LOG = LoggerFactory.getLogger(DatagramHandler.class);
-    private final BiConsumer<InetSocketAddress, byte[]> sink;
+    /** Takes a datagram; answers whether it proved its sender's address. */
+    private final BiPredicate<InetSocketAddress, byte[]> sink;
     private final Router router;
 
-    DatagramHandler(Router router, BiConsumer<InetSocketAddress, byte[]> sink) {
+    DatagramHandler(Router router, BiPredicate<InetSocketAddress, byte[]> sink) {
         this.router = router;
         this.sink = sink;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
-        router.learn(packet.sender(), ctx.channel());
-        sink.accept(packet.sender(), ByteBufUtil.getBytes(packet.content()));
+        InetSocketAddress sender = packet.sender();
+        router.receiving(sender, ctx.channel());
+        try {
+            if (sink.test(sender, ByteBufUtil.getBytes(packet.content()))) {
+                router.learn(sender, ctx.channel());
+            }
+        } finally {
+            router.receiving(null, null);
+        }
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.warn("error on {}: {}", ctx.channel().localAddress(), cause.toString(), cause);
+        LOG.warn("error on {}: {}", ctx.channel().localAddress(), cause.toString());
+        LOG.debug("error on {}", ctx.channel().localAddress(), cause);
     }
 }

@@ -16,7 +16,10 @@ import org.rtmfpd.crypto.CertificateOptions;
 import org.rtmfpd.crypto.CookieJar;
 import org.rtmfpd.crypto.EndpointDiscriminator;
 import org.rtmfpd.crypto.PacketCipher;
+import org.rtmfpd.handshake.InitiatorKeying;
 import org.rtmfpd.handshake.IntroductionRequest;
+import org.rtmfpd.handshake.KeyedRateLimit;
+import org.rtmfpd.handshake.KeyingRefusal;
 import org.rtmfpd.handshake.ServerApplication;
 import org.rtmfpd.handshake.StartupSender;
 import org.rtmfpd.handshake.ResponderKeying;
@@ -57,6 +60,24 @@ public final class Dispatcher implements StartupSender {
      * tick a second, and visiting every idle session ten times a second cost about 0.4 µs each time.
      */
     static final int FULL_TICK_EVERY = 10;
+    /**
+     * An RHello may be at most this many times the size of the IHello it answers, as QUIC bounds what a
+     * server sends to an unvalidated address (RFC 9000 §8): a spoofed IHello must not buy a bigger answer.
+     */
+    static final int AMPLIFICATION_LIMIT = 3;
+    /**
+     * Introductions of one initiator address to one target: a burst of this many, then one a second.
+     * Flash repeats an unanswered IHello after 1 s, then 1.5 s more each time (RFC 7016 §3.5.1.1.1).
+     */
+    static final int PAIR_INTRODUCTION_BURST = 3;
+    static final double PAIR_INTRODUCTIONS_PER_SECOND = 1;
+    /** Forwarded IHellos into one target's session: a burst of this many, then this many a second. */
+    static final int TARGET_INTRODUCTION_BURST = 32;
+    static final double TARGET_INTRODUCTIONS_PER_SECOND = 16;
+    /** Pairs and targets whose introduction rates are remembered; the least recent are forgotten first. */
+    static final int INTRODUCTION_RATE_MEMORY = 16_384;
+    /** At most one error log line with its stack trace this often; the others are counted only. */
+    static final long ERROR_LOG_INTERVAL_MILLIS = 60_000;
 
     private final Certificate certificate;
     private final byte[] fingerprint;
@@ -67,6 +88,12 @@ public final class Dispatcher implements StartupSender {
     private final Transmitter transmitter;
     private final Clock clock;
     private final Executor keyingWorkers;
+    private final KeyedRateLimit<IntroductionPair> pairIntroductions;
+    private final KeyedRateLimit<String> targetIntroductions;
+    private long lastErrorLogAt = Long.MIN_VALUE;
+    /** Table sizes as of the last tick, for threads other than the protocol thread (metrics). */
+    private volatile int publishedSessions;
+    private volatile int publishedKeying;
     private final Executor loop;
     private final ServerApplication application;
     private final ServerMetrics metrics;
@@ -101,6 +128,10 @@ public final class Dispatcher implements StartupSender {
         this.application = application;
         this.metrics = metrics;
         this.indexing = new Indexing(application);
+        this.pairIntroductions = new KeyedRateLimit<>(PAIR_INTRODUCTION_BURST, PAIR_INTRODUCTIONS_PER_SECOND,
+                INTRODUCTION_RATE_MEMORY, clock);
+        this.targetIntroductions = new KeyedRateLimit<>(TARGET_INTRODUCTION_BURST, TARGET_INTRODUCTIONS_PER_SECOND,
+                INTRODUCTION_RATE_MEMORY, clock);
     }
 
     /** SHA-256 of this server's certificate. */
@@ -108,12 +139,29 @@ public final class Dispatcher implements StartupSender {
         return fingerprint.clone();
     }
 
+    /** Open sessions; call on the protocol thread (see {@link #publishedSessionCount()} for others). */
     public int sessionCount() {
         return sessions.size();
     }
 
+    /** IIKeyings whose Diffie-Hellman work is queued or running; protocol thread only. */
     public int keyingQueueLength() {
         return keyingInProgress.size();
+    }
+
+    /** {@link #sessionCount()} as of the last tick; safe to read from any thread. */
+    public int publishedSessionCount() {
+        return publishedSessions;
+    }
+
+    /** {@link #keyingQueueLength()} as of the last tick; safe to read from any thread. */
+    public int publishedKeyingQueueLength() {
+        return publishedKeying;
+    }
+
+    /** Whether an open session's far end is at {@code address}. */
+    public boolean hasSessionAt(InetSocketAddress address) {
+        return byAddress.containsKey(address);
     }
 
     /** The open session whose far end sends from {@code address}, or null. */
@@ -121,26 +169,48 @@ public final class Dispatcher implements StartupSender {
         return byAddress.get(address);
     }
 
-    public void onDatagram(InetSocketAddress from, byte[] datagram) {
+    /**
+     * Handles one received datagram. Returns whether it proved that its sender receives at its address
+     * (a session took it, or an IIKeying echoed a cookie made for that address): only such addresses
+     * are worth remembering a route for. Whatever goes wrong inside is contained to this datagram.
+     */
+    public boolean onDatagram(InetSocketAddress from, byte[] datagram) {
+        try {
+            return handle(from, datagram);
+        } catch (RuntimeException e) {
+            metrics.drop("internal_error");
+            logError("a datagram from " + from + " failed", e);
+            return false;
+        }
+    }
+
+    private void logError(String what, RuntimeException e) {
+        long now = clock.nowMillis();
+        if (lastErrorLogAt == Long.MIN_VALUE || now - lastErrorLogAt >= ERROR_LOG_INTERVAL_MILLIS) {
+            lastErrorLogAt = now;
+            LOG.error("{} (logged at most once a minute; all are counted as internal_error)", what, e);
+        }
+    }
+
+    private boolean handle(InetSocketAddress from, byte[] datagram) {
         metrics.packetsIn.increment();
         metrics.bytesIn.add(datagram.length);
         if (datagram.length < MIN_DATAGRAM) {
             metrics.drop("short");
-            return;
+            return false;
         }
         if (datagram.length > Limits.MAX_STARTUP_PACKET) {
             metrics.drop("too_long");
-            return;
+            return false;
         }
         int sessionId = Datagrams.sessionId(datagram);
         if (sessionId == 0) {
-            onStartup(from, datagram);
-            return;
+            return onStartup(from, datagram);
         }
         Session session = sessions.get(sessionId);
         if (session == null) {
             metrics.drop("unknown_session");
-            return;
+            return false;
         }
         Datagrams.Decoded decoded;
         try {
@@ -148,7 +218,7 @@ public final class Dispatcher implements StartupSender {
         } catch (WireException e) {
             metrics.drop("bad_packet");
             LOG.debug("dropped a packet for session {} from {}: {}", Integer.toHexString(sessionId), from, e.getMessage());
-            return;
+            return false;
         }
         boolean taken;
         try {
@@ -156,7 +226,11 @@ public final class Dispatcher implements StartupSender {
         } catch (WireException e) {
             metrics.drop("bad_chunk");
             LOG.debug("session {}: bad chunk from {}: {}", Integer.toHexString(sessionId), from, e.getMessage());
-            return;
+            return false;
+        } catch (RuntimeException e) {
+            session.abort();
+            remove(session);
+            throw e;
         }
         if (!taken) {
             metrics.drop("wrong_mode_or_sequence");
@@ -166,33 +240,34 @@ public final class Dispatcher implements StartupSender {
         if (session.isClosed()) {
             remove(session);
         }
+        return taken && from.equals(session.farAddress());
     }
 
-    private void onStartup(InetSocketAddress from, byte[] datagram) {
+    private boolean onStartup(InetSocketAddress from, byte[] datagram) {
         Packet packet;
         try {
             packet = Datagrams.decode(datagram, PacketCipher.DEFAULT).packet();
         } catch (WireException e) {
             metrics.drop("bad_startup_packet");
-            return;
+            return false;
         }
         if (packet.mode() != Packet.MODE_STARTUP) {
             metrics.drop("wrong_mode");
-            return;
+            return false;
         }
         for (Chunk chunk : packet.chunks()) {
             if (chunk instanceof IHello hello) {
-                onIHello(from, hello);
-                return;
+                onIHello(from, hello, datagram.length);
+                return false;
             }
             if (chunk instanceof IIKeying iikeying) {
-                onIIKeying(from, iikeying);
-                return;
+                return onIIKeying(from, iikeying);
             }
         }
+        return false;
     }
 
-    private void onIHello(InetSocketAddress from, IHello hello) {
+    private void onIHello(InetSocketAddress from, IHello hello, int helloLength) {
         if (hello.tag().length > Limits.MAX_IHELLO_TAG) {
             metrics.drop("ihello_tag_too_long");
             return;
@@ -205,9 +280,14 @@ public final class Dispatcher implements StartupSender {
             return;
         }
         if (epd.selects(certificate)) {
+            byte[] rhello = startupDatagram(0, new RHello(hello.tag(), cookies.make(from), certificate.encoded()));
+            if (rhello.length > AMPLIFICATION_LIMIT * helloLength) {
+                metrics.drop("ihello_too_small");
+                return;
+            }
             LOG.debug("IHello from {}: RHello", from);
             metrics.handshakes.increment();
-            sendStartup(from, 0, new RHello(hello.tag(), cookies.make(from), certificate.encoded()));
+            send(from, rhello);
             return;
         }
         if (epd.fingerprint().isEmpty()) {
@@ -222,24 +302,31 @@ public final class Dispatcher implements StartupSender {
             metrics.refuse("introduction_self");
             return;
         }
+        String target = java.util.HexFormat.of().formatHex(epd.fingerprint().get());
+        if (!pairIntroductions.tryAcquire(new IntroductionPair(from, target))
+                || !targetIntroductions.tryAcquire(target)) {
+            metrics.refuse("introduction_rate");
+            return;
+        }
         application.onIntroductionRequest(
                 new IntroductionRequest(initiator, from, hello.epd(), epd.fingerprint().get(), hello.tag()));
     }
 
-    private void onIIKeying(InetSocketAddress from, IIKeying iikeying) {
+    /** Returns whether the IIKeying's cookie proved its sender's address. */
+    private boolean onIIKeying(InetSocketAddress from, IIKeying iikeying) {
         if (iikeying.initiatorSessionId() == 0) {
             metrics.drop("iikeying_session_id_zero");
-            return;
+            return false;
         }
         switch (cookies.check(iikeying.cookie(), from)) {
             case INVALID -> {
                 metrics.drop("bad_cookie");
-                return;
+                return false;
             }
             case OTHER_ADDRESS -> {
                 LOG.debug("IIKeying from {} with another address's cookie: Cookie Change", from);
                 sendStartup(from, iikeying.initiatorSessionId(), new CookieChange(iikeying.cookie(), cookies.make(from)));
-                return;
+                return false;
             }
             case VALID -> {
             }
@@ -249,37 +336,63 @@ public final class Dispatcher implements StartupSender {
         if (done != null && Arrays.equals(done.skic, iikeying.skic())) {
             LOG.debug("repeated IIKeying from {}: same RIKeying again", from);
             sendStartup(from, key.initiatorSessionId, done.riKeying);
-            return;
+            return true;
         }
         if (keyingInProgress.contains(key)) {
-            return;
+            return true;
         }
+        InitiatorKeying.Checked checked = InitiatorKeying.check(iikeying, keying.groups());
+        if (checked instanceof InitiatorKeying.Refused refused) {
+            refuse(key, refused.reason(), refused.detail());
+            return true;
+        }
+        InitiatorKeying request = ((InitiatorKeying.Accepted) checked).request();
         Session existing = byAddress.get(from);
-        if (existing != null && !sameCertificate(existing, iikeying.certificate())) {
+        if (existing != null && !existing.isFarFingerprint(request.certificate().fingerprint())) {
             metrics.drop("address_in_use");
-            return;
+            return true;
         }
         if (keyingInProgress.size() >= keyingQueueLimit) {
             metrics.drop("keying_queue_full");
-            return;
+            return true;
         }
         keyingInProgress.add(key);
         try {
-            keyingWorkers.execute(() -> {
-                ResponderKeying.Outcome outcome = keying.compute(iikeying);
-                loop.execute(() -> onKeyed(key, iikeying, outcome));
-            });
+            keyingWorkers.execute(() -> computeAndHandBack(key, iikeying, request));
         } catch (RejectedExecutionException e) {
             keyingInProgress.remove(key);
             metrics.drop("keying_queue_full");
         }
+        return true;
+    }
+
+    /**
+     * Runs on a keying worker: whatever happens, an outcome goes back to the protocol thread, which
+     * frees the handshake's place in the keying queue.
+     */
+    private void computeAndHandBack(InitiatorKey key, IIKeying iikeying, InitiatorKeying request) {
+        ResponderKeying.Outcome outcome = new ResponderKeying.Refused(KeyingRefusal.INTERNAL_ERROR,
+                "the keying work ended without an outcome");
+        try {
+            outcome = keying.compute(request);
+        } finally {
+            ResponderKeying.Outcome result = outcome;
+            loop.execute(() -> onKeyed(key, iikeying, result));
+        }
+    }
+
+    private void refuse(InitiatorKey key, KeyingRefusal reason, String detail) {
+        metrics.refuse(reason.label());
+        LOG.debug("IIKeying from {} refused: {} ({})", key.address, reason.label(), detail);
     }
 
     private void onKeyed(InitiatorKey key, IIKeying iikeying, ResponderKeying.Outcome outcome) {
         keyingInProgress.remove(key);
         if (outcome instanceof ResponderKeying.Refused refused) {
-            metrics.refuse("keying");
-            LOG.debug("IIKeying from {} refused: {}", key.address, refused.reason());
+            refuse(key, refused.reason(), refused.detail());
+            if (refused.reason() == KeyingRefusal.INTERNAL_ERROR) {
+                LOG.warn("keying for {} failed: {}", key.address, refused.detail());
+            }
             return;
         }
         ResponderKeying.Keyed keyed = (ResponderKeying.Keyed) outcome;
@@ -306,15 +419,6 @@ public final class Dispatcher implements StartupSender {
         sendStartup(key.address, key.initiatorSessionId, riKeying);
     }
 
-    /** Session override (RFC 7425 §4.3.7) needs the same certificate; a different one is ignored. */
-    private static boolean sameCertificate(Session session, byte[] certificate) {
-        try {
-            return session.isFarFingerprint(Certificate.parse(certificate).fingerprint());
-        } catch (WireException e) {
-            return false;
-        }
-    }
-
     /** The initiator's first session packet shows it has the RIKeying: stop keeping it for repeats. */
     private void forgetHandshake(int sessionId) {
         Handshake handshake = handshakeOf.remove(sessionId);
@@ -334,8 +438,12 @@ public final class Dispatcher implements StartupSender {
     /** Sends one startup chunk (RHello, Redirect, RIKeying, Cookie Change) under the default key. */
     @Override
     public void sendStartup(InetSocketAddress to, int farSessionId, Chunk chunk) {
+        send(to, startupDatagram(farSessionId, chunk));
+    }
+
+    private byte[] startupDatagram(int farSessionId, Chunk chunk) {
         Packet packet = new Packet(STARTUP_FLAGS, (int) ((clock.nowMillis() / 4) & 0xffff), Packet.ABSENT, List.of(chunk));
-        send(to, Datagrams.encode(farSessionId, PacketCipher.DEFAULT, 0, packet));
+        return Datagrams.encode(farSessionId, PacketCipher.DEFAULT, 0, packet);
     }
 
     private void send(InetSocketAddress to, byte[] datagram) {
@@ -352,13 +460,22 @@ public final class Dispatcher implements StartupSender {
         List<Session> closed = new ArrayList<>();
         boolean everySession = ticks++ % FULL_TICK_EVERY == 0;
         for (Session session : everySession ? sessions.values() : List.copyOf(retransmitting)) {
-            session.tick();
+            try {
+                session.tick();
+            } catch (RuntimeException e) {
+                // One session's failure must not skip the timers of the sessions after it.
+                metrics.drop("internal_error");
+                logError("the timers of session " + Integer.toHexString(session.nearId()) + " failed; it is closed", e);
+                session.abort();
+            }
             if (session.isClosed()) {
                 closed.add(session);
             }
         }
         retransmitting.removeIf(s -> !s.hasRetransmissionTimer() || s.isClosed());
         closed.forEach(this::remove);
+        publishedSessions = sessions.size();
+        publishedKeying = keyingInProgress.size();
     }
 
     /** Starts the polite close of every session (RFC 7016 §3.5.5.1), as a shutdown does. */
@@ -418,11 +535,24 @@ public final class Dispatcher implements StartupSender {
             retransmitting.add(session);
         }
 
+        /**
+         * The session proved it now receives at a new address (RFC 7016 §3.5.4.2). Another session
+         * indexed at that address can no longer be reached there: its far end has gone (the NAT gave
+         * its port to this one), so it is closed rather than left to answer for the address.
+         */
         @Override
-        public void onAddressChanged(Session session) {
-            byAddress.values().remove(session);
-            byAddress.put(session.farAddress(), session);
-            LOG.info("session {} moved to {}", Integer.toHexString(session.nearId()), session.farAddress());
+        public void onAddressChanged(Session session, InetSocketAddress previous) {
+            byAddress.remove(previous, session);
+            Session holder = byAddress.put(session.farAddress(), session);
+            if (holder != null && holder != session) {
+                metrics.count("address_taken_over");
+                LOG.info("session {} moved to {}, which session {} held: that one is closed",
+                        Integer.toHexString(session.nearId()), session.farAddress(), Integer.toHexString(holder.nearId()));
+                holder.abort();
+                remove(holder);
+            } else {
+                LOG.info("session {} moved to {}", Integer.toHexString(session.nearId()), session.farAddress());
+            }
             next.onAddressChanged(session);
         }
 
@@ -436,6 +566,9 @@ public final class Dispatcher implements StartupSender {
     }
 
     private record InitiatorKey(InetSocketAddress address, int initiatorSessionId) {
+    }
+
+    private record IntroductionPair(InetSocketAddress initiator, String target) {
     }
 
     private record Handshake(InitiatorKey key, byte[] skic, RIKeying riKeying) {

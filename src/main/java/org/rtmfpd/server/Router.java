@@ -8,19 +8,26 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.rtmfpd.session.Transmitter;
 
 /**
- * Turns outgoing datagrams into writes on the channel their destination last reached us through, so a
- * server listening on several addresses answers from the one it was asked on. With one channel per
- * address family no routes are kept.
+ * Turns outgoing datagrams into writes on the channel their destination reached us through, so a
+ * server listening on several addresses of one family answers from the one it was asked on. A reply
+ * sent while its request is being handled goes back through the request's channel; routes are kept only
+ * for addresses that proved they receive there (sessions, and IIKeyings with a good cookie), are swept
+ * of addresses that no longer hold a session, and are bounded. With one channel per address family no
+ * routes are kept at all.
  */
 final class Router implements Transmitter {
     /** Routes remembered at most; beyond it, replies go through the first channel of the family. */
-    private static final int MAX_ROUTES = 1_000_000;
+    static final int MAX_ROUTES = 1_000_000;
     private volatile List<Channel> channels;
     private volatile boolean needsRoutes;
     private final Map<InetSocketAddress, Channel> routes = new ConcurrentHashMap<>();
+    /** The datagram being handled on the protocol thread: its sender and the channel it came in on. */
+    private InetSocketAddress currentSender;
+    private Channel currentChannel;
 
     Router(List<Channel> channels) {
         setChannels(channels);
@@ -37,15 +44,34 @@ final class Router implements Transmitter {
         return ((InetSocketAddress) c.localAddress()).getAddress() instanceof Inet6Address;
     }
 
+    /** A datagram from {@code from} on {@code channel} is being handled (null, null: it is done). */
+    void receiving(InetSocketAddress from, Channel channel) {
+        currentSender = from;
+        currentChannel = channel;
+    }
+
+    /** {@code from} proved it receives at its address on {@code channel}: remember the route. */
     void learn(InetSocketAddress from, Channel channel) {
         if (needsRoutes && routes.get(from) != channel && routes.size() < MAX_ROUTES) {
             routes.put(from, channel);
         }
     }
 
+    /** Forgets the routes of addresses that {@code keep} no longer wants (those without a session). */
+    void retain(Predicate<InetSocketAddress> keep) {
+        routes.keySet().removeIf(keep.negate());
+    }
+
+    int routeCount() {
+        return routes.size();
+    }
+
     @Override
     public void send(InetSocketAddress to, byte[] datagram) {
         Channel channel = needsRoutes ? routes.get(to) : null;
+        if (channel == null && needsRoutes && to.equals(currentSender)) {
+            channel = currentChannel;
+        }
         if (channel == null) {
             channel = pick(to);
         }

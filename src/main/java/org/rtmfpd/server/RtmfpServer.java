@@ -20,6 +20,8 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +48,8 @@ public final class RtmfpServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RtmfpServer.class);
     private static final long TICK_MILLIS = 100;
     private static final long KEY_FILE_CHECK_MILLIS = 2_000;
+    /** Routes of addresses that no longer hold a session are forgotten this often. */
+    private static final long ROUTE_SWEEP_MILLIS = 60_000;
     private static final int EXTRA_RANDOMNESS = 64;
     /**
      * One ephemeral DH key pair serves the handshakes of this long; session keys still differ, as they
@@ -55,6 +59,12 @@ public final class RtmfpServer implements AutoCloseable {
 
     private final EventLoopGroup loop;
     private final ExecutorService keyingWorkers;
+    /** Reads and parses the developer-keys file off the protocol thread; the store swaps the result in. */
+    private final ScheduledExecutorService keyReloader = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "rtmfpd-keys");
+        t.setDaemon(true);
+        return t;
+    });
     private final List<Channel> channels = new ArrayList<>();
     private final Dispatcher dispatcher;
     private final NetConnectionService service;
@@ -114,10 +124,13 @@ public final class RtmfpServer implements AutoCloseable {
         }
         router.setChannels(channels);
         loop.next().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        loop.next().scheduleAtFixedRate(keys::reloadIfChanged, KEY_FILE_CHECK_MILLIS, KEY_FILE_CHECK_MILLIS,
+        loop.next().scheduleAtFixedRate(() -> router.retain(dispatcher::hasSessionAt), ROUTE_SWEEP_MILLIS,
+                ROUTE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        keyReloader.scheduleWithFixedDelay(this::reloadKeysIfChanged, KEY_FILE_CHECK_MILLIS, KEY_FILE_CHECK_MILLIS,
                 TimeUnit.MILLISECONDS);
-        metrics.gauge("rtmfpd_sessions", dispatcher::sessionCount);
-        metrics.gauge("rtmfpd_keying_queue", dispatcher::keyingQueueLength);
+        // The dispatcher's tables belong to the protocol thread: the metrics read what its tick published.
+        metrics.gauge("rtmfpd_sessions", dispatcher::publishedSessionCount);
+        metrics.gauge("rtmfpd_keying_queue", dispatcher::publishedKeyingQueueLength);
         metrics.gauge("rtmfpd_registered_peers", () -> rendezvous.registry().size());
         metrics.gauge("rtmfpd_netgroup_members", () -> rendezvous.groups().memberCount());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -160,9 +173,23 @@ public final class RtmfpServer implements AutoCloseable {
         return metrics;
     }
 
-    /** Reloads the developer-keys file now (as SIGHUP does). */
+    /** Reloads the developer-keys file now (as SIGHUP does), off the protocol thread. */
     public void reloadKeys() {
-        loop.next().execute(() -> LOG.info("developer keys reloaded: {}", keys.reload()));
+        keyReloader.execute(() -> {
+            try {
+                LOG.info("developer keys reloaded: {}", keys.reload());
+            } catch (RuntimeException e) {
+                LOG.error("developer keys reload failed; the previous keys stay", e);
+            }
+        });
+    }
+
+    private void reloadKeysIfChanged() {
+        try {
+            keys.reloadIfChanged();
+        } catch (RuntimeException e) {
+            LOG.error("developer keys check failed; the previous keys stay", e);
+        }
     }
 
     /** Runs {@code task} on the protocol thread and waits for it. */
@@ -198,5 +225,6 @@ public final class RtmfpServer implements AutoCloseable {
         }
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
         keyingWorkers.shutdownNow();
+        keyReloader.shutdownNow();
     }
 }

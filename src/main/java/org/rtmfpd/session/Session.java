@@ -358,10 +358,11 @@ public final class Session {
 
     private void onPingReply(PingReply reply, InetSocketAddress from) {
         if (probeChallenge != null && from.equals(probedAddress) && Arrays.equals(reply.body(), probeChallenge)) {
+            InetSocketAddress previous = farAddress;
             farAddress = from;
             probeChallenge = null;
             probedAddress = null;
-            listener.onAddressChanged(this);
+            listener.onAddressChanged(this, previous);
         } else {
             listener.onPingReply(this, reply.body());
         }

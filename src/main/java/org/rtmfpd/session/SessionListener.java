@@ -27,6 +27,14 @@ public interface SessionListener {
     }
 
     /**
+     * As {@link #onAddressChanged(Session)}, with the address the session had before; the session calls
+     * this one, which by default calls the other.
+     */
+    default void onAddressChanged(Session session, java.net.InetSocketAddress previous) {
+        onAddressChanged(session);
+    }
+
+    /**
      * The retransmission timer started: data is in flight, and {@link Session#tick} should run often (every
      * 100 ms or so) until {@link Session#hasRetransmissionTimer} is false again. The session's other timers
      * (keepalive, idle timeout, close) are coarse: a tick a second is enough for them.

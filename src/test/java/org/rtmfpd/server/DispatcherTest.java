@@ -23,6 +23,7 @@ import org.rtmfpd.handshake.EphemeralKeys;
 import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.handshake.ResponderKeying;
 import org.rtmfpd.handshake.ServerApplication;
+import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.Datagrams;
 import org.rtmfpd.session.RecvFlow;
 import org.rtmfpd.session.Session;
@@ -34,12 +35,22 @@ import org.rtmfpd.wire.IIKeying;
 import org.rtmfpd.wire.Packet;
 import org.rtmfpd.wire.RHello;
 import org.rtmfpd.wire.RIKeying;
+import org.rtmfpd.wire.Option;
+import org.rtmfpd.wire.OptionList;
+import org.rtmfpd.wire.Ping;
+import org.rtmfpd.wire.PingReply;
+import org.rtmfpd.wire.Redirect;
+import org.rtmfpd.crypto.SessionCipher;
+import org.rtmfpd.crypto.SessionKeys;
+import org.rtmfpd.handshake.KeyingRefusal;
+import java.util.Map;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /** The responder's startup exchanges, driven without sockets: datagrams in, datagrams out. */
 class DispatcherTest {
     private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 50000);
     private static final InetSocketAddress OTHER = new InetSocketAddress("127.0.0.1", 50001);
-    private static final String URL = "rtmfp://127.0.0.1/KEY";
+    private static final String URL = "rtmfp://127.0.0.1:1935/KEY";
 
     private final SecureRandom random = new SecureRandom();
     private final long[] now = {5_000_000};
@@ -65,7 +76,7 @@ class DispatcherTest {
         }
     }
 
-    private final class Application implements ServerApplication {
+    private class Application implements ServerApplication {
         @Override
         public void onIntroductionRequest(IntroductionRequest request) {
             introductions.add(request);
@@ -96,10 +107,15 @@ class DispatcherTest {
         return assertInstanceOf(RHello.class, sent.remove(0).chunk());
     }
 
+    private static final KeyingComponent SKIC = KeyingComponent.builder().groupSelect(DhGroup.GROUP_2)
+            .extraRandomness(new byte[64]).hmac(Negotiation.ON_REQUEST, 10).sseq(Negotiation.ON_REQUEST).build();
+
     private IIKeying keying(byte[] cookie, int initiatorSessionId) {
-        KeyingComponent skic = KeyingComponent.builder().groupSelect(DhGroup.GROUP_2).extraRandomness(new byte[64])
-                .hmac(Negotiation.ON_REQUEST, 10).sseq(Negotiation.ON_REQUEST).build();
-        return new IIKeying(initiatorSessionId, cookie, clientCertificate.encoded(), skic.encoded(), new byte[] {0x58});
+        return keying(cookie, initiatorSessionId, clientCertificate.encoded(), SKIC.encoded());
+    }
+
+    private static IIKeying keying(byte[] cookie, int initiatorSessionId, byte[] certificate, byte[] skic) {
+        return new IIKeying(initiatorSessionId, cookie, certificate, skic, new byte[] {0x58});
     }
 
     private void runKeying() {
@@ -233,5 +249,235 @@ class DispatcherTest {
         assertTrue(sent.isEmpty());
         assertEquals(1, metrics.dropped("short"));
         assertEquals(1, metrics.dropped("unknown_session"));
+    }
+
+    // ------------------------------------------------------------ hardening (security review, RFC 7425 checks)
+
+    private static byte[] hex(String h) {
+        return java.util.HexFormat.of().parseHex(h.replace(" ", ""));
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void malformedSkicsNeverTakeAKeyingSlotAndANormalClientStillConnects() {
+        // An empty group select option (02 1d → length 1, type 0x1d, no value), then a group select whose
+        // VLU does not end (03 1d 82 82): both threw on the keying worker and kept their slot forever.
+        byte[][] bad = {hex("01 1d"), hex("03 1d 82 82"), hex("02 1d")};
+        for (int i = 0; i < 40; i++) {
+            InetSocketAddress from = new InetSocketAddress("127.0.0.1", 40000 + i);
+            RHello rhello = hello(from);
+            dispatcher.onDatagram(from, startup(keying(rhello.cookie(), 100 + i, clientCertificate.encoded(),
+                    bad[i % bad.length])));
+            runKeying();
+        }
+        assertEquals(0, dispatcher.keyingQueueLength(), "no slot is held");
+        assertTrue(metrics.refused(KeyingRefusal.SKIC_MALFORMED.label()) > 0);
+        RHello rhello = hello(CLIENT);
+        dispatcher.onDatagram(CLIENT, startup(keying(rhello.cookie(), 5)));
+        runKeying();
+        assertInstanceOf(RIKeying.class, sent.remove(0).chunk());
+    }
+
+    @Test
+    void keyingWorkThatFailsStillFreesItsSlot() {
+        Clock failing = () -> {
+            throw new IllegalStateException("clock broke");
+        };
+        Dispatcher fragile = new Dispatcher(certificate, new CookieJar(random, () -> now[0]),
+                new ResponderKeying(List.of(DhGroup.GROUP_2), new EphemeralKeys(random, failing, 60_000)), 1,
+                SessionSettings.DEFAULT, (to, d) -> sent.add(new Sent(to, d)), () -> now[0], keyingQueue::add,
+                Runnable::run, new Application(), metrics);
+        fragile.onDatagram(CLIENT, startup(new IHello(EndpointDiscriminator.ofAncillaryData(URL), new byte[16])));
+        RHello rhello = assertInstanceOf(RHello.class, sent.remove(0).chunk());
+        fragile.onDatagram(CLIENT, startup(keying(rhello.cookie(), 5)));
+        assertEquals(1, fragile.keyingQueueLength());
+        runKeying();
+        assertEquals(0, fragile.keyingQueueLength(), "the failure came back as an outcome");
+        assertEquals(1, metrics.refused(KeyingRefusal.INTERNAL_ERROR.label()));
+        assertTrue(sent.isEmpty());
+    }
+
+    /** Each offending IIKeying is refused with its own reason, before any work is queued. */
+    @Test
+    void everyCertificateAndSkicRuleHasItsOwnCountedRefusal() {
+        byte[] key = clientKey.publicKeyBytes();
+        byte[] good = clientCertificate.encoded();
+        assertArrayEquals(new OptionList(List.of(Option.of(0x1d, concat(hex("02"), key)))).toBytes(), good);
+        byte[] select2 = hex("02 1d 02");
+        byte[] skicTail = hex("03 1a 02 0a 02 1e 02");
+        Map<KeyingRefusal, byte[][]> cases = new java.util.LinkedHashMap<>();
+        cases.put(KeyingRefusal.CERTIFICATE_MALFORMED, new byte[][] {hex("81 02 1d 02 00"), SKIC.encoded()});
+        cases.put(KeyingRefusal.CERTIFICATE_STATIC_AND_EPHEMERAL, new byte[][] {concat(good, hex("02 15 02")), SKIC.encoded()});
+        cases.put(KeyingRefusal.CERTIFICATE_NOT_STATIC, new byte[][] {hex("01 0a 02 15 02"), SKIC.encoded()});
+        cases.put(KeyingRefusal.CERTIFICATE_GROUP_REPEATED, new byte[][] {concat(good, good), SKIC.encoded()});
+        cases.put(KeyingRefusal.SKIC_MALFORMED, new byte[][] {good, hex("05 1d 02")});
+        cases.put(KeyingRefusal.SKIC_NO_GROUP_SELECT, new byte[][] {good, skicTail});
+        cases.put(KeyingRefusal.SKIC_GROUP_AMBIGUOUS, new byte[][] {good, concat(select2, select2, skicTail)});
+        cases.put(KeyingRefusal.GROUP_NOT_SUPPORTED, new byte[][] {good, concat(hex("02 1d 0e"), skicTail)});
+        cases.put(KeyingRefusal.CERTIFICATE_NO_KEY_FOR_GROUP, new byte[][] {
+                new OptionList(List.of(Option.of(0x1d, concat(hex("0e"), key)))).toBytes(),
+                concat(select2, skicTail)});
+        byte[] weak = new byte[128];
+        weak[127] = 1;
+        cases.put(KeyingRefusal.PUBLIC_KEY_REJECTED, new byte[][] {
+                new OptionList(List.of(Option.of(0x1d, concat(hex("02"), weak)))).toBytes(), SKIC.encoded()});
+        cases.put(KeyingRefusal.HMAC_NEGOTIATION_INVALID, new byte[][] {good, concat(select2, hex("03 1a 02 21"))});
+        cases.put(KeyingRefusal.SSEQ_NEGOTIATION_INVALID, new byte[][] {good, concat(select2, hex("01 1e"))});
+        int port = 41000;
+        for (Map.Entry<KeyingRefusal, byte[][]> c : cases.entrySet()) {
+            InetSocketAddress from = new InetSocketAddress("127.0.0.1", port++);
+            RHello rhello = hello(from);
+            dispatcher.onDatagram(from, startup(keying(rhello.cookie(), 9, c.getValue()[0], c.getValue()[1])));
+            assertTrue(keyingQueue.isEmpty(), c.getKey() + ": refused before any work is queued");
+            assertTrue(sent.isEmpty(), c.getKey() + ": silence");
+            assertEquals(1, metrics.refused(c.getKey().label()), c.getKey().label());
+        }
+        assertEquals(0, dispatcher.sessionCount());
+    }
+
+    @Test
+    void anIHelloTooSmallForAnRHelloWithinThreeTimesItsSizeGetsSilence() {
+        // rtmfp://h/k: a 52-byte IHello datagram would draw a 180-byte RHello (3.5 times).
+        dispatcher.onDatagram(CLIENT, startup(new IHello(EndpointDiscriminator.ofAncillaryData("rtmfp://h/k"), new byte[16])));
+        assertTrue(sent.isEmpty());
+        assertEquals(1, metrics.dropped("ihello_too_small"));
+        byte[] ihello = startup(new IHello(EndpointDiscriminator.ofAncillaryData(URL), new byte[16]));
+        dispatcher.onDatagram(CLIENT, ihello);
+        Sent answer = sent.remove(0);
+        assertTrue(answer.datagram().length <= Dispatcher.AMPLIFICATION_LIMIT * ihello.length,
+                answer.datagram().length + " bytes for " + ihello.length);
+    }
+
+    @Test
+    void repeatedIntroductionsOfOnePairAreRateLimited() {
+        byte[] peer = new byte[32];
+        peer[0] = 9;
+        byte[] ihello = startup(new IHello(EndpointDiscriminator.ofFingerprint(peer), new byte[16]));
+        for (int i = 0; i < 50; i++) {
+            dispatcher.onDatagram(CLIENT, ihello);
+        }
+        assertEquals(Dispatcher.PAIR_INTRODUCTION_BURST, introductions.size());
+        assertEquals(50 - Dispatcher.PAIR_INTRODUCTION_BURST, metrics.refused("introduction_rate"));
+        now[0] += 1_000;
+        dispatcher.onDatagram(CLIENT, ihello);
+        assertEquals(Dispatcher.PAIR_INTRODUCTION_BURST + 1, introductions.size(), "one more a second");
+        // Many initiators to one target: bounded per target too.
+        for (int i = 0; i < 200; i++) {
+            dispatcher.onDatagram(new InetSocketAddress("127.0.0.2", 30000 + i), ihello);
+        }
+        assertTrue(introductions.size() <= Dispatcher.PAIR_INTRODUCTION_BURST + 1 + Dispatcher.TARGET_INTRODUCTION_BURST,
+                introductions.size() + " introductions");
+    }
+
+    /** The client's end of a session opened with {@link #openSession}, enough to send it packets. */
+    private final class ClientEnd {
+        final int serverSessionId;
+        final PacketCipher cipher;
+
+        ClientEnd(RIKeying riKeying) {
+            KeyingComponent skrc = KeyingComponent.parse(riKeying.skrc());
+            byte[] secret = clientKey.agree(skrc.ephemeralKey().orElseThrow().key()).orElseThrow();
+            this.serverSessionId = riKeying.responderSessionId();
+            this.cipher = SessionCipher.negotiate(SessionKeys.derive(secret, SKIC.encoded(), skrc.encoded()), SKIC, skrc)
+                    .orElseThrow();
+        }
+
+        byte[] packet(Chunk chunk) {
+            Packet packet = new Packet(Packet.TS | Packet.MODE_INITIATOR, (int) (now[0] / 4) & 0xffff, Packet.ABSENT,
+                    List.of(chunk));
+            return Datagrams.encode(serverSessionId, cipher, 0, packet);
+        }
+
+        Chunk open(byte[] datagram) {
+            return Datagrams.decode(datagram, cipher).packet().chunks().get(0);
+        }
+    }
+
+    private ClientEnd connect(InetSocketAddress from, int initiatorSessionId) {
+        RHello rhello = hello(from);
+        dispatcher.onDatagram(from, startup(keying(rhello.cookie(), initiatorSessionId)));
+        runKeying();
+        return new ClientEnd(assertInstanceOf(RIKeying.class, sent.remove(0).chunk()));
+    }
+
+    @Test
+    void aSessionThatMovesOntoAnotherSessionsAddressTakesItOverAndTheOtherCloses() {
+        ClientEnd a = connect(CLIENT, 21);
+        connect(OTHER, 22);
+        Session movingSession = dispatcher.sessionAt(CLIENT);
+        Session holder = dispatcher.sessionAt(OTHER);
+        // a's NAT now maps it to OTHER's address: a packet from there is probed with a challenge.
+        dispatcher.onDatagram(OTHER, a.packet(new Ping(new byte[] {1})));
+        Sent probe = sent.stream().filter(x -> x.to().equals(OTHER) && a.open(x.datagram()) instanceof Ping)
+                .findFirst().orElseThrow();
+        sent.clear();
+        Ping challenge = (Ping) a.open(probe.datagram());
+        assertEquals(holder, dispatcher.sessionAt(OTHER), "nothing moves before the probe is answered");
+        dispatcher.onDatagram(OTHER, a.packet(new PingReply(challenge.body())));
+        assertEquals(movingSession, dispatcher.sessionAt(OTHER));
+        assertNull(dispatcher.sessionAt(CLIENT), "the old address is let go");
+        assertTrue(holder.isClosed(), "the session whose address was taken is closed");
+        assertEquals(1, dispatcher.sessionCount());
+        assertEquals(1, metrics.counted("address_taken_over"));
+    }
+
+    @Test
+    void aListenerThatThrowsIsContainedToItsDatagramAndTheTickGoesOn() {
+        Dispatcher withBadApp = new Dispatcher(certificate, new CookieJar(random, () -> now[0]),
+                new ResponderKeying(List.of(DhGroup.GROUP_2), new EphemeralKeys(random, () -> now[0], 0)), 2,
+                SessionSettings.DEFAULT, (to, d) -> sent.add(new Sent(to, d)), () -> now[0], keyingQueue::add,
+                Runnable::run, new Application() {
+                    @Override
+                    public void onIntroductionRequest(IntroductionRequest request) {
+                        throw new IllegalStateException("application bug");
+                    }
+                }, metrics);
+        byte[] peer = new byte[32];
+        peer[0] = 9;
+        assertFalse(withBadApp.onDatagram(CLIENT, startup(new IHello(EndpointDiscriminator.ofFingerprint(peer), new byte[16]))));
+        assertEquals(1, metrics.dropped("internal_error"));
+        withBadApp.onDatagram(CLIENT, startup(new IHello(EndpointDiscriminator.ofAncillaryData(URL), new byte[16])));
+        assertInstanceOf(RHello.class, sent.remove(0).chunk(), "the next datagram is served");
+    }
+
+    @Test
+    void onlyAddressesThatProvedThemselvesAreWorthARoute() {
+        assertFalse(dispatcher.onDatagram(CLIENT, startup(new IHello(EndpointDiscriminator.ofAncillaryData(URL), new byte[16]))));
+        RHello rhello = assertInstanceOf(RHello.class, sent.remove(0).chunk());
+        assertFalse(dispatcher.onDatagram(CLIENT, startup(keying(new byte[64], 3))), "a forged cookie proves nothing");
+        assertTrue(dispatcher.onDatagram(CLIENT, startup(keying(rhello.cookie(), 3))));
+        runKeying();
+        ClientEnd a = new ClientEnd(assertInstanceOf(RIKeying.class, sent.remove(0).chunk()));
+        assertTrue(dispatcher.onDatagram(CLIENT, a.packet(new Ping(new byte[] {1}))));
+        assertFalse(dispatcher.onDatagram(OTHER, a.packet(new Ping(new byte[] {2}))), "not yet probed");
+        assertTrue(dispatcher.hasSessionAt(CLIENT));
+    }
+
+    @Test
+    void theRHelloIsStratusShaped() {
+        byte[] tag = new byte[16];
+        java.util.Arrays.fill(tag, (byte) 0x7d);
+        dispatcher.onDatagram(CLIENT, startup(new IHello(EndpointDiscriminator.ofAncillaryData(URL), tag)));
+        byte[] datagram = sent.remove(0).datagram();
+        Packet packet = Datagrams.decode(datagram, PacketCipher.DEFAULT).packet();
+        assertEquals(0x0b, packet.flags(), "startup, timestamp, no echo (Stratus: 0B)");
+        RHello rhello = assertInstanceOf(RHello.class, packet.chunks().get(0));
+        java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+        expected.writeBytes(hex("10"));
+        expected.writeBytes(tag);
+        expected.writeBytes(hex("40"));
+        expected.writeBytes(rhello.cookie());
+        expected.writeBytes(certificate.encoded());
+        io.netty.buffer.ByteBuf body = io.netty.buffer.Unpooled.buffer();
+        rhello.encodePayload(body);
+        assertArrayEquals(expected.toByteArray(), org.rtmfpd.wire.ByteBufs.toArray(body),
+                "10 <tag echo> | 40 <64-byte cookie> | certificate");
     }
 }
