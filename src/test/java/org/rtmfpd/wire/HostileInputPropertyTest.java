@@ -1,5 +1,7 @@
 package org.rtmfpd.wire;
 
+import org.rtmfpd.testing.Mutation;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

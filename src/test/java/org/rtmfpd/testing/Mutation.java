@@ -1,25 +1,24 @@
-package org.rtmfpd.wire;
+package org.rtmfpd.testing;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.rtmfpd.testing.Generators;
 
 /** Turns a valid encoding into a damaged one: a flipped bit, an inserted or deleted byte, a truncation. */
-record Mutation(Kind kind, int position, int value) {
-    enum Kind { FLIP, SET, INSERT, DELETE, TRUNCATE }
+public record Mutation(Kind kind, int position, int value) {
+    public enum Kind { FLIP, SET, INSERT, DELETE, TRUNCATE }
 
-    static Mutation any(Random r) {
+    public static Mutation any(Random r) {
         return new Mutation(Generators.pick(r, Kind.class), Generators.intBetween(r, 0, Integer.MAX_VALUE),
                 Generators.intBetween(r, 0, 0xff));
     }
 
     /** One to four mutations. */
-    static List<Mutation> some(Random r) {
+    public static List<Mutation> some(Random r) {
         return Generators.listOf(r, 1, 4, Mutation::any);
     }
 
-    static byte[] applyAll(byte[] bytes, List<Mutation> mutations) {
+    public static byte[] applyAll(byte[] bytes, List<Mutation> mutations) {
         byte[] out = bytes;
         for (Mutation mutation : mutations) {
             out = mutation.apply(out);
@@ -27,7 +26,7 @@ record Mutation(Kind kind, int position, int value) {
         return out;
     }
 
-    byte[] apply(byte[] in) {
+    public byte[] apply(byte[] in) {
         if (in.length == 0 && kind != Kind.INSERT) {
             return in;
         }
@@ -45,10 +44,18 @@ record Mutation(Kind kind, int position, int value) {
             }
             case INSERT -> {
                 int where = position % (in.length + 1);
-                yield Bytes.concat(Arrays.copyOf(in, where), new byte[] {(byte) value},
-                        Arrays.copyOfRange(in, where, in.length));
+                byte[] out = new byte[in.length + 1];
+                System.arraycopy(in, 0, out, 0, where);
+                out[where] = (byte) value;
+                System.arraycopy(in, where, out, where + 1, in.length - where);
+                yield out;
             }
-            case DELETE -> Bytes.concat(Arrays.copyOf(in, at), Arrays.copyOfRange(in, at + 1, in.length));
+            case DELETE -> {
+                byte[] out = new byte[in.length - 1];
+                System.arraycopy(in, 0, out, 0, at);
+                System.arraycopy(in, at + 1, out, at, in.length - at - 1);
+                yield out;
+            }
             case TRUNCATE -> Arrays.copyOf(in, at);
         };
     }
