@@ -35,14 +35,18 @@ public final class Certificate {
         return new Certificate(options.toBytes());
     }
 
-    /** A responder certificate for ephemeral keying (RFC 7425 §4.3.3.3; brief §2.2). */
+    /**
+     * A responder certificate for ephemeral keying (RFC 7425 §4.3.3.3), with its options in the order
+     * Stratus sent them: accepts ancillary data, extra randomness, then one supported group each
+     * ({@code 01 0a | 41 0e <64 bytes> | 02 15 02 | 02 15 05 | 02 15 0e}).
+     */
     public static Certificate ephemeral(List<DhGroup> groups, byte[] extraRandomness) {
         List<Option> list = new ArrayList<>();
         list.add(Option.of(CertificateOptions.ANCILLARY_DATA, new byte[0]));
+        list.add(Option.of(CertificateOptions.EXTRA_RANDOMNESS, extraRandomness));
         for (DhGroup group : groups) {
             list.add(Option.ofVlu(CertificateOptions.SUPPORTED_GROUP, group.id()));
         }
-        list.add(Option.of(CertificateOptions.EXTRA_RANDOMNESS, extraRandomness));
         return of(new OptionList(list));
     }
 

@@ -479,5 +479,7 @@ class DispatcherTest {
         rhello.encodePayload(body);
         assertArrayEquals(expected.toByteArray(), org.rtmfpd.wire.ByteBufs.toArray(body),
                 "10 <tag echo> | 40 <64-byte cookie> | certificate");
+        assertArrayEquals(concat(hex("01 0a 41 0e"), new byte[64], hex("02 15 02")), rhello.certificate(),
+                "Stratus's option order: ancillary data, extra randomness, groups");
     }
 }
