@@ -27,7 +27,7 @@ public final class EphemeralKeys {
 
     public DhKeyPair get(DhGroup group) {
         if (lifetimeMillis <= 0) {
-            return group.generateKeyPair(random);
+            return fullLength(group);
         }
         long now = clock.nowMillis();
         synchronized (current) {
@@ -35,11 +35,27 @@ public final class EphemeralKeys {
             if (entry == null || now - entry.madeAt >= lifetimeMillis) {
                 // Made under the lock, so that at expiry one worker makes the new pair and the others
                 // wait for it instead of each making one.
-                entry = new Entry(group.generateKeyPair(random), now);
+                entry = new Entry(fullLength(group), now);
                 current.put(group, entry);
             }
             return entry.pair;
         }
+    }
+
+    /**
+     * A pair whose public key is as long as the prime. A minimal-length key is shorter one time in 256;
+     * Flash-era clients (librtmfp) read the server's key at a fixed offset of the SKRC, which a key of
+     * 126 bytes or less would shift, and a pair is reused for its whole lifetime. So the responder
+     * regenerates until the key is full length, which also keeps the SKRC's key option exactly as
+     * Stratus sent it ({@code 81 02 0d 02 <128 bytes>} for group 2).
+     */
+    private DhKeyPair fullLength(DhGroup group) {
+        int length = (group.prime().bitLength() + 7) / 8;
+        DhKeyPair pair;
+        do {
+            pair = group.generateKeyPair(random);
+        } while (pair.publicKeyBytes().length != length);
+        return pair;
     }
 
     private record Entry(DhKeyPair pair, long madeAt) {

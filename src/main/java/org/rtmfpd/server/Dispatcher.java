@@ -61,10 +61,21 @@ public final class Dispatcher implements StartupSender {
      */
     static final int FULL_TICK_EVERY = 10;
     /**
-     * An RHello may be at most this many times the size of the IHello it answers, as QUIC bounds what a
-     * server sends to an unvalidated address (RFC 9000 §8): a spoofed IHello must not buy a bigger answer.
+     * An RHello more than this many times the size of the IHello it answers (QUIC's bound on what a
+     * server sends to an unvalidated address, RFC 9000 §8) is sent only within the small-IHello rates
+     * below: a spoofed IHello must not buy a bigger answer at volume. Flash's IHellos carry the whole
+     * URL and stay under the bound; librtmfp's carry only the path, so a short key can fall over it, and
+     * Stratus answered every IHello: those are answered, at a bounded rate.
      */
     static final int AMPLIFICATION_LIMIT = 3;
+    /** Answers to over-amplifying IHellos per source IP: a burst of this many, then this many a second. */
+    static final int SMALL_IHELLO_BURST_PER_SOURCE = 4;
+    static final double SMALL_IHELLOS_PER_SECOND_PER_SOURCE = 1;
+    /** Answers to over-amplifying IHellos from all sources together. */
+    static final int SMALL_IHELLO_BURST = 256;
+    static final double SMALL_IHELLOS_PER_SECOND = 128;
+    /** Source IPs whose small-IHello rate is remembered; the least recent are forgotten first. */
+    static final int SMALL_IHELLO_MEMORY = 16_384;
     /**
      * Introductions of one initiator address to one target: a burst of this many, then one a second.
      * Flash repeats an unanswered IHello after 1 s, then 1.5 s more each time (RFC 7016 §3.5.1.1.1).
@@ -90,6 +101,8 @@ public final class Dispatcher implements StartupSender {
     private final Executor keyingWorkers;
     private final KeyedRateLimit<IntroductionPair> pairIntroductions;
     private final KeyedRateLimit<String> targetIntroductions;
+    private final KeyedRateLimit<java.net.InetAddress> smallIHellosBySource;
+    private final KeyedRateLimit<Boolean> smallIHellos;
     private long lastErrorLogAt = Long.MIN_VALUE;
     /** Table sizes as of the last tick, for threads other than the protocol thread (metrics). */
     private volatile int publishedSessions;
@@ -132,6 +145,9 @@ public final class Dispatcher implements StartupSender {
                 INTRODUCTION_RATE_MEMORY, clock);
         this.targetIntroductions = new KeyedRateLimit<>(TARGET_INTRODUCTION_BURST, TARGET_INTRODUCTIONS_PER_SECOND,
                 INTRODUCTION_RATE_MEMORY, clock);
+        this.smallIHellosBySource = new KeyedRateLimit<>(SMALL_IHELLO_BURST_PER_SOURCE,
+                SMALL_IHELLOS_PER_SECOND_PER_SOURCE, SMALL_IHELLO_MEMORY, clock);
+        this.smallIHellos = new KeyedRateLimit<>(SMALL_IHELLO_BURST, SMALL_IHELLOS_PER_SECOND, 1, clock);
     }
 
     /** SHA-256 of this server's certificate. */
@@ -281,8 +297,9 @@ public final class Dispatcher implements StartupSender {
         }
         if (epd.selects(certificate)) {
             byte[] rhello = startupDatagram(0, new RHello(hello.tag(), cookies.make(from), certificate.encoded()));
-            if (rhello.length > AMPLIFICATION_LIMIT * helloLength) {
-                metrics.drop("ihello_too_small");
+            if (rhello.length > AMPLIFICATION_LIMIT * helloLength
+                    && !(smallIHellosBySource.tryAcquire(from.getAddress()) && smallIHellos.tryAcquire(Boolean.TRUE))) {
+                metrics.drop("small_ihello_rate");
                 return;
             }
             LOG.debug("IHello from {}: RHello", from);

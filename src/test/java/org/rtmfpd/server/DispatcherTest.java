@@ -343,16 +343,33 @@ class DispatcherTest {
     }
 
     @Test
-    void anIHelloTooSmallForAnRHelloWithinThreeTimesItsSizeGetsSilence() {
-        // rtmfp://h/k: a 52-byte IHello datagram would draw a 180-byte RHello (3.5 times).
-        dispatcher.onDatagram(CLIENT, startup(new IHello(EndpointDiscriminator.ofAncillaryData("rtmfp://h/k"), new byte[16])));
-        assertTrue(sent.isEmpty());
-        assertEquals(1, metrics.dropped("ihello_too_small"));
+    void iHellosThatWouldBeAmplifiedMoreThanThreeTimesAreAnsweredOnlyAtABoundedRate() {
+        // rtmfp://h/k: a 52-byte IHello draws a 180-byte RHello (3.5 times). A client with a short key
+        // still gets its answer (it repeats an IHello at most once a second); a flood from one source,
+        // or from many, does not.
+        byte[] small = startup(new IHello(EndpointDiscriminator.ofAncillaryData("rtmfp://h/k"), new byte[16]));
+        for (int i = 0; i < 10; i++) {
+            dispatcher.onDatagram(CLIENT, small);
+        }
+        assertEquals(Dispatcher.SMALL_IHELLO_BURST_PER_SOURCE, sent.size());
+        assertTrue(sent.get(0).datagram().length > Dispatcher.AMPLIFICATION_LIMIT * small.length);
+        assertEquals(10 - Dispatcher.SMALL_IHELLO_BURST_PER_SOURCE, metrics.dropped("small_ihello_rate"));
+        sent.clear();
+        now[0] += 1_000;
+        dispatcher.onDatagram(CLIENT, small);
+        assertEquals(1, sent.size(), "a retransmission a second later is answered");
+        sent.clear();
+        for (int i = 0; i < 1_000; i++) {
+            dispatcher.onDatagram(new InetSocketAddress("127.0." + (i / 200) + "." + (i % 200 + 1), 5000), small);
+        }
+        assertTrue(sent.size() <= Dispatcher.SMALL_IHELLO_BURST, sent.size() + " answers to 1,000 spoofed sources");
+        sent.clear();
         byte[] ihello = startup(new IHello(EndpointDiscriminator.ofAncillaryData(URL), new byte[16]));
-        dispatcher.onDatagram(CLIENT, ihello);
-        Sent answer = sent.remove(0);
-        assertTrue(answer.datagram().length <= Dispatcher.AMPLIFICATION_LIMIT * ihello.length,
-                answer.datagram().length + " bytes for " + ihello.length);
+        for (int i = 0; i < 10; i++) {
+            dispatcher.onDatagram(CLIENT, ihello);
+        }
+        assertEquals(10, sent.size(), "IHellos within the bound are always answered");
+        assertTrue(sent.get(0).datagram().length <= Dispatcher.AMPLIFICATION_LIMIT * ihello.length);
     }
 
     @Test
