@@ -109,6 +109,20 @@ class ServeCommandTest {
         }
     }
 
+    @Test
+    void everyOnOffOptionOfEveryCommandHasANoForm() {
+        for (CommandLine command : Main.commandLine().getSubcommands().values()) {
+            for (OptionSpec o : command.getCommandSpec().options()) {
+                if (isBoolean(o) && !o.usageHelp() && !o.versionHelp()) {
+                    assertTrue(o.negatable(), command.getCommandName() + " " + o.longestName() + " has no --no- form");
+                }
+            }
+        }
+        assertTrue(rtmfpd("probe", "rtmfp://127.0.0.1/KEY", "--hmac-sseq", "true").err()
+                .startsWith("'--hmac-sseq true': --hmac-sseq takes no value; write --hmac-sseq to turn it on or"
+                        + " --no-hmac-sseq to turn it off"));
+    }
+
     private static boolean isBoolean(OptionSpec o) {
         return o.type() == boolean.class || o.type() == Boolean.class;
     }
