@@ -62,6 +62,10 @@ public enum DhGroup {
         return prime;
     }
 
+    public BigInteger generator() {
+        return GENERATOR;
+    }
+
     public static Optional<DhGroup> byId(long id) {
         for (DhGroup group : values()) {
             if (group.id == id) {
