@@ -111,8 +111,9 @@ public final class BenchCommand implements Callable<Integer> {
                     + "(needs --server-pid and --metrics; default: on).")
     boolean jcmdGc;
 
-    @Option(names = "--hmac-sseq", description = "Offer and require HMAC and session sequence numbers (flags 0x07, 16-byte tags, "
-            + "rtmfp-cpp's default) instead of Flash Player's \"on request\".")
+    @Option(names = "--hmac-sseq", negatable = true,
+            description = "Offer and require HMAC and session sequence numbers (flags 0x07, 16-byte tags, "
+            + "rtmfp-cpp's default) instead of Flash Player's \"on request\" (default: off).")
     boolean hmacSseq;
 
     @Option(names = "--source-addresses", paramLabel = "LIST", defaultValue = "127.0.0.1",

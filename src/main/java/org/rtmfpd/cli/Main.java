@@ -16,7 +16,12 @@ public final class Main implements Runnable {
     }
 
     static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its subcommands, ready to execute. */
+    static CommandLine commandLine() {
+        return FlagValueHint.install(new CommandLine(new Main()));
     }
 
     @Override

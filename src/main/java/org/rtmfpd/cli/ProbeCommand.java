@@ -64,8 +64,9 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "how long to wait for each answer (default: ${DEFAULT-VALUE})")
     double timeoutSeconds;
 
-    @Option(names = "--hmac-sseq", description = "offer and require HMAC and session sequence numbers (flags 0x07, "
-            + "16-byte tags, as rtmfp-cpp's clients do) instead of Flash Player's \"on request\" (0x02, 10-byte tags)")
+    @Option(names = "--hmac-sseq", negatable = true,
+            description = "offer and require HMAC and session sequence numbers (flags 0x07, 16-byte tags, as "
+            + "rtmfp-cpp's clients do) instead of Flash Player's \"on request\" (0x02, 10-byte tags; default: off)")
     boolean hmacSseq;
 
     @Spec

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
  * SIGTERM or SIGINT (a polite close of every session, then exit 0); SIGHUP reloads the developer keys.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the rendezvous server.",
-        footer = {"", "Every option can also be set in the configuration file as 'name = value'; the command line wins."})
+        footer = {"", "Every option can also be set in the configuration file as 'name = value' (--x and --no-x as"
+                + " 'x = true' and 'x = false'); the command line wins."})
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     private static final long SHUTDOWN_GRACE_MILLIS = 3_000;
@@ -63,9 +64,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-config", paramLabel = "FILE", description = "A logback configuration file to use.")
     String logConfig;
 
-    @Option(names = "--open-introductions", paramLabel = "BOOLEAN",
-            description = "Also introduce initiators that hold no session with this server (default: false).")
-    String openIntroductions;
+    @Option(names = "--open-introductions", negatable = true,
+            description = "Also introduce initiators that hold no session with this server (default: off).")
+    Boolean openIntroductions;
 
     @Override
     public Integer call() throws Exception {
@@ -130,6 +131,11 @@ public final class ServeCommand implements Callable<Integer> {
         return builder.build();
     }
 
+    /** A flag as the file writes it; null (left to the file) when neither --x nor --no-x was given. */
+    private static String flag(Boolean given) {
+        return given == null ? null : given.toString();
+    }
+
     private Map<ConfigOption, String> single() {
         Map<ConfigOption, String> m = new LinkedHashMap<>();
         m.put(ConfigOption.DEVELOPER_KEYS, developerKeys);
@@ -140,7 +146,7 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.DH_QUEUE_LIMIT, dhQueueLimit);
         m.put(ConfigOption.METRICS_LISTEN, metricsListen);
         m.put(ConfigOption.LOG_CONFIG, logConfig);
-        m.put(ConfigOption.OPEN_INTRODUCTIONS, openIntroductions);
+        m.put(ConfigOption.OPEN_INTRODUCTIONS, flag(openIntroductions));
         return m;
     }
 }

@@ -16,11 +16,12 @@ import java.util.Optional;
  * Reads rtmfpd.conf into a {@link ServerConfig.Builder}.
  *
  * <p>Format (UTF-8): one {@code name = value} per line (spaces around {@code =} optional); names are
- * the long command-line options without their dashes ({@link ConfigOption}); {@code #} starts a
- * comment, on its own line or after a value; blank lines are ignored. Each option may appear once,
- * except {@code listen}, whose lines accumulate into the list of addresses (replacing the default).
- * Values run to the end of the line or the comment, without quotes, so file names cannot contain
- * {@code #}. Every problem is reported with {@code file:line}; one bad line rejects the file.
+ * the long command-line options without their dashes ({@link ConfigOption}), and an on/off option
+ * takes {@code true} or {@code false} where the command line has {@code --name} or {@code --no-name};
+ * {@code #} starts a comment, on its own line or after a value; blank lines are ignored. Each option
+ * may appear once, except {@code listen}, whose lines accumulate into the list of addresses (replacing
+ * the default). Values run to the end of the line or the comment, without quotes, so file names cannot
+ * contain {@code #}. Every problem is reported with {@code file:line}; one bad line rejects the file.
  */
 public final class ConfigFile {
     /** Where rtmfpd looks when {@code --config} is not given. */
@@ -96,6 +97,24 @@ public final class ConfigFile {
         return into;
     }
 
+    /**
+     * A flag written in the file as on the command line ({@code --open-introductions},
+     * {@code no-open-introductions}): the problem, showing how the file says it. {@code value} is what
+     * followed {@code =}, or null when the line has none.
+     */
+    private static Optional<String> commandLineFlag(String word, String value) {
+        String w = word.startsWith("--") ? word.substring(2) : word;
+        boolean off = w.startsWith("no-");
+        Optional<ConfigOption> flag = ConfigOption.byName(off ? w.substring(3) : w).filter(ConfigOption::isFlag);
+        if (flag.isEmpty() || (!off && (value != null || w.equals(word)))) {
+            return Optional.empty();
+        }
+        String name = flag.get().optionName();
+        String wanted = value != null ? "'" + name + " = true' or '" + name + " = false'"
+                : "'" + name + " = " + !off + "'";
+        return Optional.of("'" + word + "' is the command-line form; in the file write " + wanted);
+    }
+
     /** One line: null when fine (or blank), otherwise the problem. */
     private static String line(String raw, int lineNo, Map<ConfigOption, Integer> seen, ServerConfig.Builder into) {
         int hash = raw.indexOf('#');
@@ -106,6 +125,10 @@ public final class ConfigFile {
         int eq = line.indexOf('=');
         if (eq < 0) {
             String word = line.split("\\s+", 2)[0];
+            Optional<String> flagForm = commandLineFlag(word, null);
+            if (flagForm.isPresent()) {
+                return flagForm.get();
+            }
             Optional<ConfigOption> o = ConfigOption.byName(word).or(() -> ConfigOption.suggest(word));
             return o.map(opt -> "expected '" + opt.optionName() + " = " + opt.valueLabel() + "'")
                     .orElse("expected 'name = value', got '" + line + "'; the names are " + ConfigOption.names());
@@ -119,6 +142,10 @@ public final class ConfigFile {
         if (option.isEmpty()) {
             if (name.equals("config")) {
                 return "config can only be given on the command line (--config FILE)";
+            }
+            Optional<String> flagForm = commandLineFlag(name, value);
+            if (flagForm.isPresent()) {
+                return flagForm.get();
             }
             Optional<ConfigOption> guess = ConfigOption.suggest(name);
             return "unknown option '" + name + "'"

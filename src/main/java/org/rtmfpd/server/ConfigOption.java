@@ -15,6 +15,9 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * ({@code peer-cap = 8} in the file is {@code --peer-cap 8} on the command line). Each option parses
  * its own text value into a {@link ServerConfig.Builder}, so that the file and the command line share
  * one parser and one set of messages.
+ *
+ * <p>A {@linkplain #isFlag() flag} is written {@code name = true} or {@code name = false} in the file and
+ * {@code --name} or {@code --no-name} on the command line.
  */
 public enum ConfigOption {
     /** UDP address to serve RTMFP on; repeat for several. */
@@ -49,21 +52,36 @@ public enum ConfigOption {
     LOG_CONFIG("log-config", "FILE", "none", false,
             "a logback configuration file to use instead of the built-in logging setup"),
     /** Introductions for initiators without a session. */
-    OPEN_INTRODUCTIONS("open-introductions", "BOOLEAN", "false", false,
-            "also introduce initiators that hold no session with this server (true or false)");
+    OPEN_INTRODUCTIONS("open-introductions", "false",
+            "also introduce initiators that hold no session with this server");
+
+    /** The value label of flags: the two values the file accepts. */
+    public static final String FLAG_VALUES = "true|false";
 
     private final String optionName;
     private final String valueLabel;
     private final String defaultText;
     private final boolean repeatable;
     private final String description;
+    private final boolean flag;
 
     ConfigOption(String optionName, String valueLabel, String defaultText, boolean repeatable, String description) {
+        this(optionName, valueLabel, defaultText, repeatable, description, false);
+    }
+
+    /** A flag: {@code true} or {@code false} in the file, {@code --name} or {@code --no-name} on the command line. */
+    ConfigOption(String optionName, String defaultText, String description) {
+        this(optionName, FLAG_VALUES, defaultText, false, description, true);
+    }
+
+    ConfigOption(String optionName, String valueLabel, String defaultText, boolean repeatable,
+            String description, boolean flag) {
         this.optionName = optionName;
         this.valueLabel = valueLabel;
         this.defaultText = defaultText;
         this.repeatable = repeatable;
         this.description = description;
+        this.flag = flag;
     }
 
     /** The name in rtmfpd.conf, such as {@code peer-cap}. */
@@ -76,7 +94,23 @@ public enum ConfigOption {
         return "--" + optionName;
     }
 
-    /** What the value looks like, such as {@code N} or {@code HOST:PORT}. */
+    /**
+     * Whether this is an on/off setting: {@code true} or {@code false} in the file, and on the command
+     * line {@link #longOption()} to turn it on and {@link #negatedLongOption()} to turn it off.
+     */
+    public boolean isFlag() {
+        return flag;
+    }
+
+    /** The command-line spelling that turns a flag off, such as {@code --no-open-introductions}. */
+    public String negatedLongOption() {
+        if (!flag) {
+            throw new IllegalStateException(optionName + " is not a flag");
+        }
+        return "--no-" + optionName;
+    }
+
+    /** What the value looks like, such as {@code N}, {@code HOST:PORT} or {@code true|false}. */
     public String valueLabel() {
         return valueLabel;
     }

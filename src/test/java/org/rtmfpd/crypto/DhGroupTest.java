@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -27,6 +29,71 @@ class DhGroupTest {
         assertEquals(expectedBits, group.prime().bitLength());
         assertTrue(group.prime().isProbablePrime(20));
         assertEquals(group, DhGroup.byId(group.id()).orElseThrow());
+    }
+
+    /**
+     * Pins each prime to its RFC: p = 2^n - 2^(n-64) - 1 + 2^64 * floor(2^(n-130) pi + k) has 64 one bits
+     * at each end, and the SHA-256 of its n/8 big-endian bytes was taken from the hex of RFC 2409 §6.2
+     * (group 2) and RFC 3526 §3 and §5 (groups 14 and 16) as copied into this project before the
+     * parameters came from Bouncy Castle.
+     */
+    @ParameterizedTest
+    @EnumSource(DhGroup.class)
+    void primesAreTheRfcOnes(DhGroup group) throws Exception {
+        record Known(int bits, String sha256) {
+        }
+        Known known = switch (group) {
+            case GROUP_2 -> new Known(1024, "3f35a3f5f6c4376a744acad409bb22f8d897f949d2311d885adaa890981b67a0");
+            case GROUP_14 -> new Known(2048, "d66436f79bbd6b2e38c0ffbd079be904d2641415e2e67140e09448be9a60890e");
+            case GROUP_16 -> new Known(4096, "4ee95187682bcb230ad26a95205f6920e84708f6251b3894329b09ec23919e33");
+        };
+        BigInteger p = group.prime();
+        BigInteger ones64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+        assertEquals(known.bits(), p.bitLength());
+        assertEquals(ones64, p.shiftRight(known.bits() - 64), "top 64 bits are FFFFFFFFFFFFFFFF");
+        assertEquals(ones64, p.and(ones64), "bottom 64 bits are FFFFFFFFFFFFFFFF");
+        byte[] bytes = Integers.toMinimalBytes(p);
+        assertEquals(known.bits() / 8, bytes.length);
+        assertEquals(known.sha256(), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+        assertEquals(BigInteger.TWO, group.generator());
+    }
+
+    /**
+     * The primes from their definition, independently of any copy: 2^n - 2^(n-64) - 1 + 2^64 *
+     * (floor(2^(n-130) pi) + k), with k = 129093 (RFC 2409 §6.2), 124476 and 240904 (RFC 3526 §3, §5).
+     */
+    @ParameterizedTest
+    @EnumSource(DhGroup.class)
+    void primesFollowTheRfcFormula(DhGroup group) {
+        int n = group.prime().bitLength();
+        long k = switch (group) {
+            case GROUP_2 -> 129_093;
+            case GROUP_14 -> 124_476;
+            case GROUP_16 -> 240_904;
+        };
+        BigInteger p = BigInteger.ONE.shiftLeft(n).subtract(BigInteger.ONE.shiftLeft(n - 64)).subtract(BigInteger.ONE)
+                .add(piTimesTwoTo(n - 130).add(BigInteger.valueOf(k)).shiftLeft(64));
+        assertEquals(p, group.prime());
+    }
+
+    /** floor(pi * 2^bits), by Machin's formula pi = 16 arctan(1/5) - 4 arctan(1/239) with 64 guard bits. */
+    private static BigInteger piTimesTwoTo(int bits) {
+        BigInteger one = BigInteger.ONE.shiftLeft(bits + 64);
+        BigInteger pi = arctanOfInverse(5, one).shiftLeft(4).subtract(arctanOfInverse(239, one).shiftLeft(2));
+        return pi.shiftRight(64);
+    }
+
+    /** arctan(1/x) * one, by its Taylor series. */
+    private static BigInteger arctanOfInverse(int x, BigInteger one) {
+        BigInteger xSquared = BigInteger.valueOf((long) x * x);
+        BigInteger term = one.divide(BigInteger.valueOf(x));
+        BigInteger sum = term;
+        for (int i = 1; term.signum() != 0; i++) {
+            term = term.divide(xSquared);
+            BigInteger t = term.divide(BigInteger.valueOf(2L * i + 1));
+            sum = i % 2 == 1 ? sum.subtract(t) : sum.add(t);
+        }
+        return sum;
     }
 
     @ParameterizedTest

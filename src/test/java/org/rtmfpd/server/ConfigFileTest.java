@@ -43,7 +43,8 @@ class ConfigFileTest {
                 "peer-keepalive-ms = 6000",
                 "dh-queue-limit = 32",
                 "metrics-listen = 127.0.0.1:9935",
-                "log-config = /etc/rtmfpd/logback.xml");
+                "log-config = /etc/rtmfpd/logback.xml",
+                "open-introductions = true");
         assertEquals(List.of(at("0.0.0.0:1935"), at("[::]:1935")), c.listen());
         assertEquals(Path.of("/etc/rtmfpd/developer-keys.conf"), c.developerKeys());
         assertEquals(8, c.peerCap());
@@ -53,6 +54,39 @@ class ConfigFileTest {
         assertEquals(32, c.dhQueueLimit());
         assertEquals(Optional.of(at("127.0.0.1:9935")), c.metricsListen());
         assertEquals(Optional.of(Path.of("/etc/rtmfpd/logback.xml")), c.logConfig());
+        assertTrue(c.openIntroductions());
+    }
+
+    @Test
+    void flagsTakeTrueOrFalse() throws Exception {
+        assertTrue(parse("open-introductions = true").openIntroductions());
+        assertFalse(parse("open-introductions=false").openIntroductions());
+        assertFalse(parse("# open-introductions = true").openIntroductions(), "off by default");
+    }
+
+    @Test
+    void badFlagValueNamesFileLineOptionAndValues() {
+        assertEquals("rtmfpd.conf:2: open-introductions must be true or false, got 'yes'",
+                problem("peer-cap = 8", "open-introductions = yes"));
+        assertEquals("rtmfpd.conf:1: open-introductions must be true or false, got 'True'",
+                problem("open-introductions = True"));
+        assertEquals("rtmfpd.conf:1: open-introductions has no value; expected true|false",
+                problem("open-introductions ="));
+        assertEquals("rtmfpd.conf:1: expected 'open-introductions = true|false'", problem("open-introductions"));
+    }
+
+    @Test
+    void commandLineFlagFormsInTheFileAreShownTheFileForm() {
+        assertEquals("rtmfpd.conf:1: 'no-open-introductions' is the command-line form; in the file write"
+                + " 'open-introductions = false'", problem("no-open-introductions"));
+        assertEquals("rtmfpd.conf:1: '--no-open-introductions' is the command-line form; in the file write"
+                + " 'open-introductions = false'", problem("--no-open-introductions"));
+        assertEquals("rtmfpd.conf:1: '--open-introductions' is the command-line form; in the file write"
+                + " 'open-introductions = true'", problem("--open-introductions   # on"));
+        assertEquals("rtmfpd.conf:1: 'no-open-introductions' is the command-line form; in the file write"
+                + " 'open-introductions = true' or 'open-introductions = false'", problem("no-open-introductions = true"));
+        assertTrue(problem("no-peer-cap = 5").startsWith("rtmfpd.conf:1: unknown option 'no-peer-cap'"),
+                "only flags have a no- form");
     }
 
     @Test
@@ -157,6 +191,14 @@ class ConfigFileTest {
         assertEquals(f + ":3: peer-cap must be a whole number from 1 to 10000, got 'many'", e.getMessage());
     }
 
+    @Test
+    void badFlagValueOnDiskNamesThePath(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("rtmfpd.conf");
+        Files.writeString(f, "# settings\nopen-introductions = on\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigFile.read(f, ServerConfig.builder()));
+        assertEquals(f + ":2: open-introductions must be true or false, got 'on'", e.getMessage());
+    }
+
     // ---- the shipped file and the docs stay in step with the options ---------------------------
 
     private static final Pattern COMMENTED_SETTING = Pattern.compile("^# ([a-z-]+) = (.*)$");
@@ -193,6 +235,10 @@ class ConfigFileTest {
         for (ConfigOption o : ConfigOption.values()) {
             assertTrue(doc.contains("`" + o.optionName() + "`"), "docs/configuration.md lacks " + o.optionName());
             assertTrue(doc.contains("`" + o.longOption() + "`"), "docs/configuration.md lacks " + o.longOption());
+            if (o.isFlag()) {
+                assertTrue(doc.contains("`" + o.negatedLongOption() + "`"),
+                        "docs/configuration.md lacks " + o.negatedLongOption());
+            }
         }
     }
 }

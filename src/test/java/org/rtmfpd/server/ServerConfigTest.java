@@ -1,6 +1,7 @@
 package org.rtmfpd.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,6 +28,31 @@ class ServerConfigTest {
         assertEquals(16, c.dhQueueLimit());
         assertEquals(Optional.empty(), c.metricsListen());
         assertEquals(Optional.empty(), c.logConfig());
+        assertFalse(c.openIntroductions());
+    }
+
+    @Test
+    void openIntroductionsIsAFlag() {
+        ConfigOption o = ConfigOption.OPEN_INTRODUCTIONS;
+        assertTrue(o.isFlag());
+        assertEquals("--open-introductions", o.longOption());
+        assertEquals("--no-open-introductions", o.negatedLongOption());
+        assertEquals("true|false", o.valueLabel());
+        ServerConfig.Builder b = ServerConfig.builder();
+        o.apply(b, "true");
+        assertTrue(b.build().openIntroductions());
+        o.apply(b, " false ");
+        assertFalse(b.build().openIntroductions());
+        assertEquals("open-introductions must be true or false, got '1'",
+                assertThrows(IllegalArgumentException.class, () -> o.apply(b, "1")).getMessage());
+    }
+
+    @Test
+    void onlyOpenIntroductionsIsAFlag() {
+        for (ConfigOption o : ConfigOption.values()) {
+            assertEquals(o == ConfigOption.OPEN_INTRODUCTIONS, o.isFlag(), o.optionName());
+        }
+        assertThrows(IllegalStateException.class, ConfigOption.PEER_CAP::negatedLongOption);
     }
 
     @Test
