@@ -46,7 +46,7 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most peers one peer is introduced to, and most members a NetGroup join receives (default: 5).")
     String peerCap;
 
-    @Option(names = "--dh-groups", paramLabel = "LIST", description = "Diffie-Hellman groups offered, from 2, 14, 16 (default: 2,14).")
+    @Option(names = "--dh-groups", paramLabel = "LIST", description = "Diffie-Hellman groups offered, from 2, 5, 14, 16 (default: 2,5,14, as Stratus).")
     String dhGroups;
 
     @Option(names = "--server-keepalive-ms", paramLabel = "MS", description = "Keepalive period clients use with the server (default: 15000).")

@@ -17,6 +17,8 @@ import org.bouncycastle.crypto.params.DHParameters;
  */
 public enum DhGroup {
     GROUP_2(2, 224, DHStandardGroups.rfc2409_1024),
+    /** The 1536-bit group of RFC 3526 §2, which Stratus listed in its RHello between 2 and 14. */
+    GROUP_5(5, 240, DHStandardGroups.rfc3526_1536),
     GROUP_14(14, 256, DHStandardGroups.rfc3526_2048),
     GROUP_16(16, 320, DHStandardGroups.rfc3526_4096);
 

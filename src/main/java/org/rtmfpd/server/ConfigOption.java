@@ -31,8 +31,8 @@ public enum ConfigOption {
             "most distinct connected peers one peer is introduced to, and most member IDs a NetGroup join"
                     + " receives (1 to " + DeveloperKey.MAX_PEER_CAP + "); a key may set its own"),
     /** DH groups offered to clients. */
-    DH_GROUPS("dh-groups", "LIST", "2,14", false,
-            "Diffie-Hellman groups offered in RHello, from 2, 14 and 16 (Flash Player needs 2)"),
+    DH_GROUPS("dh-groups", "LIST", "2,5,14", false,
+            "Diffie-Hellman groups offered in RHello, from 2, 5, 14 and 16 (Flash Player needs 2)"),
     /** Keepalive period for the client-server session. */
     SERVER_KEEPALIVE_MS("server-keepalive-ms", "MS", "15000", false,
             "keepalive period, in milliseconds, that clients use on their session with the server ("

@@ -24,7 +24,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param listen            UDP addresses to serve RTMFP on (at least one)
  * @param developerKeys     the developer-keys file
  * @param peerCap           the peer cap of keys that set none (see docs/rendezvous.md)
- * @param dhGroups          Diffie-Hellman groups offered in RHello, in order, from {2, 14, 16}
+ * @param dhGroups          Diffie-Hellman groups offered in RHello, in order, from {2, 5, 14, 16}
  * @param serverKeepaliveMs keepalive period sent to clients for their session with the server
  * @param peerKeepaliveMs   keepalive period sent to clients for their sessions with peers
  * @param dhQueueLimit      IIKeyings waiting for DH work beyond which further ones are dropped
@@ -47,8 +47,8 @@ public record ServerConfig(
     public static final int DEFAULT_PORT = 1935;
     public static final Path DEFAULT_DEVELOPER_KEYS = Path.of("config", "developer-keys.conf");
     public static final int DEFAULT_PEER_CAP = 5;
-    public static final List<Integer> DEFAULT_DH_GROUPS = List.of(2, 14);
-    public static final Set<Integer> SUPPORTED_DH_GROUPS = Set.of(2, 14, 16);
+    public static final List<Integer> DEFAULT_DH_GROUPS = List.of(2, 5, 14);
+    public static final Set<Integer> SUPPORTED_DH_GROUPS = Set.of(2, 5, 14, 16);
     public static final int DEFAULT_SERVER_KEEPALIVE_MS = 15_000;
     public static final int DEFAULT_PEER_KEEPALIVE_MS = 10_000;
     /** Clients raise shorter keepalive periods to 5 s (RFC 7425 §5.3.4), so shorter ones are refused. */
@@ -125,7 +125,7 @@ public record ServerConfig(
         }
         for (int g : groups) {
             if (!SUPPORTED_DH_GROUPS.contains(g)) {
-                throw new IllegalArgumentException("dh-groups: group " + g + " is not supported; choose from 2, 14"
+                throw new IllegalArgumentException("dh-groups: group " + g + " is not supported; choose from 2, 5, 14"
                         + " and 16");
             }
         }

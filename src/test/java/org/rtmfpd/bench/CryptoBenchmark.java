@@ -85,10 +85,11 @@ public class CryptoBenchmark {
     /** The SKRC of the keying example: SSEQ and HMAC on request, a 128-byte group-2 public key (139 bytes). */
     private static final byte[] SKRC = Resources.hex(EXAMPLE.get("skrc"));
 
-    /** Private exponent sizes of {@link DhGroup}: 224, 256 and 320 bits for groups 2, 14 and 16. */
+    /** Private exponent sizes of {@link DhGroup}: 224, 240, 256 and 320 bits for groups 2, 5, 14 and 16. */
     static int privateKeyBits(DhGroup group) {
         return switch (group) {
             case GROUP_2 -> 224;
+            case GROUP_5 -> 240;
             case GROUP_14 -> 256;
             case GROUP_16 -> 320;
         };

@@ -23,6 +23,7 @@ class DhGroupTest {
         assertArrayEquals(a.agree(b.publicKeyBytes()).orElseThrow(), b.agree(a.publicKeyBytes()).orElseThrow());
         int expectedBits = switch (group) {
             case GROUP_2 -> 1024;
+            case GROUP_5 -> 1536;
             case GROUP_14 -> 2048;
             case GROUP_16 -> 4096;
         };
@@ -44,6 +45,7 @@ class DhGroupTest {
         }
         Known known = switch (group) {
             case GROUP_2 -> new Known(1024, "3f35a3f5f6c4376a744acad409bb22f8d897f949d2311d885adaa890981b67a0");
+            case GROUP_5 -> new Known(1536, "64fcc83ec403930bf18393dbc883ccaa1fbb08ac876f77f7aa99748ca945019b");
             case GROUP_14 -> new Known(2048, "d66436f79bbd6b2e38c0ffbd079be904d2641415e2e67140e09448be9a60890e");
             case GROUP_16 -> new Known(4096, "4ee95187682bcb230ad26a95205f6920e84708f6251b3894329b09ec23919e33");
         };
@@ -60,7 +62,7 @@ class DhGroupTest {
 
     /**
      * The primes from their definition, independently of any copy: 2^n - 2^(n-64) - 1 + 2^64 *
-     * (floor(2^(n-130) pi) + k), with k = 129093 (RFC 2409 §6.2), 124476 and 240904 (RFC 3526 §3, §5).
+     * (floor(2^(n-130) pi) + k), with k = 129093 (RFC 2409 §6.2), 741804, 124476 and 240904 (RFC 3526 §2, §3, §5).
      */
     @ParameterizedTest
     @EnumSource(DhGroup.class)
@@ -68,6 +70,7 @@ class DhGroupTest {
         int n = group.prime().bitLength();
         long k = switch (group) {
             case GROUP_2 -> 129_093;
+            case GROUP_5 -> 741_804;
             case GROUP_14 -> 124_476;
             case GROUP_16 -> 240_904;
         };

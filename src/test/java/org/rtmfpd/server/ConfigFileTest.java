@@ -110,7 +110,7 @@ class ConfigFileTest {
                 problem("peer-cap = abc"));
         assertEquals("rtmfpd.conf:1: server-keepalive-ms must be a whole number from 5000 to 3600000, got '1000'",
                 problem("server-keepalive-ms = 1000"));
-        assertTrue(problem("dh-groups = 2,5").contains("dh-groups: group 5 is not supported"));
+        assertTrue(problem("dh-groups = 2,15").contains("dh-groups: group 15 is not supported"));
         assertTrue(problem("dh-groups = two").contains("expected group numbers separated by commas"));
         assertTrue(problem("listen = example.org:1935").startsWith("rtmfpd.conf:1: listen: bad address"));
         assertTrue(problem("metrics-listen = 127.0.0.1").contains("a port is needed"));

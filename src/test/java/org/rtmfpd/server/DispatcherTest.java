@@ -478,6 +478,15 @@ class DispatcherTest {
     }
 
     @Test
+    void theDefaultCertificateIsStratusByteForByteButForItsRandomBytes() {
+        byte[] extra = new byte[64];
+        java.util.Arrays.fill(extra, (byte) 0xa5);
+        List<DhGroup> groups = ServerConfig.DEFAULT_DH_GROUPS.stream().map(g -> DhGroup.byId(g).orElseThrow()).toList();
+        assertArrayEquals(concat(hex("01 0a 41 0e"), extra, hex("02 15 02 02 15 05 02 15 0e")),
+                Certificate.ephemeral(groups, extra).encoded());
+    }
+
+    @Test
     void theRHelloIsStratusShaped() {
         byte[] tag = new byte[16];
         java.util.Arrays.fill(tag, (byte) 0x7d);

@@ -22,7 +22,7 @@ class ServerConfigTest {
         assertEquals(List.of(at("0.0.0.0:1935")), c.listen());
         assertEquals(Path.of("config/developer-keys.conf"), c.developerKeys());
         assertEquals(5, c.peerCap());
-        assertEquals(List.of(2, 14), c.dhGroups());
+        assertEquals(List.of(2, 5, 14), c.dhGroups());
         assertEquals(15_000, c.serverKeepaliveMs());
         assertEquals(10_000, c.peerKeepaliveMs());
         assertEquals(16, c.dhQueueLimit());
@@ -96,7 +96,7 @@ class ServerConfigTest {
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().peerKeepaliveMs(3_600_001).build());
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().dhQueueLimit(0).build());
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().dhGroups(List.of()).build());
-        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().dhGroups(List.of(5)).build());
+        assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().dhGroups(List.of(1)).build());
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().dhGroups(List.of(2, 2)).build());
         assertThrows(IllegalArgumentException.class, () -> ServerConfig.builder().listen(List.of()).build());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
