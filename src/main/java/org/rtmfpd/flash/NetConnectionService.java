@@ -170,18 +170,27 @@ public final class NetConnectionService implements ServerApplication {
             return;
         }
         String key = developerKeyOf(connect);
-        Optional<DeveloperKey> known = key == null ? Optional.empty() : keys.find(key);
+        if (key == null) {
+            reject(session, client, connect,
+                    "No developer key in the connect URL: connect to rtmfp://host/DEVELOPER-KEY.",
+                    "no developer key in the connect URL");
+            return;
+        }
+        Optional<DeveloperKey> known = keys.find(key);
         if (known.isEmpty()) {
-            reject(session, client, connect, key == null
-                    ? "No developer key in the connect URL: connect to rtmfp://host/DEVELOPER-KEY."
-                    : "Developer key '" + key + "' is not known to this server.");
+            rejectUnknown(session, client, connect, key);
             return;
         }
         key = known.get().key(); // the store's string (equal, keys are case-sensitive), not this command's copy of it
         Rendezvous.Connect<Session> admission = rendezvous.connected(key, client.peerId, session.farAddress(), session);
+        if (admission.admission() == Rendezvous.Admission.UNKNOWN_KEY) {
+            rejectUnknown(session, client, connect, key); // revoked by a reload a moment ago
+            return;
+        }
         if (!admission.admitted()) {
-            reject(session, client, connect, "Developer key '" + key + "' has reached its max-sessions limit of "
-                    + known.get().maxSessionsOrUnlimited() + ".");
+            int limit = known.get().maxSessionsOrUnlimited();
+            reject(session, client, connect, "This developer key has reached its max-sessions limit of " + limit + ".",
+                    "developer key " + known.get().logName() + " has reached its max-sessions limit of " + limit);
             return;
         }
         admission.replaced().ifPresent(old -> old.handle().close());
@@ -189,15 +198,25 @@ public final class NetConnectionService implements ServerApplication {
         client.developerKey = key;
         counter.count("connect");
         LOG.info("session {}: connected with developer key {} as peer {}", id(session),
-                known.get().name(), client.peerId);
+                known.get().logName(), client.peerId);
         reply(session, client, CommandReplies.connectSuccess(connect, PeerId.of(session.farFingerprint())).toMessage());
     }
 
-    private void reject(Session session, Client client, Command connect, String why) {
+    /** Telling a client its own key back is harmless; the log names it by its hash only. */
+    private void rejectUnknown(Session session, Client client, Command connect, String key) {
+        reject(session, client, connect, "Developer key '" + key + "' is not known to this server.",
+                "unknown developer key " + DeveloperKey.logNameOf(key));
+    }
+
+    /**
+     * @param toClient the description of the {@code _error}
+     * @param toLog    the reason for the log, which never holds a developer key
+     */
+    private void reject(Session session, Client client, Command connect, String toClient, String toLog) {
         client.rejected = true;
         counter.refuse("connect_rejected");
-        LOG.info("session {}: connect rejected: {}", id(session), why);
-        reply(session, client, CommandReplies.connectRejected(connect.transactionId(), why).toMessage());
+        LOG.info("session {}: connect rejected: {}", id(session), toLog);
+        reply(session, client, CommandReplies.connectRejected(connect.transactionId(), toClient).toMessage());
         client.control.close();
         rejected.add(new Rejected(session, client.control, clock.nowMillis() + REJECT_LINGER_MILLIS));
     }
@@ -216,7 +235,7 @@ public final class NetConnectionService implements ServerApplication {
                         }
                     }
                 } catch (IllegalArgumentException e) {
-                    LOG.debug("unparsable tcUrl {}", url);
+                    LOG.debug("connect with an unparsable tcUrl ({} chars), trying app", url.length());
                 }
             }
             if (properties.get("app") instanceof String app) {
