@@ -13,6 +13,9 @@ import java.util.Optional;
 import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.handshake.ServerApplication;
 import org.rtmfpd.handshake.StartupSender;
+import org.rtmfpd.log.LogLimiter;
+import org.rtmfpd.log.LogSafe;
+import org.rtmfpd.log.RemoteLog;
 import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.Introducer;
@@ -48,6 +51,8 @@ public final class NetConnectionService implements ServerApplication {
     private final Clock clock;
     private final Counter counter;
     private final List<Rejected> rejected = new ArrayList<>();
+    /** INFO lines a client causes (connected, rejected), rate-limited by its address. */
+    private final RemoteLog remoteLog;
     private StartupSender startup;
 
     /** Where this service counts what it did and refused. */
@@ -70,6 +75,7 @@ public final class NetConnectionService implements ServerApplication {
         this.keepalive = keepalive;
         this.clock = clock;
         this.counter = counter;
+        this.remoteLog = new RemoteLog(LOG, new LogLimiter(clock::nowMillis), () -> counter.count("log_line_suppressed"));
     }
 
     /** Set once, before the first datagram: how Redirects leave the server. */
@@ -125,13 +131,19 @@ public final class NetConnectionService implements ServerApplication {
                 onUserControl(session, client, UserControlEvent.from(tc));
             }
         } catch (WireException e) {
-            LOG.debug("session {}: undecodable message on the NetConnection flow: {}", id(session), e.getMessage());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("session {}: undecodable message on the NetConnection flow: {}", id(session),
+                        LogSafe.message(e));
+            }
         }
         session.flush();
     }
 
     private void onCommand(Session session, Client client, Command command) {
-        LOG.debug("session {}: {} (transaction {})", id(session), command.name(), command.transactionId());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("session {}: {} (transaction {})", id(session), LogSafe.text(command.name()),
+                    command.transactionId());
+        }
         if (client.developerKey == null && !command.name().equals("connect")) {
             return;
         }
@@ -197,7 +209,7 @@ public final class NetConnectionService implements ServerApplication {
         groups.send(admission.referrals());
         client.developerKey = key;
         counter.count("connect");
-        LOG.info("session {}: connected with developer key {} as peer {}", id(session),
+        remoteLog.info(session.farAddress(), "session {}: connected with developer key {} as peer {}", id(session),
                 known.get().logName(), client.peerId);
         reply(session, client, CommandReplies.connectSuccess(connect, PeerId.of(session.farFingerprint())).toMessage());
     }
@@ -215,7 +227,7 @@ public final class NetConnectionService implements ServerApplication {
     private void reject(Session session, Client client, Command connect, String toClient, String toLog) {
         client.rejected = true;
         counter.refuse("connect_rejected");
-        LOG.info("session {}: connect rejected: {}", id(session), toLog);
+        remoteLog.info(session.farAddress(), "session {}: connect rejected: {}", id(session), toLog);
         reply(session, client, CommandReplies.connectRejected(connect.transactionId(), toClient).toMessage());
         client.control.close();
         rejected.add(new Rejected(session, client.control, clock.nowMillis() + REJECT_LINGER_MILLIS));

@@ -1,6 +1,7 @@
 package org.rtmfpd.flash;
 
 import java.util.List;
+import org.rtmfpd.log.LogSafe;
 import org.rtmfpd.rendezvous.GroupId;
 import org.rtmfpd.rendezvous.PeerId;
 import org.rtmfpd.rendezvous.Rendezvous;
@@ -32,7 +33,10 @@ final class NetGroupService {
         try {
             join = GroupJoin.parse(message);
         } catch (WireException e) {
-            LOG.debug("session {}: GC message ignored: {}", Integer.toHexString(session.nearId()), e.getMessage());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("session {}: GC message ignored: {}", Integer.toHexString(session.nearId()),
+                        LogSafe.message(e));
+            }
             return;
         }
         GroupId group = join.groupId();

@@ -15,10 +15,18 @@ import org.slf4j.event.Level;
 public final class RemoteLog {
     private final Logger log;
     private final LogLimiter limiter;
+    private final Runnable onSuppressed;
 
     public RemoteLog(Logger log, LogLimiter limiter) {
+        this(log, limiter, () -> {
+        });
+    }
+
+    /** @param onSuppressed runs for each line left out (to count them, say) */
+    public RemoteLog(Logger log, LogLimiter limiter, Runnable onSuppressed) {
         this.log = log;
         this.limiter = limiter;
+        this.onSuppressed = onSuppressed;
     }
 
     /** An INFO line caused by {@code source}; false when it was left out (or INFO is off). */
@@ -37,6 +45,7 @@ public final class RemoteLog {
         }
         OptionalLong left = limiter.acquire(source.getAddress());
         if (left.isEmpty()) {
+            onSuppressed.run();
             return false;
         }
         if (left.getAsLong() == 0) {

@@ -92,4 +92,64 @@ class NetConnectionServiceTest {
             assertFalse(log.text().contains("secret-key-1"), log.text());
         }
     }
+
+    // ---- remote strings are escaped, remote-caused lines rate-limited -------------------------
+
+    @Test
+    void aCommandNameCannotForgeALogLine() {
+        try (LogCapture log = LogCapture.debug(NetConnectionService.class)) {
+            FlashHarness.TestClient client = harness.client("192.0.2.10", 5000, 1);
+            client.connect("secret-key-1");
+            client.netConnection(FlashHarness.command(
+                    "x\n00:00:00.000 INFO  NetConnectionService - session 1: connected", 2, null));
+            assertEquals(CommandReplies.ERROR, client.lastReply().name(), "an unknown method is answered");
+            assertTrue(log.text().contains("x\\n00:00:00.000 INFO"), log.text());
+            for (String line : log.lines()) {
+                assertFalse(line.contains("\n"), line);
+            }
+        }
+    }
+
+    @Test
+    void aLongCommandNameIsCut() {
+        try (LogCapture log = LogCapture.debug(NetConnectionService.class)) {
+            FlashHarness.TestClient client = harness.client("192.0.2.10", 5000, 1);
+            client.connect("secret-key-1");
+            client.netConnection(FlashHarness.command("y".repeat(60_000), 2, null));
+            assertTrue(log.text().contains("y".repeat(64) + "\u2026(60000 chars)"), log.text().substring(0, 200));
+            assertFalse(log.text().contains("y".repeat(65)));
+        }
+    }
+
+    @Test
+    void rejectedConnectsFromOneAddressAreRateLimited() {
+        try (LogCapture log = LogCapture.info(NetConnectionService.class)) {
+            for (int i = 0; i < 20; i++) {
+                harness.client("192.0.2.10", 5000 + i, 100 + i).connect("guessed-" + i);
+            }
+            assertEquals(20, harness.refused("connect_rejected"), "each one is still counted");
+            assertEquals(5, log.lines().size(), log.text());
+            assertEquals(15, harness.counted("log_line_suppressed"));
+
+            harness.client("192.0.2.99", 5000, 200).connect("guessed-other");
+            assertEquals(6, log.lines().size(), "another address has its own budget");
+
+            harness.clock.now += 10_000;
+            harness.client("192.0.2.10", 6000, 300).connect("guessed-later");
+            assertEquals(7, log.lines().size());
+            assertTrue(log.lines().get(6).endsWith("(15 earlier lines caused by 192.0.2.10 suppressed)"),
+                    log.lines().get(6));
+        }
+    }
+
+    @Test
+    void connectsFromOneAddressAreRateLimitedToo() {
+        try (LogCapture log = LogCapture.info(NetConnectionService.class)) {
+            for (int i = 0; i < 10; i++) {
+                harness.client("192.0.2.10", 5000 + i, 100 + i).connect("secret-key-1");
+            }
+            assertEquals(10, harness.counted("connect"));
+            assertEquals(5, log.lines().size(), log.text());
+        }
+    }
 }
