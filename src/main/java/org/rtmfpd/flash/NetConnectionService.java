@@ -92,37 +92,52 @@ public final class NetConnectionService implements ServerApplication {
         return (Client) attachment;
     }
 
+    /**
+     * Parses the flow's metadata, once: a flow whose metadata does not parse, or that the server does
+     * not serve, is refused here (a Flow Exception) and never seen again.
+     */
     @Override
     public boolean onFlowOpened(Session session, RecvFlow flow) {
         Client client = client(session);
-        FlowMetadata metadata = FlowMetadata.parse(flow.metadata());
-        if (metadata instanceof FlowMetadata.Tc tc) {
-            if (tc.streamId() == 0) {
-                if (client.netConnectionFlow >= 0) {
-                    return false;
-                }
-                client.netConnectionFlow = flow.flowId();
+        FlowMetadata metadata;
+        try {
+            metadata = FlowMetadata.parse(flow.metadata());
+        } catch (WireException e) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("session {}: flow {} refused: {}", id(session), flow.flowId(), LogSafe.message(e));
             }
+            return false;
+        }
+        if (metadata instanceof FlowMetadata.Tc tc && tc.streamId() == 0) {
+            if (client.netConnectionFlow >= 0) {
+                return false;
+            }
+            client.netConnectionFlow = flow.flowId();
             return true;
         }
-        if (metadata instanceof FlowMetadata.Gc) {
-            return client.developerKey != null;
+        if (metadata instanceof FlowMetadata.Gc && client.developerKey == null) {
+            return false;
         }
-        LOG.debug("session {}: flow {} with unknown metadata rejected", id(session), flow.flowId());
-        return false;
+        if (metadata instanceof FlowMetadata.Other) {
+            LOG.debug("session {}: flow {} with unknown metadata refused", id(session), flow.flowId());
+            return false;
+        }
+        client.flows().put(flow.flowId(), metadata);
+        return true;
     }
 
     @Override
     public void onMessage(Session session, RecvFlow flow, byte[] message) {
         Client client = client(session);
-        if (FlowMetadata.parse(flow.metadata()) instanceof FlowMetadata.Gc) {
-            groups.onMessage(session, client, flow, message);
-            session.flush();
-            return;
+        if (flow.flowId() == client.netConnectionFlow) {
+            onNetConnectionMessage(session, client, message);
+        } else if (client.flow(flow.flowId()) instanceof FlowMetadata.Gc gc) {
+            groups.onMessage(session, client, flow.flowId(), gc, message);
         }
-        if (flow.flowId() != client.netConnectionFlow) {
-            return;
-        }
+        session.flush();
+    }
+
+    private void onNetConnectionMessage(Session session, Client client, byte[] message) {
         try {
             TcMessage tc = TcMessage.parse(message);
             if (tc.type() == TcMessage.COMMAND_AMF0 || tc.type() == TcMessage.COMMAND_AMF3) {
@@ -136,7 +151,6 @@ public final class NetConnectionService implements ServerApplication {
                         LogSafe.message(e));
             }
         }
-        session.flush();
     }
 
     private void onCommand(Session session, Client client, Command command) {
@@ -272,8 +286,9 @@ public final class NetConnectionService implements ServerApplication {
 
     @Override
     public void onFlowFinished(Session session, RecvFlow flow) {
-        if (FlowMetadata.parse(flow.metadata()) instanceof FlowMetadata.Gc) {
-            groups.onFlowFinished(session, client(session), flow);
+        Client client = client(session);
+        if (client.hasFlows() && client.flows().remove(flow.flowId()) instanceof FlowMetadata.Gc) {
+            groups.onFlowFinished(session, client, flow.flowId());
             session.flush();
         }
     }
@@ -384,12 +399,33 @@ public final class NetConnectionService implements ServerApplication {
         long netConnectionFlow = -1;
         SendFlow control;
         long streams;
+        /**
+         * The client's accepted flows other than its NetConnection flow, with their metadata parsed at
+         * open; made at the first one: most clients open no other flow.
+         */
+        private Map<Long, FlowMetadata> flows;
         /** NetGroup flows and reply flows, made at the first join: most clients never join a group. */
         private Map<Long, GroupId> groupFlows;
         private Map<GroupId, SendFlow> groupReplies;
 
         Client(PeerId peerId) {
             this.peerId = peerId;
+        }
+
+        boolean hasFlows() {
+            return flows != null;
+        }
+
+        Map<Long, FlowMetadata> flows() {
+            if (flows == null) {
+                flows = new java.util.HashMap<>(4);
+            }
+            return flows;
+        }
+
+        /** The parsed metadata of an accepted flow that is still open, or null. */
+        FlowMetadata flow(long flowId) {
+            return flows == null ? null : flows.get(flowId);
         }
 
         boolean hasGroups() {

@@ -5,7 +5,6 @@ import org.rtmfpd.log.LogSafe;
 import org.rtmfpd.rendezvous.GroupId;
 import org.rtmfpd.rendezvous.PeerId;
 import org.rtmfpd.rendezvous.Rendezvous;
-import org.rtmfpd.session.RecvFlow;
 import org.rtmfpd.session.SendFlow;
 import org.rtmfpd.session.Session;
 import org.rtmfpd.wire.WireException;
@@ -28,7 +27,8 @@ final class NetGroupService {
         this.counter = counter;
     }
 
-    void onMessage(Session session, NetConnectionService.Client client, RecvFlow flow, byte[] message) {
+    void onMessage(Session session, NetConnectionService.Client client, long flowId, FlowMetadata.Gc metadata,
+            byte[] message) {
         GroupJoin join;
         try {
             join = GroupJoin.parse(message);
@@ -40,11 +40,11 @@ final class NetGroupService {
             return;
         }
         GroupId group = join.groupId();
-        if (client.groupFlows().putIfAbsent(flow.flowId(), group) != null) {
+        if (client.groupFlows().putIfAbsent(flowId, group) != null) {
             return;
         }
         List<PeerId> members = rendezvous.join(client.peerId, session, group);
-        SendFlow reply = client.groupReplies().computeIfAbsent(group, g -> session.openFlow(flow.metadata(), flow.flowId()));
+        SendFlow reply = client.groupReplies().computeIfAbsent(group, g -> session.openFlow(metadata.toBytes(), flowId));
         for (PeerId member : members) {
             reply.send(new GroupMember(member).toBytes());
         }
@@ -54,8 +54,8 @@ final class NetGroupService {
     }
 
     /** The client closed its GC flow: it left that group. */
-    void onFlowFinished(Session session, NetConnectionService.Client client, RecvFlow flow) {
-        GroupId group = client.hasGroups() ? client.groupFlows().remove(flow.flowId()) : null;
+    void onFlowFinished(Session session, NetConnectionService.Client client, long flowId) {
+        GroupId group = client.hasGroups() ? client.groupFlows().remove(flowId) : null;
         if (group != null) {
             SendFlow reply = client.groupReplies().remove(group);
             if (reply != null) {

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.rtmfpd.log.LogCapture;
 import org.rtmfpd.rendezvous.DeveloperKey;
+import org.rtmfpd.session.SendFlow;
 
 class NetConnectionServiceTest {
     private static final String KEYS = String.join("\n",
@@ -151,5 +154,58 @@ class NetConnectionServiceTest {
             assertEquals(10, harness.counted("connect"));
             assertEquals(5, log.lines().size(), log.text());
         }
+    }
+
+    // ---- flow metadata ------------------------------------------------------------------------
+
+    @ParameterizedTest
+    @ValueSource(strings = {"5443", "544300", "544304", "54430480", "5443048fffffffff7f"})
+    void malformedTcMetadataIsRefusedWhenTheFlowOpens(String metadata) {
+        FlashHarness.TestClient client = harness.client("192.0.2.10", 5000, 1);
+        client.connect("secret-key-1");
+        SendFlow bad = client.open(Hex.bytes(metadata), FlashHarness.command("createStream", 2, null));
+        assertTrue(bad.isDone(), "refused with a Flow Exception");
+        assertFalse(bad.send(FlashHarness.command("createStream", 3, null)), "nothing more goes on it");
+        assertEquals(CommandReplies.CONNECT_SUCCESS, info(client.lastReply(), "code"), "no reply to it");
+        client.netConnection(FlashHarness.command("createStream", 4, null));
+        assertEquals(CommandReplies.RESULT, client.lastReply().name(), "the NetConnection still works");
+        assertEquals(4.0, client.lastReply().transactionId());
+    }
+
+    @Test
+    void malformedTcMetadataOnTheFirstFlowIsRefusedToo() {
+        FlashHarness.TestClient client = harness.client("192.0.2.10", 5000, 1);
+        SendFlow bad = client.open(Hex.bytes("5443"), FlashHarness.command("connect", 1,
+                FlashHarness.connectObject("secret-key-1")));
+        assertTrue(bad.isDone());
+        assertEquals(0, harness.rendezvous.registry().size());
+        client.connect("secret-key-1");
+        assertEquals(CommandReplies.CONNECT_SUCCESS, info(client.lastReply(), "code"));
+    }
+
+    @Test
+    void aNetGroupFlowJoinsAndItsEndLeaves() {
+        FlashHarness.TestClient first = harness.client("192.0.2.10", 5000, 1);
+        FlashHarness.TestClient second = harness.client("192.0.2.11", 5000, 2);
+        first.connect("secret-key-1");
+        second.connect("secret-key-1");
+        SendFlow firstGroup = first.open(FlashHarness.GC_METADATA, FlashHarness.join(FlashHarness.group(7)));
+        second.open(FlashHarness.GC_METADATA, FlashHarness.join(FlashHarness.group(7)));
+        assertEquals(2, harness.rendezvous.groups().memberCount());
+        assertEquals(1, second.groupMessages.size());
+        assertEquals("0b" + first.peerId, Hex.of(second.groupMessages.get(0)));
+        firstGroup.close();
+        first.near.flush();
+        first.exchange();
+        assertEquals(1, harness.rendezvous.groups().memberCount(), "the first client left");
+        assertEquals(2, harness.counted("group_join"));
+    }
+
+    @Test
+    void aNetGroupFlowBeforeConnectIsRefused() {
+        FlashHarness.TestClient client = harness.client("192.0.2.10", 5000, 1);
+        SendFlow group = client.open(FlashHarness.GC_METADATA, FlashHarness.join(FlashHarness.group(7)));
+        assertTrue(group.isDone());
+        assertEquals(0, harness.rendezvous.groups().memberCount());
     }
 }
