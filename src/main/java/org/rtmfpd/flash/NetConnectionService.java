@@ -98,6 +98,15 @@ public final class NetConnectionService implements ServerApplication {
      */
     @Override
     public boolean onFlowOpened(Session session, RecvFlow flow) {
+        try {
+            return openFlow(session, flow);
+        } catch (RuntimeException e) {
+            failed(session, "a flow opening", e);
+            return false;
+        }
+    }
+
+    private boolean openFlow(Session session, RecvFlow flow) {
         Client client = client(session);
         FlowMetadata metadata;
         try {
@@ -129,12 +138,32 @@ public final class NetConnectionService implements ServerApplication {
     @Override
     public void onMessage(Session session, RecvFlow flow, byte[] message) {
         Client client = client(session);
-        if (flow.flowId() == client.netConnectionFlow) {
-            onNetConnectionMessage(session, client, message);
-        } else if (client.flow(flow.flowId()) instanceof FlowMetadata.Gc gc) {
-            groups.onMessage(session, client, flow.flowId(), gc, message);
+        try {
+            if (flow.flowId() == client.netConnectionFlow) {
+                onNetConnectionMessage(session, client, message);
+            } else if (client.flow(flow.flowId()) instanceof FlowMetadata.Gc gc) {
+                groups.onMessage(session, client, flow.flowId(), gc, message);
+            }
+        } catch (RuntimeException e) {
+            failed(session, "a message", e);
         }
         session.flush();
+    }
+
+    /**
+     * A fault while handling one message (or flow, or request) stays with it. The handlers change the
+     * client's state after the calls that may fail (decoding, the rendezvous), so a message that fails
+     * leaves the client as it was and is simply not served. Counted as {@code message_failed}; logged at
+     * debug level with the place it was thrown, without the stack trace, whose message could carry
+     * remote text unescaped.
+     */
+    private void failed(Session session, String what, RuntimeException e) {
+        counter.count("message_failed");
+        if (LOG.isDebugEnabled()) {
+            StackTraceElement[] trace = e.getStackTrace();
+            LOG.debug("session {}: {} failed: {}{}", session == null ? "-" : id(session), what, LogSafe.message(e),
+                    trace.length == 0 ? "" : " at " + trace[0]);
+        }
     }
 
     private void onNetConnectionMessage(Session session, Client client, byte[] message) {
@@ -219,13 +248,13 @@ public final class NetConnectionService implements ServerApplication {
                     "developer key " + known.get().logName() + " has reached its max-sessions limit of " + limit);
             return;
         }
+        client.developerKey = key; // registered: from here on, the close of this session unregisters it
         admission.replaced().ifPresent(old -> old.handle().close());
         groups.send(admission.referrals());
-        client.developerKey = key;
         counter.count("connect");
         remoteLog.info(session.farAddress(), "session {}: connected with developer key {} as peer {}", id(session),
                 known.get().logName(), client.peerId);
-        reply(session, client, CommandReplies.connectSuccess(connect, PeerId.of(session.farFingerprint())).toMessage());
+        reply(session, client, CommandReplies.connectSuccess(connect, client.peerId).toMessage());
     }
 
     /** Telling a client its own key back is harmless; the log names it by its hash only. */
@@ -239,12 +268,13 @@ public final class NetConnectionService implements ServerApplication {
      * @param toLog    the reason for the log, which never holds a developer key
      */
     private void reject(Session session, Client client, Command connect, String toClient, String toLog) {
+        TcMessage error = CommandReplies.connectRejected(connect.transactionId(), toClient).toMessage();
         client.rejected = true;
-        counter.refuse("connect_rejected");
-        remoteLog.info(session.farAddress(), "session {}: connect rejected: {}", id(session), toLog);
-        reply(session, client, CommandReplies.connectRejected(connect.transactionId(), toClient).toMessage());
+        reply(session, client, error);
         client.control.close();
         rejected.add(new Rejected(session, client.control, clock.nowMillis() + REJECT_LINGER_MILLIS));
+        counter.refuse("connect_rejected");
+        remoteLog.info(session.farAddress(), "session {}: connect rejected: {}", id(session), toLog);
     }
 
     /** The first path segment of the connect URL ({@code tcUrl}, or {@code app}): the developer key. */
@@ -287,18 +317,29 @@ public final class NetConnectionService implements ServerApplication {
     @Override
     public void onFlowFinished(Session session, RecvFlow flow) {
         Client client = client(session);
-        if (client.hasFlows() && client.flows().remove(flow.flowId()) instanceof FlowMetadata.Gc) {
-            groups.onFlowFinished(session, client, flow.flowId());
-            session.flush();
+        try {
+            if (client.flow(flow.flowId()) instanceof FlowMetadata.Gc) {
+                groups.onFlowFinished(session, client, flow.flowId());
+            }
+            if (client.hasFlows()) {
+                client.flows().remove(flow.flowId());
+            }
+        } catch (RuntimeException e) {
+            failed(session, "a flow end", e);
         }
+        session.flush();
     }
 
     @Override
     public void onClosed(Session session) {
         Client client = client(session);
         if (client.developerKey != null) {
-            groups.send(rendezvous.closed(client.peerId, session));
-            LOG.debug("peer {} left", client.peerId);
+            try {
+                groups.send(rendezvous.closed(client.peerId, session));
+                LOG.debug("peer {} left", client.peerId);
+            } catch (RuntimeException e) {
+                failed(session, "a close", e);
+            }
         }
     }
 
@@ -306,12 +347,24 @@ public final class NetConnectionService implements ServerApplication {
     public void onAddressChanged(Session session) {
         Client client = client(session);
         if (client.developerKey != null) {
-            rendezvous.addressChanged(client.peerId, session, session.farAddress());
+            try {
+                rendezvous.addressChanged(client.peerId, session, session.farAddress());
+            } catch (RuntimeException e) {
+                failed(session, "an address change", e);
+            }
         }
     }
 
     @Override
     public void onIntroductionRequest(IntroductionRequest request) {
+        try {
+            introduceOrRefuse(request);
+        } catch (RuntimeException e) {
+            failed(request.initiatorSession(), "an introduction request", e);
+        }
+    }
+
+    private void introduceOrRefuse(IntroductionRequest request) {
         PeerId target = PeerId.of(request.targetPeerId());
         if (request.initiatorSession() == null) {
             introduceUnconnected(request, target);

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.log.LogCapture;
 import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.session.SendFlow;
@@ -207,5 +208,64 @@ class NetConnectionServiceTest {
         SendFlow group = client.open(FlashHarness.GC_METADATA, FlashHarness.join(FlashHarness.group(7)));
         assertTrue(group.isDone());
         assertEquals(0, harness.rendezvous.groups().memberCount());
+    }
+
+    // ---- a fault while handling one message stays with that message ---------------------------
+
+    @Test
+    void aFaultWhileConnectingIsContainedAndTheClientMayTryAgain() {
+        try (LogCapture log = LogCapture.debug(NetConnectionService.class)) {
+            FlashHarness.TestClient client = harness.client("192.0.2.10", 5000, 1);
+            harness.keyLookupFault = new IllegalStateException("store\nfault");
+            client.connect("secret-key-1");
+            assertEquals(1, harness.counted("message_failed"));
+            assertEquals(0, harness.rendezvous.registry().size());
+            assertTrue(log.text().contains("IllegalStateException: store\\nfault"), log.text());
+
+            harness.keyLookupFault = null;
+            client.netConnection(FlashHarness.command("connect", 2, FlashHarness.connectObject("secret-key-1")));
+            assertEquals(CommandReplies.CONNECT_SUCCESS, info(client.lastReply(), "code"));
+            assertEquals(1, harness.rendezvous.registry().size());
+        }
+    }
+
+    @Test
+    void aFaultWhileJoiningLeavesNoHalfJoin() {
+        FlashHarness.TestClient first = harness.client("192.0.2.10", 5000, 1);
+        FlashHarness.TestClient second = harness.client("192.0.2.11", 5000, 2);
+        first.connect("secret-key-1");
+        second.connect("secret-key-1");
+        second.open(FlashHarness.GC_METADATA, FlashHarness.join(FlashHarness.group(7)));
+
+        harness.keyLookupFault = new IllegalStateException("fault");
+        SendFlow group = first.open(FlashHarness.GC_METADATA, FlashHarness.join(FlashHarness.group(7)));
+        assertEquals(1, harness.counted("message_failed"));
+        assertEquals(1, harness.rendezvous.groups().memberCount());
+
+        harness.keyLookupFault = null;
+        first.send(group, FlashHarness.join(FlashHarness.group(7)));
+        assertEquals(2, harness.rendezvous.groups().memberCount(), "the join, sent again, is served");
+        assertEquals(1, first.groupMessages.size());
+        assertEquals("0b" + second.peerId, Hex.of(first.groupMessages.get(0)));
+    }
+
+    @Test
+    void aFaultWhileIntroducingIsContained() {
+        FlashHarness.TestClient first = harness.client("192.0.2.10", 5000, 1);
+        FlashHarness.TestClient second = harness.client("192.0.2.11", 5000, 2);
+        first.connect("secret-key-1");
+        second.connect("secret-key-1");
+        harness.keyLookupFault = new IllegalStateException("fault");
+        byte[] target = Hex.bytes(second.peerId.toString());
+        harness.service.onIntroductionRequest(new IntroductionRequest(first.server, first.address,
+                target, target, new byte[16]));
+        assertEquals(1, harness.counted("message_failed"));
+        assertTrue(harness.startupSent.isEmpty());
+
+        harness.keyLookupFault = null;
+        harness.service.onIntroductionRequest(new IntroductionRequest(first.server, first.address,
+                target, target, new byte[16]));
+        assertEquals(1, harness.counted("introduction"));
+        assertEquals(1, harness.startupSent.size());
     }
 }
