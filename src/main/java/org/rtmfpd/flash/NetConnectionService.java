@@ -398,15 +398,8 @@ public final class NetConnectionService implements ServerApplication {
             refuse(request, Introducer.Reason.TARGET_CAP.name());
             return;
         }
-        List<PeerAddress> redirect = new ArrayList<>();
-        redirect.add(new PeerAddress(entry.get().observed(), PeerAddress.Origin.OBSERVED));
-        for (var reported : entry.get().reported()) {
-            PeerAddress address = new PeerAddress(reported, PeerAddress.Origin.REPORTED);
-            if (!reported.equals(entry.get().observed()) && !redirect.contains(address)) {
-                redirect.add(address);
-            }
-        }
-        introduce(request, entry.get().handle(), redirect, new PeerAddress(request.from(), PeerAddress.Origin.OBSERVED));
+        introduce(request, entry.get().handle(), Introducer.redirectList(entry.get()),
+                new PeerAddress(request.from(), PeerAddress.Origin.OBSERVED));
     }
 
     private void introduce(IntroductionRequest request, Session target, List<PeerAddress> redirect, PeerAddress forward) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -12,6 +14,8 @@ import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.log.LogCapture;
 import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.session.SendFlow;
+import org.rtmfpd.wire.PeerAddress;
+import org.rtmfpd.wire.Redirect;
 
 class NetConnectionServiceTest {
     private static final String KEYS = String.join("\n",
@@ -267,5 +271,26 @@ class NetConnectionServiceTest {
                 target, target, new byte[16]));
         assertEquals(1, harness.counted("introduction"));
         assertEquals(1, harness.startupSent.size());
+    }
+
+    // ---- introductions ------------------------------------------------------------------------
+
+    @Test
+    void anOpenIntroductionRedirectsToTheTargetsAddressesObservedFirstWithoutRepeats() {
+        FlashHarness open = new FlashHarness(KEYS, true);
+        FlashHarness.TestClient target = open.client("198.51.100.20", 50000, 2);
+        target.connect("secret-key-1");
+        target.netConnection(FlashHarness.command(PeerInfoAddresses.COMMAND, 2, null,
+                "10.0.0.20:50000", "198.51.100.20:50000", "[fd00::20]:50000", "10.0.0.20:50000"));
+        byte[] targetId = Hex.bytes(target.peerId.toString());
+        InetSocketAddress initiator = new InetSocketAddress("203.0.113.10", 40000);
+        open.service.onIntroductionRequest(new IntroductionRequest(null, initiator, targetId, targetId, new byte[16]));
+        Redirect redirect = (Redirect) open.startupSent.get(0);
+        assertEquals(List.of(
+                new PeerAddress(target.address, PeerAddress.Origin.OBSERVED),
+                new PeerAddress(new InetSocketAddress("10.0.0.20", 50000), PeerAddress.Origin.REPORTED),
+                new PeerAddress(new InetSocketAddress("fd00::20", 50000), PeerAddress.Origin.REPORTED)),
+                redirect.addresses());
+        assertEquals(1, open.counted("introduction"));
     }
 }
