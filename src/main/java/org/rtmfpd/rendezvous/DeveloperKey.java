@@ -68,8 +68,9 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
 
     /**
      * What logs call a key string, known or not: {@code key#} and the first 8 hex digits of the
-     * SHA-256 of its UTF-8 bytes ({@code printf %s KEY | sha256sum | cut -c1-8}), enough for an
-     * operator to tell keys apart and to check which key a line is about, too little to recover it.
+     * SHA-256 of its UTF-8 bytes ({@code printf %s KEY | sha256sum | cut -c1-8}): enough for an
+     * operator to tell keys apart and to check which key a line is about, too little to recover a random
+     * key (a guessable one can be confirmed against it: give such keys a label).
      */
     public static String logNameOf(String key) {
         try {
