@@ -29,6 +29,12 @@ public sealed interface FlowMetadata permits FlowMetadata.Tc, FlowMetadata.Gc, F
     /** The NetConnection's control flow: {@code 54 43 04 00}. */
     Tc NET_CONNECTION = new Tc(0, RXI_ORIGINAL_ORDER);
 
+    /**
+     * What the flow is for.
+     *
+     * @throws WireException when the value starts with {@code 'T' 'C'} but is not valid TC metadata; it
+     *     throws nothing else, for any input
+     */
     static FlowMetadata parse(byte[] value) {
         if (startsWith(value, 'T', 'C')) {
             return Tc.parse(value);

@@ -13,6 +13,9 @@ import java.util.Optional;
 import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.handshake.ServerApplication;
 import org.rtmfpd.handshake.StartupSender;
+import org.rtmfpd.log.LogLimiter;
+import org.rtmfpd.log.LogSafe;
+import org.rtmfpd.log.RemoteLog;
 import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.Introducer;
@@ -48,6 +51,8 @@ public final class NetConnectionService implements ServerApplication {
     private final Clock clock;
     private final Counter counter;
     private final List<Rejected> rejected = new ArrayList<>();
+    /** INFO lines a client causes (connected, rejected), rate-limited by its address. */
+    private final RemoteLog remoteLog;
     private StartupSender startup;
 
     /** Where this service counts what it did and refused. */
@@ -70,6 +75,7 @@ public final class NetConnectionService implements ServerApplication {
         this.keepalive = keepalive;
         this.clock = clock;
         this.counter = counter;
+        this.remoteLog = new RemoteLog(LOG, new LogLimiter(clock::nowMillis), () -> counter.count("log_line_suppressed"));
     }
 
     /** Set once, before the first datagram: how Redirects leave the server. */
@@ -86,37 +92,81 @@ public final class NetConnectionService implements ServerApplication {
         return (Client) attachment;
     }
 
+    /**
+     * Parses the flow's metadata, once: a flow whose metadata does not parse, or that the server does
+     * not serve, is refused here (a Flow Exception) and never seen again.
+     */
     @Override
     public boolean onFlowOpened(Session session, RecvFlow flow) {
+        try {
+            return openFlow(session, flow);
+        } catch (RuntimeException e) {
+            failed(session, "a flow opening", e);
+            return false;
+        }
+    }
+
+    private boolean openFlow(Session session, RecvFlow flow) {
         Client client = client(session);
-        FlowMetadata metadata = FlowMetadata.parse(flow.metadata());
-        if (metadata instanceof FlowMetadata.Tc tc) {
-            if (tc.streamId() == 0) {
-                if (client.netConnectionFlow >= 0) {
-                    return false;
-                }
-                client.netConnectionFlow = flow.flowId();
+        FlowMetadata metadata;
+        try {
+            metadata = FlowMetadata.parse(flow.metadata());
+        } catch (WireException e) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("session {}: flow {} refused: {}", id(session), flow.flowId(), LogSafe.message(e));
             }
+            return false;
+        }
+        if (metadata instanceof FlowMetadata.Tc tc && tc.streamId() == 0) {
+            if (client.netConnectionFlow >= 0) {
+                return false;
+            }
+            client.netConnectionFlow = flow.flowId();
             return true;
         }
-        if (metadata instanceof FlowMetadata.Gc) {
-            return client.developerKey != null;
+        if (metadata instanceof FlowMetadata.Gc && client.developerKey == null) {
+            return false;
         }
-        LOG.debug("session {}: flow {} with unknown metadata rejected", id(session), flow.flowId());
-        return false;
+        if (metadata instanceof FlowMetadata.Other) {
+            LOG.debug("session {}: flow {} with unknown metadata refused", id(session), flow.flowId());
+            return false;
+        }
+        client.flows().put(flow.flowId(), metadata);
+        return true;
     }
 
     @Override
     public void onMessage(Session session, RecvFlow flow, byte[] message) {
         Client client = client(session);
-        if (FlowMetadata.parse(flow.metadata()) instanceof FlowMetadata.Gc) {
-            groups.onMessage(session, client, flow, message);
-            session.flush();
-            return;
+        try {
+            if (flow.flowId() == client.netConnectionFlow) {
+                onNetConnectionMessage(session, client, message);
+            } else if (client.flow(flow.flowId()) instanceof FlowMetadata.Gc gc) {
+                groups.onMessage(session, client, flow.flowId(), gc, message);
+            }
+        } catch (RuntimeException e) {
+            failed(session, "a message", e);
         }
-        if (flow.flowId() != client.netConnectionFlow) {
-            return;
+        session.flush();
+    }
+
+    /**
+     * A fault while handling one message (or flow, or request) stays with it. The handlers change the
+     * client's state after the calls that may fail (decoding, the rendezvous), so a message that fails
+     * leaves the client as it was and is simply not served. Counted as {@code message_failed}; logged at
+     * debug level with the place it was thrown, without the stack trace, whose message could carry
+     * remote text unescaped.
+     */
+    private void failed(Session session, String what, RuntimeException e) {
+        counter.count("message_failed");
+        if (LOG.isDebugEnabled()) {
+            StackTraceElement[] trace = e.getStackTrace();
+            LOG.debug("session {}: {} failed: {}{}", session == null ? "-" : id(session), what, LogSafe.message(e),
+                    trace.length == 0 ? "" : " at " + trace[0]);
         }
+    }
+
+    private void onNetConnectionMessage(Session session, Client client, byte[] message) {
         try {
             TcMessage tc = TcMessage.parse(message);
             if (tc.type() == TcMessage.COMMAND_AMF0 || tc.type() == TcMessage.COMMAND_AMF3) {
@@ -125,13 +175,18 @@ public final class NetConnectionService implements ServerApplication {
                 onUserControl(session, client, UserControlEvent.from(tc));
             }
         } catch (WireException e) {
-            LOG.debug("session {}: undecodable message on the NetConnection flow: {}", id(session), e.getMessage());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("session {}: undecodable message on the NetConnection flow: {}", id(session),
+                        LogSafe.message(e));
+            }
         }
-        session.flush();
     }
 
     private void onCommand(Session session, Client client, Command command) {
-        LOG.debug("session {}: {} (transaction {})", id(session), command.name(), command.transactionId());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("session {}: {} (transaction {})", id(session), LogSafe.text(command.name()),
+                    command.transactionId());
+        }
         if (client.developerKey == null && !command.name().equals("connect")) {
             return;
         }
@@ -170,36 +225,56 @@ public final class NetConnectionService implements ServerApplication {
             return;
         }
         String key = developerKeyOf(connect);
-        Optional<DeveloperKey> known = key == null ? Optional.empty() : keys.find(key);
+        if (key == null) {
+            reject(session, client, connect,
+                    "No developer key in the connect URL: connect to rtmfp://host/DEVELOPER-KEY.",
+                    "no developer key in the connect URL");
+            return;
+        }
+        Optional<DeveloperKey> known = keys.find(key);
         if (known.isEmpty()) {
-            reject(session, client, connect, key == null
-                    ? "No developer key in the connect URL: connect to rtmfp://host/DEVELOPER-KEY."
-                    : "Developer key '" + key + "' is not known to this server.");
+            rejectUnknown(session, client, connect, key);
             return;
         }
         key = known.get().key(); // the store's string (equal, keys are case-sensitive), not this command's copy of it
         Rendezvous.Connect<Session> admission = rendezvous.connected(key, client.peerId, session.farAddress(), session);
-        if (!admission.admitted()) {
-            reject(session, client, connect, "Developer key '" + key + "' has reached its max-sessions limit of "
-                    + known.get().maxSessionsOrUnlimited() + ".");
+        if (admission.admission() == Rendezvous.Admission.UNKNOWN_KEY) {
+            rejectUnknown(session, client, connect, key); // revoked by a reload a moment ago
             return;
         }
+        if (!admission.admitted()) {
+            int limit = known.get().maxSessionsOrUnlimited();
+            reject(session, client, connect, "This developer key has reached its max-sessions limit of " + limit + ".",
+                    "developer key " + known.get().logName() + " has reached its max-sessions limit of " + limit);
+            return;
+        }
+        client.developerKey = key; // registered: from here on, the close of this session unregisters it
         admission.replaced().ifPresent(old -> old.handle().close());
         groups.send(admission.referrals());
-        client.developerKey = key;
         counter.count("connect");
-        LOG.info("session {}: connected with developer key {} as peer {}", id(session),
-                known.get().name(), client.peerId);
-        reply(session, client, CommandReplies.connectSuccess(connect, PeerId.of(session.farFingerprint())).toMessage());
+        remoteLog.info(session.farAddress(), "session {}: connected with developer key {} as peer {}", id(session),
+                known.get().logName(), client.peerId);
+        reply(session, client, CommandReplies.connectSuccess(connect, client.peerId).toMessage());
     }
 
-    private void reject(Session session, Client client, Command connect, String why) {
+    /** Telling a client its own key back is harmless; the log names it by its hash only. */
+    private void rejectUnknown(Session session, Client client, Command connect, String key) {
+        reject(session, client, connect, "Developer key '" + key + "' is not known to this server.",
+                "unknown developer key " + DeveloperKey.logNameOf(key));
+    }
+
+    /**
+     * @param toClient the description of the {@code _error}
+     * @param toLog    the reason for the log, which never holds a developer key
+     */
+    private void reject(Session session, Client client, Command connect, String toClient, String toLog) {
+        TcMessage error = CommandReplies.connectRejected(connect.transactionId(), toClient).toMessage();
         client.rejected = true;
-        counter.refuse("connect_rejected");
-        LOG.info("session {}: connect rejected: {}", id(session), why);
-        reply(session, client, CommandReplies.connectRejected(connect.transactionId(), why).toMessage());
+        reply(session, client, error);
         client.control.close();
         rejected.add(new Rejected(session, client.control, clock.nowMillis() + REJECT_LINGER_MILLIS));
+        counter.refuse("connect_rejected");
+        remoteLog.info(session.farAddress(), "session {}: connect rejected: {}", id(session), toLog);
     }
 
     /** The first path segment of the connect URL ({@code tcUrl}, or {@code app}): the developer key. */
@@ -216,7 +291,7 @@ public final class NetConnectionService implements ServerApplication {
                         }
                     }
                 } catch (IllegalArgumentException e) {
-                    LOG.debug("unparsable tcUrl {}", url);
+                    LOG.debug("connect with an unparsable tcUrl ({} chars), trying app", url.length());
                 }
             }
             if (properties.get("app") instanceof String app) {
@@ -241,18 +316,30 @@ public final class NetConnectionService implements ServerApplication {
 
     @Override
     public void onFlowFinished(Session session, RecvFlow flow) {
-        if (FlowMetadata.parse(flow.metadata()) instanceof FlowMetadata.Gc) {
-            groups.onFlowFinished(session, client(session), flow);
-            session.flush();
+        Client client = client(session);
+        try {
+            if (client.flow(flow.flowId()) instanceof FlowMetadata.Gc) {
+                groups.onFlowFinished(session, client, flow.flowId());
+            }
+            if (client.hasFlows()) {
+                client.flows().remove(flow.flowId());
+            }
+        } catch (RuntimeException e) {
+            failed(session, "a flow end", e);
         }
+        session.flush();
     }
 
     @Override
     public void onClosed(Session session) {
         Client client = client(session);
         if (client.developerKey != null) {
-            groups.send(rendezvous.closed(client.peerId, session));
-            LOG.debug("peer {} left", client.peerId);
+            try {
+                groups.send(rendezvous.closed(client.peerId, session));
+                LOG.debug("peer {} left", client.peerId);
+            } catch (RuntimeException e) {
+                failed(session, "a close", e);
+            }
         }
     }
 
@@ -260,12 +347,24 @@ public final class NetConnectionService implements ServerApplication {
     public void onAddressChanged(Session session) {
         Client client = client(session);
         if (client.developerKey != null) {
-            rendezvous.addressChanged(client.peerId, session, session.farAddress());
+            try {
+                rendezvous.addressChanged(client.peerId, session, session.farAddress());
+            } catch (RuntimeException e) {
+                failed(session, "an address change", e);
+            }
         }
     }
 
     @Override
     public void onIntroductionRequest(IntroductionRequest request) {
+        try {
+            introduceOrRefuse(request);
+        } catch (RuntimeException e) {
+            failed(request.initiatorSession(), "an introduction request", e);
+        }
+    }
+
+    private void introduceOrRefuse(IntroductionRequest request) {
         PeerId target = PeerId.of(request.targetPeerId());
         if (request.initiatorSession() == null) {
             introduceUnconnected(request, target);
@@ -299,15 +398,8 @@ public final class NetConnectionService implements ServerApplication {
             refuse(request, Introducer.Reason.TARGET_CAP.name());
             return;
         }
-        List<PeerAddress> redirect = new ArrayList<>();
-        redirect.add(new PeerAddress(entry.get().observed(), PeerAddress.Origin.OBSERVED));
-        for (var reported : entry.get().reported()) {
-            PeerAddress address = new PeerAddress(reported, PeerAddress.Origin.REPORTED);
-            if (!reported.equals(entry.get().observed()) && !redirect.contains(address)) {
-                redirect.add(address);
-            }
-        }
-        introduce(request, entry.get().handle(), redirect, new PeerAddress(request.from(), PeerAddress.Origin.OBSERVED));
+        introduce(request, entry.get().handle(), Introducer.redirectList(entry.get()),
+                new PeerAddress(request.from(), PeerAddress.Origin.OBSERVED));
     }
 
     private void introduce(IntroductionRequest request, Session target, List<PeerAddress> redirect, PeerAddress forward) {
@@ -353,12 +445,33 @@ public final class NetConnectionService implements ServerApplication {
         long netConnectionFlow = -1;
         SendFlow control;
         long streams;
+        /**
+         * The client's accepted flows other than its NetConnection flow, with their metadata parsed at
+         * open; made at the first one: most clients open no other flow.
+         */
+        private Map<Long, FlowMetadata> flows;
         /** NetGroup flows and reply flows, made at the first join: most clients never join a group. */
         private Map<Long, GroupId> groupFlows;
         private Map<GroupId, SendFlow> groupReplies;
 
         Client(PeerId peerId) {
             this.peerId = peerId;
+        }
+
+        boolean hasFlows() {
+            return flows != null;
+        }
+
+        Map<Long, FlowMetadata> flows() {
+            if (flows == null) {
+                flows = new java.util.HashMap<>(4);
+            }
+            return flows;
+        }
+
+        /** The parsed metadata of an accepted flow that is still open, or null. */
+        FlowMetadata flow(long flowId) {
+            return flows == null ? null : flows.get(flowId);
         }
 
         boolean hasGroups() {

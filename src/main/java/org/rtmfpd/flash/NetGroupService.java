@@ -1,10 +1,10 @@
 package org.rtmfpd.flash;
 
 import java.util.List;
+import org.rtmfpd.log.LogSafe;
 import org.rtmfpd.rendezvous.GroupId;
 import org.rtmfpd.rendezvous.PeerId;
 import org.rtmfpd.rendezvous.Rendezvous;
-import org.rtmfpd.session.RecvFlow;
 import org.rtmfpd.session.SendFlow;
 import org.rtmfpd.session.Session;
 import org.rtmfpd.wire.WireException;
@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * NetGroup bootstrap on GC flows (brief §4.6): turns a join message on a client's GC flow into one
  * {@code 0b <peer ID>} message per member handed out, on the server's own GC flow associated with it,
- * and a member's departure into a referral that keeps the group connected.
+ * and a member's departure into a referral that keeps the group connected. The client's group state
+ * changes only after the rendezvous has accepted the join or leave.
  */
 final class NetGroupService {
     private static final Logger LOG = LoggerFactory.getLogger(NetGroupService.class);
@@ -27,20 +28,25 @@ final class NetGroupService {
         this.counter = counter;
     }
 
-    void onMessage(Session session, NetConnectionService.Client client, RecvFlow flow, byte[] message) {
+    void onMessage(Session session, NetConnectionService.Client client, long flowId, FlowMetadata.Gc metadata,
+            byte[] message) {
         GroupJoin join;
         try {
             join = GroupJoin.parse(message);
         } catch (WireException e) {
-            LOG.debug("session {}: GC message ignored: {}", Integer.toHexString(session.nearId()), e.getMessage());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("session {}: GC message ignored: {}", Integer.toHexString(session.nearId()),
+                        LogSafe.message(e));
+            }
             return;
         }
         GroupId group = join.groupId();
-        if (client.groupFlows().putIfAbsent(flow.flowId(), group) != null) {
-            return;
+        if (client.hasGroups() && client.groupFlows().containsKey(flowId)) {
+            return; // one join per flow
         }
         List<PeerId> members = rendezvous.join(client.peerId, session, group);
-        SendFlow reply = client.groupReplies().computeIfAbsent(group, g -> session.openFlow(flow.metadata(), flow.flowId()));
+        client.groupFlows().put(flowId, group);
+        SendFlow reply = client.groupReplies().computeIfAbsent(group, g -> session.openFlow(metadata.toBytes(), flowId));
         for (PeerId member : members) {
             reply.send(new GroupMember(member).toBytes());
         }
@@ -50,14 +56,16 @@ final class NetGroupService {
     }
 
     /** The client closed its GC flow: it left that group. */
-    void onFlowFinished(Session session, NetConnectionService.Client client, RecvFlow flow) {
-        GroupId group = client.hasGroups() ? client.groupFlows().remove(flow.flowId()) : null;
+    void onFlowFinished(Session session, NetConnectionService.Client client, long flowId) {
+        GroupId group = client.hasGroups() ? client.groupFlows().get(flowId) : null;
         if (group != null) {
+            var referral = rendezvous.leave(client.peerId, session, group);
+            client.groupFlows().remove(flowId);
             SendFlow reply = client.groupReplies().remove(group);
             if (reply != null) {
                 reply.close();
             }
-            rendezvous.leave(client.peerId, session, group).ifPresent(r -> send(List.of(r)));
+            referral.ifPresent(r -> send(List.of(r)));
         }
     }
 

@@ -1,12 +1,16 @@
 package org.rtmfpd.rendezvous;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.OptionalInt;
 
 /**
  * One developer key from the keys file, with its optional per-key settings.
  *
  * @param key         the key itself: the first path segment of {@code rtmfp://host/KEY}
- * @param label       a name for logs and metrics; empty when the file gives none
+ * @param label       a name for logs and metrics; empty when the file gives none (logs then use a hash)
  * @param peerCap     overrides the server's {@code peer-cap} for clients of this key
  * @param maxSessions the most clients of this key connected at once; unlimited when empty
  */
@@ -17,6 +21,8 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
     public static final int MAX_LABEL_LENGTH = 200;
     /** Largest peer cap accepted, here and in rtmfpd.conf; it bounds the memory one peer can hold. */
     public static final int MAX_PEER_CAP = 10_000;
+    /** Bytes of a key's SHA-256 that name it in logs. */
+    private static final int LOG_HASH_BYTES = 4;
 
     public DeveloperKey {
         String problem = keyProblem(key);
@@ -52,9 +58,27 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
         return maxSessions.orElse(Integer.MAX_VALUE);
     }
 
-    /** The label when there is one, otherwise the key: what logs call this key. */
-    public String name() {
-        return label.isEmpty() ? key : label;
+    /**
+     * What logs and messages call this key: its label when it has one, otherwise
+     * {@link #logNameOf(String) a short hash}. The key itself is a credential and is never logged.
+     */
+    public String logName() {
+        return label.isEmpty() ? logNameOf(key) : label;
+    }
+
+    /**
+     * What logs call a key string, known or not: {@code key#} and the first 8 hex digits of the
+     * SHA-256 of its UTF-8 bytes ({@code printf %s KEY | sha256sum | cut -c1-8}): enough for an
+     * operator to tell keys apart and to check which key a line is about, too little to recover a random
+     * key (a guessable one can be confirmed against it: give such keys a label).
+     */
+    public static String logNameOf(String key) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return "key#" + HexFormat.of().formatHex(digest, 0, LOG_HASH_BYTES);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     /**
@@ -84,7 +108,7 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
     @Override
     public String toString() {
         // Keys are credentials of a sort: keep them out of casual toString() output.
-        return "DeveloperKey[" + (label.isEmpty() ? "unlabelled" : label) + ", peerCap=" + peerCap
+        return "DeveloperKey[" + logName() + ", peerCap=" + peerCap
                 + ", maxSessions=" + maxSessions + "]";
     }
 }

@@ -32,7 +32,8 @@ import java.util.OptionalInt;
  * 10000), {@code max-sessions=N} (at least 1) and {@code label=TEXT}. A value may be put in double
  * quotes, which lets a label hold spaces and {@code #}; there are no escapes, so a label cannot hold
  * {@code "}. {@code #} outside quotes starts a comment. A key may appear only once. Any bad line
- * rejects the whole file, with one message per problem.
+ * rejects the whole file, with one message per problem. Messages name the line, never the key: the
+ * server logs them, and a repeated key is named by {@link DeveloperKey#logNameOf its hash}.
  */
 public final class DeveloperKeys {
     /** Largest keys file read, so that a wrong path cannot make the server read a disk image. */
@@ -57,7 +58,7 @@ public final class DeveloperKeys {
         Map<String, DeveloperKey> map = new LinkedHashMap<>();
         for (DeveloperKey k : keys) {
             if (map.putIfAbsent(k.key(), k) != null) {
-                throw new IllegalArgumentException("duplicate developer key " + k.name());
+                throw new IllegalArgumentException("duplicate developer key " + k.logName());
             }
         }
         return new DeveloperKeys(Collections.unmodifiableMap(map));
@@ -112,8 +113,8 @@ public final class DeveloperKeys {
                 }
                 Integer first = lineOfKey.putIfAbsent(key.key(), lineNo);
                 if (first != null) {
-                    throw new LineException("key '" + key.key() + "' is already defined on line " + first
-                            + "; remove one of the two lines");
+                    throw new LineException("this key (" + DeveloperKey.logNameOf(key.key())
+                            + ") is already defined on line " + first + "; remove one of the two lines");
                 }
                 keys.put(key.key(), key);
             } catch (LineException e) {
@@ -192,7 +193,7 @@ public final class DeveloperKeys {
         }
         String problem = DeveloperKey.keyProblem(key);
         if (problem != null) {
-            throw new LineException(problem + " in '" + key + "'");
+            throw new LineException(problem); // not quoted: a mistyped key is still a secret
         }
 
         String label = null;

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.ToIntFunction;
+import org.rtmfpd.wire.Limits;
 import org.rtmfpd.wire.PeerAddress;
 import org.rtmfpd.wire.PeerAddress.Origin;
 import org.slf4j.Logger;
@@ -37,8 +38,6 @@ public final class Introducer<H> {
     public static final Duration ROTATION_TTL = Duration.ofSeconds(95);
     /** How many (target, tag) pairs are remembered for rotation. */
     public static final int ROTATION_CAPACITY = 4096;
-    /** Longest tag accepted; Flash and rtmfp-cpp send 16 bytes, and the handshake caps it lower. */
-    public static final int MAX_TAG_LENGTH = 255;
 
     private static final Logger log = LoggerFactory.getLogger(Introducer.class);
 
@@ -115,13 +114,14 @@ public final class Introducer<H> {
 
     /**
      * Decides on an IHello for peer {@code target} with tag {@code tag}, received from {@code from}.
-     * Counts the outcome.
+     * Counts the outcome. The tag is at most {@link Limits#MAX_IHELLO_TAG} bytes: the server drops
+     * longer ones before they get here.
      */
     public Outcome<H> introduce(InetSocketAddress from, PeerId target, byte[] tag) {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(target, "target");
-        if (tag.length > MAX_TAG_LENGTH) {
-            throw new IllegalArgumentException("tag of " + tag.length + " bytes; the limit is " + MAX_TAG_LENGTH);
+        if (tag.length > Limits.MAX_IHELLO_TAG) {
+            throw new IllegalArgumentException("tag of " + tag.length + " bytes; the limit is " + Limits.MAX_IHELLO_TAG);
         }
         PeerRegistry.Entry<H> initiator = registry.findByAddress(from).orElse(null);
         if (initiator == null) {
@@ -161,8 +161,11 @@ public final class Introducer<H> {
         return new Introduce<>(initiator, found, redirectList(found), forward, newPair);
     }
 
-    /** The target's observed address (OBSERVED) and then its reported addresses (REPORTED), no repeats. */
-    static List<PeerAddress> redirectList(PeerRegistry.Entry<?> target) {
+    /**
+     * The addresses a Redirect gives for {@code target}: its observed address (OBSERVED) and then its
+     * reported addresses (REPORTED), no repeats.
+     */
+    public static List<PeerAddress> redirectList(PeerRegistry.Entry<?> target) {
         List<PeerAddress> out = new ArrayList<>(1 + target.reported().size());
         out.add(new PeerAddress(target.observed(), Origin.OBSERVED));
         for (InetSocketAddress a : target.reported()) {

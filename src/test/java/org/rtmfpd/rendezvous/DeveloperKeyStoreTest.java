@@ -100,6 +100,22 @@ class DeveloperKeyStoreTest {
     }
 
     @Test
+    void aRejectedReloadDoesNotLogTheKeys() throws Exception {
+        DeveloperKeyStore store = loaded("first-secret\n");
+        write("first-secret\nsecond-secret\nfirst-secret label=x\nthird/secret\n", EDITED.plusSeconds(10));
+        try (org.rtmfpd.log.LogCapture log = org.rtmfpd.log.LogCapture.debug(DeveloperKeyStore.class)) {
+            DeveloperKeyStore.Reload r = store.reload();
+            assertEquals(Outcome.REJECTED, r.outcome());
+            assertTrue(log.text().contains(":3: this key (" + DeveloperKey.logNameOf("first-secret") + ")"), log.text());
+            assertTrue(log.text().contains(":4: the key may not contain '/'"), log.text());
+            for (String key : new String[] {"first-secret", "second-secret", "third/secret"}) {
+                assertFalse(log.text().contains(key), log.text());
+                assertFalse(r.problem().orElseThrow().contains(key), r.problem().orElseThrow());
+            }
+        }
+    }
+
+    @Test
     void forcedReloadReportsABrokenFileEveryTime() throws Exception {
         DeveloperKeyStore store = loaded("a\n");
         write("a/b\n", EDITED.plusSeconds(10));

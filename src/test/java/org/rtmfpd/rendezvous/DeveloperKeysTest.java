@@ -56,8 +56,19 @@ class DeveloperKeysTest {
         DeveloperKey k3 = keys.find("k3").orElseThrow();
         assertEquals(5, k3.peerCapOr(5));
         assertEquals(2, k3.maxSessionsOrUnlimited());
-        assertEquals("k3", k3.name());
-        assertEquals("chat", k1.name());
+        assertEquals("chat", k1.logName());
+    }
+
+    @Test
+    void logsNameAKeyByItsLabelOrAShortHashNeverByTheKey() throws Exception {
+        DeveloperKeys keys = parse("my-secret-key", "other label=chat");
+        DeveloperKey unlabelled = keys.find("my-secret-key").orElseThrow();
+        // printf %s my-secret-key | sha256sum | cut -c1-8
+        assertEquals("key#1311f8fc", unlabelled.logName());
+        assertFalse(unlabelled.logName().contains("my-secret-key"));
+        assertEquals(unlabelled.logName(), DeveloperKey.logNameOf("my-secret-key"));
+        assertEquals("chat", keys.find("other").orElseThrow().logName());
+        assertFalse(unlabelled.toString().contains("my-secret-key"));
     }
 
     @Test
@@ -119,9 +130,22 @@ class DeveloperKeysTest {
     }
 
     @Test
-    void duplicateKeyNamesTheFirstLine() {
-        assertEquals("developer-keys.conf:4: key 'app' is already defined on line 2; remove one of the two lines",
-                problem("# keys", "app", "other", "app peer-cap=3"));
+    void duplicateKeyNamesTheFirstLineButNotTheKey() {
+        assertEquals("developer-keys.conf:4: this key (" + DeveloperKey.logNameOf("app-secret")
+                        + ") is already defined on line 2; remove one of the two lines",
+                problem("# keys", "app-secret", "other", "app-secret peer-cap=3"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> DeveloperKeys.of(List.of(DeveloperKey.of("app-secret"), DeveloperKey.of("app-secret"))));
+        assertFalse(e.getMessage().contains("app-secret"), e.getMessage());
+    }
+
+    @Test
+    void aBadKeyIsNotQuotedInTheProblem() {
+        for (String key : List.of("secret/part", "secret\u00e9part", "s".repeat(300))) {
+            String p = problem("good", key + " peer-cap=3");
+            assertTrue(p.startsWith("developer-keys.conf:2: "), p);
+            assertFalse(p.contains(key), p);
+        }
     }
 
     @Test

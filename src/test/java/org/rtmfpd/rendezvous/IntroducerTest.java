@@ -74,6 +74,15 @@ class IntroducerTest {
     }
 
     @Test
+    void tagsAreLimitedAsOnTheWire() {
+        add("k", 1, aPublic);
+        add("k", 2, bPublic);
+        introduced(introducer.introduce(aPublic, peer(2), new byte[org.rtmfpd.wire.Limits.MAX_IHELLO_TAG]));
+        assertThrows(IllegalArgumentException.class,
+                () -> introducer.introduce(aPublic, peer(2), new byte[org.rtmfpd.wire.Limits.MAX_IHELLO_TAG + 1]));
+    }
+
+    @Test
     void repeatedIHelloIsAllowedWithoutANewSlot() {
         add("k", 1, aPublic);
         add("k", 2, bPublic);
