@@ -40,6 +40,9 @@ import org.rtmfpd.wire.Packet;
 import org.rtmfpd.wire.RHello;
 import org.rtmfpd.wire.RIKeying;
 import org.rtmfpd.wire.WireException;
+import org.rtmfpd.log.LogLimiter;
+import org.rtmfpd.log.LogSafe;
+import org.rtmfpd.log.RemoteLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -104,6 +107,8 @@ public final class Dispatcher implements StartupSender {
     private final KeyedRateLimit<java.net.InetAddress> smallIHellosBySource;
     private final KeyedRateLimit<Boolean> smallIHellos;
     private long lastErrorLogAt = Long.MIN_VALUE;
+    /** Session lines are caused by remote parties: each source gets a bounded share of the log. */
+    private final RemoteLog remoteLog;
     /** Table sizes as of the last tick, for threads other than the protocol thread (metrics). */
     private volatile int publishedSessions;
     private volatile int publishedKeying;
@@ -141,6 +146,7 @@ public final class Dispatcher implements StartupSender {
         this.application = application;
         this.metrics = metrics;
         this.indexing = new Indexing(application);
+        this.remoteLog = new RemoteLog(LOG, new LogLimiter(clock::nowMillis), () -> metrics.count("log_line_suppressed"));
         this.pairIntroductions = new KeyedRateLimit<>(PAIR_INTRODUCTION_BURST, PAIR_INTRODUCTIONS_PER_SECOND,
                 INTRODUCTION_RATE_MEMORY, clock);
         this.targetIntroductions = new KeyedRateLimit<>(TARGET_INTRODUCTION_BURST, TARGET_INTRODUCTIONS_PER_SECOND,
@@ -233,7 +239,8 @@ public final class Dispatcher implements StartupSender {
             decoded = Datagrams.decode(datagram, session.cipher());
         } catch (WireException e) {
             metrics.drop("bad_packet");
-            LOG.debug("dropped a packet for session {} from {}: {}", Integer.toHexString(sessionId), from, e.getMessage());
+            LOG.debug("dropped a packet for session {} from {}: {}", Integer.toHexString(sessionId), from,
+                    LogSafe.message(e));
             return false;
         }
         boolean taken;
@@ -241,7 +248,7 @@ public final class Dispatcher implements StartupSender {
             taken = session.receive(decoded, from);
         } catch (WireException e) {
             metrics.drop("bad_chunk");
-            LOG.debug("session {}: bad chunk from {}: {}", Integer.toHexString(sessionId), from, e.getMessage());
+            LOG.debug("session {}: bad chunk from {}: {}", Integer.toHexString(sessionId), from, LogSafe.message(e));
             return false;
         } catch (RuntimeException e) {
             session.abort();
@@ -400,7 +407,7 @@ public final class Dispatcher implements StartupSender {
 
     private void refuse(InitiatorKey key, KeyingRefusal reason, String detail) {
         metrics.refuse(reason.label());
-        LOG.debug("IIKeying from {} refused: {} ({})", key.address, reason.label(), detail);
+        LOG.debug("IIKeying from {} refused: {} ({})", key.address, reason.label(), LogSafe.text(detail, LogSafe.MAX_MESSAGE_CHARS));
     }
 
     private void onKeyed(InitiatorKey key, IIKeying iikeying, ResponderKeying.Outcome outcome) {
@@ -408,14 +415,15 @@ public final class Dispatcher implements StartupSender {
         if (outcome instanceof ResponderKeying.Refused refused) {
             refuse(key, refused.reason(), refused.detail());
             if (refused.reason() == KeyingRefusal.INTERNAL_ERROR) {
-                LOG.warn("keying for {} failed: {}", key.address, refused.detail());
+                remoteLog.warn(key.address, "keying for {} failed: {}", key.address,
+                        LogSafe.text(refused.detail(), LogSafe.MAX_MESSAGE_CHARS));
             }
             return;
         }
         ResponderKeying.Keyed keyed = (ResponderKeying.Keyed) outcome;
         Session old = byAddress.get(key.address);
         if (old != null) {
-            LOG.info("session {} from {} overridden by a new one with the same certificate",
+            remoteLog.info(key.address, "session {} from {} overridden by a new one with the same certificate",
                     Integer.toHexString(old.nearId()), key.address);
             old.abort();
             remove(old);
@@ -431,7 +439,7 @@ public final class Dispatcher implements StartupSender {
         handshakes.put(key, handshake);
         handshakeOf.put(sessionId, handshake);
         metrics.sessionsOpened.increment();
-        LOG.info("session {} open with {} (peer {})", Integer.toHexString(sessionId), key.address,
+        remoteLog.info(key.address, "session {} open with {} (peer {})", Integer.toHexString(sessionId), key.address,
                 java.util.HexFormat.of().formatHex(keyed.initiatorCertificate().fingerprint()));
         sendStartup(key.address, key.initiatorSessionId, riKeying);
     }
@@ -563,12 +571,13 @@ public final class Dispatcher implements StartupSender {
             Session holder = byAddress.put(session.farAddress(), session);
             if (holder != null && holder != session) {
                 metrics.count("address_taken_over");
-                LOG.info("session {} moved to {}, which session {} held: that one is closed",
+                remoteLog.info(session.farAddress(), "session {} moved to {}, which session {} held: that one is closed",
                         Integer.toHexString(session.nearId()), session.farAddress(), Integer.toHexString(holder.nearId()));
                 holder.abort();
                 remove(holder);
             } else {
-                LOG.info("session {} moved to {}", Integer.toHexString(session.nearId()), session.farAddress());
+                remoteLog.info(session.farAddress(), "session {} moved to {}", Integer.toHexString(session.nearId()),
+                        session.farAddress());
             }
             next.onAddressChanged(session);
         }
@@ -577,7 +586,8 @@ public final class Dispatcher implements StartupSender {
         public void onClosed(Session session) {
             byAddress.remove(session.farAddress(), session);
             metrics.sessionsClosed.increment();
-            LOG.info("session {} with {} closed", Integer.toHexString(session.nearId()), session.farAddress());
+            remoteLog.info(session.farAddress(), "session {} with {} closed", Integer.toHexString(session.nearId()),
+                    session.farAddress());
             next.onClosed(session);
         }
     }
