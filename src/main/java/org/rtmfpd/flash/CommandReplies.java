@@ -31,12 +31,17 @@ public final class CommandReplies {
     }
 
     /**
-     * {@code _result} for {@code connect}: {level, code, description, objectEncoding (the client's,
-     * or 0 when it sent none), connectionID (the client's peer ID in hex, as tcserver reports it)}.
+     * {@code _result} for {@code connect}, as Cirrus sent it: {objectEncoding, description "Connection
+     * succeeded", level, code}, in that order, then connectionID (the client's peer ID in hex, as
+     * rtmfp-cpp's tcserver reports it). objectEncoding is the client's, or 3 (Cirrus's value) when it
+     * sent none.
      */
     public static Command connectSuccess(Command connect, PeerId client) {
-        Map<String, Object> info = info(STATUS, CONNECT_SUCCESS, "Connection succeeded.");
+        Map<String, Object> info = new LinkedHashMap<>();
         info.put(OBJECT_ENCODING, objectEncoding(connect.commandObject()));
+        info.put(DESCRIPTION, "Connection succeeded");
+        info.put(LEVEL, STATUS);
+        info.put(CODE, CONNECT_SUCCESS);
         info.put(CONNECTION_ID, client.toString());
         return reply(RESULT, connect.transactionId(), info);
     }
@@ -57,11 +62,14 @@ public final class CommandReplies {
         return new Command(RESULT, transactionId, null, List.of((double) streamId));
     }
 
+    /** The objectEncoding Cirrus always answered with (AMF3). */
+    static final double CIRRUS_OBJECT_ENCODING = 3;
+
     private static double objectEncoding(Object commandObject) {
         if (commandObject instanceof Map<?, ?> properties && properties.get(OBJECT_ENCODING) instanceof Double d) {
             return d;
         }
-        return 0;
+        return CIRRUS_OBJECT_ENCODING;
     }
 
     private static Map<String, Object> info(String level, String code, String description) {

@@ -33,11 +33,18 @@ public final class PeerInfoAddresses {
 
     /**
      * The distinct addresses among a setPeerInfo command's string arguments, in order, at most
-     * {@link #MAX_ADDRESSES}; arguments that are not strings or do not parse are skipped.
+     * {@link #MAX_ADDRESSES}; arguments that are not strings or do not parse are skipped. Flash sends a
+     * null command object before the addresses; librtmfp sends none, so its first address stands where
+     * the command object would, and is taken from there (as Cumulus did).
      */
     public static List<InetSocketAddress> of(Command setPeerInfo) {
         Set<InetSocketAddress> addresses = new LinkedHashSet<>();
-        for (Object argument : setPeerInfo.arguments()) {
+        List<Object> candidates = new ArrayList<>();
+        if (setPeerInfo.commandObject() instanceof String first) {
+            candidates.add(first);
+        }
+        candidates.addAll(setPeerInfo.arguments());
+        for (Object argument : candidates) {
             if (addresses.size() == MAX_ADDRESSES) {
                 break;
             }

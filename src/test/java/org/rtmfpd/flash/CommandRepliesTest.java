@@ -16,26 +16,36 @@ class CommandRepliesTest {
         return Hex.of(reply.toMessage().toBytes());
     }
 
+    /**
+     * Cirrus's {@code _result} for connect, as Cumulus replayed it from Cirrus and a 2016 client decoded it
+     * from p2p.rtmfp.net (objectEncoding 3, description, level, code, in that order), byte for byte; then
+     * rtmfpd's one addition, connectionID, before the object end.
+     */
+    static final String CIRRUS_CONNECT_RESULT_BEFORE_END = "14000000000200075f726573756c74003ff000000000000005"
+            + "03000e6f626a656374456e636f64696e67004008000000000000"
+            + "000b6465736372697074696f6e020014436f6e6e656374696f6e20737563636565646564"
+            + "00056c6576656c020006737461747573"
+            + "0004636f646502001d4e6574436f6e6e656374696f6e2e436f6e6e6563742e53756363657373";
+
     @Test
-    void connectSuccessCarriesObjectEncodingAndConnectionId() {
+    void connectSuccessIsCirrusByteForByteThenTheConnectionId() {
         Command connect = Command.from(TcMessage.parse(Hex.bytes(CommandTest.FLASH_CONNECT)));
-        assertEquals("14000000000200075f726573756c74003ff000000000000005"
-                + "0300056c6576656c020006737461747573"
-                + "0004636f646502001d4e6574436f6e6e656374696f6e2e436f6e6e6563742e53756363657373"
-                + "000b6465736372697074696f6e020015436f6e6e656374696f6e207375636365656465642e"
-                + "000e6f626a656374456e636f64696e67004008000000000000"
+        assertEquals(CIRRUS_CONNECT_RESULT_BEFORE_END
                 + "000c636f6e6e656374696f6e4944020040"
                 + "61353438646361313337643230376661643737386233666631393230616461383333626166343561326538626137616361393932666632346136613466396562"
                 + "000009", bytes(CommandReplies.connectSuccess(connect, CLIENT)));
     }
 
     @Test
-    void objectEncodingIsZeroWhenTheClientSentNone() {
+    void objectEncodingIsCirrussThreeWhenTheClientSentNone() {
         for (Object commandObject : new Object[] {null, Map.of(), Map.of("objectEncoding", "3")}) {
             Command reply = CommandReplies.connectSuccess(new Command("connect", 1, commandObject, List.of()), CLIENT);
             Map<?, ?> info = (Map<?, ?>) reply.arguments().get(0);
-            assertEquals(0.0, info.get("objectEncoding"));
+            assertEquals(3.0, info.get("objectEncoding"));
         }
+        Command amf0 = new Command("connect", 1, Map.of("objectEncoding", 0.0), List.of());
+        assertEquals(0.0, ((Map<?, ?>) CommandReplies.connectSuccess(amf0, CLIENT).arguments().get(0)).get("objectEncoding"),
+                "a client's own objectEncoding is echoed");
     }
 
     @Test

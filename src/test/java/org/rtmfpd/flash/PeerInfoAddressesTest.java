@@ -62,4 +62,12 @@ class PeerInfoAddressesTest {
         assertEquals(PeerInfoAddresses.MAX_ADDRESSES, kept.size());
         assertEquals(PeerInfoAddresses.MAX_ADDRESSES, kept.get(kept.size() - 1).getPort());
     }
+
+    /** librtmfp writes setPeerInfo with no null command object: its first address is where the object would be. */
+    @Test
+    void librtmfpsSetPeerInfoWithoutTheNullCommandObjectKeepsItsFirstAddress() throws UnknownHostException {
+        byte[] message = Hex.bytes("14 00000000 02 000b 73657450656572496e666f 00 0000000000000000 02 000e 3132372e302e302e313a35303030 02 0010 3139322e3136382e312e353a35303030");
+        Command setPeerInfo = Command.from(TcMessage.parse(message));
+        assertEquals(List.of(address("7f000001", 5000), address("c0a80105", 5000)), PeerInfoAddresses.of(setPeerInfo));
+    }
 }
