@@ -55,6 +55,17 @@ public final class Session {
     static final int TIMESTAMP_TICK_MILLIS = 4;
     /** Receiving flows one session may hold open. */
     static final int MAX_RECV_FLOWS = 64;
+    /**
+     * Bytes of out-of-order fragments, overhead included, all receiving flows of a session hold together;
+     * past it every flow advertises no room (RFC 7016 §3.6.3.5). Four flows' worth of
+     * {@link RecvFlow#BUFFER_LIMIT}, where MAX_RECV_FLOWS of them would allow 4 MiB.
+     */
+    static final int MAX_RECV_BUFFER = 256 * 1024;
+    /**
+     * Bytes of partial messages all receiving flows of a session hold together; a message that would take
+     * more is dropped, as one longer than {@link RecvFlow#MAX_MESSAGE} is. Two of the longest messages.
+     */
+    static final int MAX_REASSEMBLY = 2 * RecvFlow.MAX_MESSAGE;
     /** Chunks of control traffic queued before more are dropped. */
     static final int MAX_QUEUED_CONTROL = 256;
     /** Flags, timestamp and timestamp echo in front of the chunks (RFC 7016 §2.2.4). */
@@ -91,6 +102,8 @@ public final class Session {
     private final List<Chunk> control = new ArrayList<>(SMALL_TABLE);
     /** Flows to acknowledge in the next packet, each once, in the order they became due. */
     private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
+    private final ByteBudget recvBuffers = new ByteBudget(MAX_RECV_BUFFER);
+    private final ByteBudget reassembly = new ByteBudget(MAX_REASSEMBLY);
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
@@ -288,6 +301,7 @@ public final class Session {
             listener.onMessage(this, flow, message);
         }
         if (flow.isComplete() && recvFlows.remove(flow.flowId()) != null) {
+            flow.release();
             listener.onFlowFinished(this, flow);
         }
     }
@@ -309,7 +323,7 @@ public final class Session {
             queueControl(new FlowException(u.flowId(), 0));
             return null;
         }
-        RecvFlow flow = new RecvFlow(u.flowId(), metadata, association);
+        RecvFlow flow = new RecvFlow(u.flowId(), metadata, association, recvBuffers, reassembly);
         recvFlows.put(u.flowId(), flow);
         if (!listener.onFlowOpened(this, flow)) {
             flow.reject();
@@ -452,6 +466,7 @@ public final class Session {
     }
 
     private void dropFlows() {
+        recvFlows.values().forEach(RecvFlow::release);
         recvFlows.clear();
         sendFlows.clear();
         bytesInFlight = 0;
