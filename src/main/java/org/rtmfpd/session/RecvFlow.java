@@ -54,7 +54,6 @@ public final class RecvFlow {
     /** What the held fragments are charged, overhead included. */
     private int bufferedBytes;
     private boolean finished;
-    private boolean rejected;
 
     RecvFlow(long flowId, byte[] metadata, long returnAssociation, ByteBudget buffers, ByteBudget reassembly) {
         this.flowId = flowId;
@@ -87,15 +86,6 @@ public final class RecvFlow {
         return finished;
     }
 
-    boolean isRejected() {
-        return rejected;
-    }
-
-    void reject() {
-        rejected = true;
-        release();
-    }
-
     /** Lets go of everything held, giving it back to the session's budgets. */
     void release() {
         pending.clear();
@@ -114,7 +104,7 @@ public final class RecvFlow {
      * immediate ack, RFC 7016 §3.6.3.4). Whole messages that became deliverable go to {@code out}.
      */
     boolean receive(long sequenceNumber, long forwardSequenceNumber, int flags, byte[] data, List<byte[]> out) {
-        boolean fresh = !rejected && sequenceNumber > cumulativeAck && !pending.containsKey(sequenceNumber)
+        boolean fresh = sequenceNumber > cumulativeAck && !pending.containsKey(sequenceNumber)
                 && hold(sequenceNumber, flags, data, Math.max(cumulativeAck, forwardSequenceNumber));
         if (forwardSequenceNumber > cumulativeAck) {
             skipTo(forwardSequenceNumber, out);
@@ -231,7 +221,7 @@ public final class RecvFlow {
     }
 
     private void emit(byte[] message, List<byte[]> out) {
-        if (out != null && !rejected) {
+        if (out != null) {
             out.add(message);
         }
     }
@@ -259,7 +249,7 @@ public final class RecvFlow {
             ranges.add(new AckRanges.Range(start, end));
         }
         int room = Math.min(BUFFER_LIMIT - bufferedBytes, buffers.available());
-        long blocks = rejected ? 0 : Math.max(0, room) / BUFFER_BLOCK;
+        long blocks = Math.max(0, room) / BUFFER_BLOCK;
         return new AckRanges(flowId, blocks, cumulativeAck, ranges);
     }
 

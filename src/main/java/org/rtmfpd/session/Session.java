@@ -7,7 +7,9 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.rtmfpd.crypto.PacketCipher;
@@ -34,7 +36,11 @@ import org.rtmfpd.wire.WireException;
  * One open RTMFP session (RFC 7016 §3.5–§3.6), either end: turns decrypted packets into delivered
  * messages, acknowledgements, ping replies and close handshakes, and queued messages into encrypted
  * datagrams. It does no I/O of its own and reads time only from its {@link Clock}; it is not
- * thread-safe, so each session must be used from one thread at a time.
+ * thread-safe, so each session must be used from one thread at a time. A listener call that throws is
+ * contained: the session's state is consistent before each call, the failure goes to
+ * {@link SessionListener#onListenerFailed}, and the session carries on (a throwing
+ * {@link SessionListener#onFlowOpened} rejects the flow, a throwing {@link SessionListener#onMessage}
+ * loses that message).
  */
 public final class Session {
     /**
@@ -55,6 +61,11 @@ public final class Session {
     static final int TIMESTAMP_TICK_MILLIS = 4;
     /** Receiving flows one session may hold open. */
     static final int MAX_RECV_FLOWS = 64;
+    /**
+     * Rejected flow IDs a session remembers, so that their retransmitted fragments get the Flow Exception
+     * again (RFC 7016 §3.6.3.1) without asking the listener again; they do not count as open flows.
+     */
+    static final int MAX_REJECTED_FLOWS = 16;
     /**
      * Bytes of out-of-order fragments, overhead included, all receiving flows of a session hold together;
      * past it every flow advertises no room (RFC 7016 §3.6.3.5). Four flows' worth of
@@ -104,6 +115,8 @@ public final class Session {
     private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
     private final ByteBudget recvBuffers = new ByteBudget(MAX_RECV_BUFFER);
     private final ByteBudget reassembly = new ByteBudget(MAX_REASSEMBLY);
+    /** The last {@link #MAX_REJECTED_FLOWS} rejected flow IDs, oldest first; made at the first rejection. */
+    private LinkedHashSet<Long> rejectedFlows;
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
@@ -181,6 +194,11 @@ public final class Session {
         return retransmitAt >= 0;
     }
 
+    /** Receiving flows open now. */
+    int recvFlowCount() {
+        return recvFlows.size();
+    }
+
     public PacketCipher cipher() {
         return cipher;
     }
@@ -247,7 +265,7 @@ public final class Session {
                 previous = u;
                 onUserData(u);
             } else if (chunk instanceof NextUserData n) {
-                if (previous != null) {
+                if (previous != null && previous.sequenceNumber() < Long.MAX_VALUE) {
                     previous = n.following(previous);
                     onUserData(previous);
                 }
@@ -274,7 +292,7 @@ public final class Session {
             } else if (chunk instanceof SessionCloseAck) {
                 finish();
             } else if (chunk instanceof ForwardedIHello f) {
-                listener.onForwardedIHello(this, f);
+                contain(() -> listener.onForwardedIHello(this, f));
             }
             if (!(chunk instanceof UserData) && !(chunk instanceof NextUserData)) {
                 previous = null;
@@ -290,23 +308,28 @@ public final class Session {
                 return;
             }
         }
-        if (flow.isRejected()) {
-            queueControl(new FlowException(u.flowId(), 0));
-            return;
-        }
         List<byte[]> messages = new ArrayList<>(1);
         flow.receive(u.sequenceNumber(), u.forwardSequenceNumber(), u.flags(), u.data(), messages);
         ackDue(flow);
+        deliver(flow, messages);
+    }
+
+    private void deliver(RecvFlow flow, List<byte[]> messages) {
         for (byte[] message : messages) {
-            listener.onMessage(this, flow, message);
+            contain(() -> listener.onMessage(this, flow, message));
         }
         if (flow.isComplete() && recvFlows.remove(flow.flowId()) != null) {
             flow.release();
-            listener.onFlowFinished(this, flow);
+            contain(() -> listener.onFlowFinished(this, flow));
         }
     }
 
+    /** Opens the flow {@code u} starts if it is acceptable and the listener takes it; else rejects it. */
     private RecvFlow openRecvFlow(UserData u) {
+        if (rejectedFlows != null && rejectedFlows.contains(u.flowId())) {
+            queueControl(new FlowException(u.flowId(), 0));
+            return null;
+        }
         OptionList options = u.options();
         byte[] metadata = options.first(SendFlow.OPTION_METADATA).map(Option::value).orElse(null);
         long association = -1;
@@ -320,15 +343,56 @@ public final class Session {
         }
         boolean associationKnown = association < 0 || sendFlows.containsKey(association);
         if (metadata == null || !associationKnown || recvFlows.size() >= MAX_RECV_FLOWS) {
-            queueControl(new FlowException(u.flowId(), 0));
+            reject(u.flowId());
             return null;
         }
         RecvFlow flow = new RecvFlow(u.flowId(), metadata, association, recvBuffers, reassembly);
-        recvFlows.put(u.flowId(), flow);
-        if (!listener.onFlowOpened(this, flow)) {
-            flow.reject();
+        if (!accepts(flow)) {
+            reject(u.flowId());
+            return null;
         }
+        recvFlows.put(u.flowId(), flow);
         return flow;
+    }
+
+    private boolean accepts(RecvFlow flow) {
+        try {
+            return listener.onFlowOpened(this, flow);
+        } catch (RuntimeException e) {
+            reportFailure(e);
+            return false;
+        }
+    }
+
+    /** Answers the flow with a Flow Exception (RFC 7016 §2.3.16) and remembers it for a while. */
+    private void reject(long flowId) {
+        queueControl(new FlowException(flowId, 0));
+        if (rejectedFlows == null) {
+            rejectedFlows = new LinkedHashSet<>(SMALL_TABLE);
+        }
+        rejectedFlows.add(flowId);
+        if (rejectedFlows.size() > MAX_REJECTED_FLOWS) {
+            Iterator<Long> oldest = rejectedFlows.iterator();
+            oldest.next();
+            oldest.remove();
+        }
+    }
+
+    /** Runs a listener call; if it throws, reports the failure and carries on. */
+    private void contain(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            reportFailure(e);
+        }
+    }
+
+    private void reportFailure(RuntimeException failure) {
+        try {
+            listener.onListenerFailed(this, failure);
+        } catch (RuntimeException ignored) {
+            // the report itself failed: nothing else to tell
+        }
     }
 
     private void ackDue(RecvFlow flow) {
@@ -362,7 +426,7 @@ public final class Session {
             boolean stopped = retransmitAt < 0;
             retransmitAt = anyInFlight() ? now + rtt.erto() : -1;
             if (stopped && retransmitAt >= 0) {
-                listener.onRetransmissionTimerStarted(this);
+                contain(() -> listener.onRetransmissionTimerStarted(this));
             }
         }
         if (flow.isDone()) {
@@ -375,9 +439,9 @@ public final class Session {
             farAddress = from;
             probeChallenge = null;
             probedAddress = null;
-            listener.onAddressChanged(this);
+            contain(() -> listener.onAddressChanged(this));
         } else {
-            listener.onPingReply(this, reply.body());
+            contain(() -> listener.onPingReply(this, reply.body()));
         }
     }
 
@@ -404,7 +468,7 @@ public final class Session {
             state = State.FAR_CLOSE_LINGER;
             lingerUntil = now + FAR_CLOSE_LINGER_MILLIS;
             dropFlows();
-            listener.onClosed(this);
+            contain(() -> listener.onClosed(this));
         }
     }
 
@@ -444,7 +508,7 @@ public final class Session {
         dropFlows();
         control.clear();
         acksDue.clear();
-        listener.onClosed(this);
+        contain(() -> listener.onClosed(this));
         transmit(List.of(new SessionCloseRequest()), farAddress);
     }
 
@@ -452,7 +516,7 @@ public final class Session {
     public void abort() {
         if (state == State.OPEN) {
             dropFlows();
-            listener.onClosed(this);
+            contain(() -> listener.onClosed(this));
         }
         state = State.CLOSED;
     }
@@ -460,7 +524,7 @@ public final class Session {
     private void finish() {
         if (state == State.OPEN) {
             dropFlows();
-            listener.onClosed(this);
+            contain(() -> listener.onClosed(this));
         }
         state = State.CLOSED;
     }
@@ -504,7 +568,7 @@ public final class Session {
         }
         if (sent && retransmitAt < 0) {
             retransmitAt = now + rtt.erto();
-            listener.onRetransmissionTimerStarted(this);
+            contain(() -> listener.onRetransmissionTimerStarted(this));
         }
         sendFlows.values().removeIf(SendFlow::isDone);
     }

@@ -120,23 +120,43 @@ final class SessionPair {
         }
     }
 
-    /** Accepts every flow and records what the session reports. */
+    /** Accepts every flow (unless told otherwise) and records what the session reports. */
     static final class Recorder implements SessionListener {
         final List<byte[]> messages = new ArrayList<>();
         final List<RecvFlow> flows = new ArrayList<>();
+        final List<RuntimeException> failures = new ArrayList<>();
         boolean rejectFlows;
+        boolean throwOnFlowOpened;
+        /** Throw on the message with this first byte. */
+        int throwOnMessage = -1;
+        /** Close the session when the message with this first byte arrives. */
+        int closeOnMessage = -1;
         int closed;
         int addressChanges;
 
         @Override
         public boolean onFlowOpened(Session session, RecvFlow flow) {
             flows.add(flow);
+            if (throwOnFlowOpened) {
+                throw new IllegalStateException("listener fails on flow " + flow.flowId());
+            }
             return !rejectFlows;
         }
 
         @Override
         public void onMessage(Session session, RecvFlow flow, byte[] message) {
+            if (message.length > 0 && message[0] == throwOnMessage) {
+                throw new IllegalStateException("listener fails on message " + throwOnMessage);
+            }
             messages.add(message);
+            if (message.length > 0 && message[0] == closeOnMessage) {
+                session.close();
+            }
+        }
+
+        @Override
+        public void onListenerFailed(Session session, RuntimeException failure) {
+            failures.add(failure);
         }
 
         @Override
