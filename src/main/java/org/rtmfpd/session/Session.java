@@ -258,7 +258,7 @@ public final class Session {
             if (state == State.CLOSED) {
                 return;
             }
-            if (state == State.FAR_CLOSE_LINGER && !(chunk instanceof SessionCloseRequest)) {
+            if (ignored(chunk)) {
                 continue;
             }
             if (chunk instanceof UserData u) {
@@ -300,6 +300,20 @@ public final class Session {
         }
     }
 
+    /**
+     * Once the session is closing only the close handshake counts: near close waits for the Close
+     * Acknowledgement or the far end's own Close Request (RFC 7016 §3.5.5.1), far close answers Close
+     * Requests (RFC 7016 §3.5.5.2). No flow opens and no message is delivered after onClosed.
+     */
+    private boolean ignored(Chunk chunk) {
+        return switch (state) {
+            case OPEN -> false;
+            case NEAR_CLOSE -> !(chunk instanceof SessionCloseRequest) && !(chunk instanceof SessionCloseAck);
+            case FAR_CLOSE_LINGER -> !(chunk instanceof SessionCloseRequest);
+            case CLOSED -> true;
+        };
+    }
+
     private void onUserData(UserData u) {
         RecvFlow flow = recvFlows.get(u.flowId());
         if (flow == null) {
@@ -316,6 +330,9 @@ public final class Session {
 
     private void deliver(RecvFlow flow, List<byte[]> messages) {
         for (byte[] message : messages) {
+            if (state != State.OPEN) {
+                return; // a listener call closed the session
+            }
             contain(() -> listener.onMessage(this, flow, message));
         }
         if (flow.isComplete() && recvFlows.remove(flow.flowId()) != null) {

@@ -65,6 +65,27 @@ class SessionRobustnessTest {
     }
 
     @Test
+    void nearCloseOpensNoFlowAndDeliversNothing() {
+        pair.initiator.close();
+        pair.toResponder.clear(); // the Close Request is lost: the far end still sends
+        SendFlow flow = pair.responder.openFlow(META, -1);
+        flow.send(message(1));
+        pair.responder.flush();
+        pair.exchange();
+        assertTrue(pair.initiatorEvents.flows.isEmpty(), "no flow opened after onClosed");
+        assertTrue(pair.initiatorEvents.messages.isEmpty());
+    }
+
+    @Test
+    void closingWhileMessagesArriveStopsTheirDelivery() {
+        pair.responderEvents.closeOnMessage = 1;
+        pair.sendRawToResponder(List.of(fragment(9, 2, message(2))));
+        pair.sendRawToResponder(List.of(fragment(9, 1, message(1)))); // fills the gap: 1 and 2 are due
+        assertEquals(1, pair.responderEvents.messages.size(), "nothing is delivered after the close");
+        assertEquals(1, pair.responderEvents.closed);
+    }
+
+    @Test
     void aListenerThatThrowsOnANewFlowLeavesNoFlowBehind() {
         pair.responderEvents.throwOnFlowOpened = true;
         SendFlow flow = sendOne(message(1));
