@@ -96,20 +96,14 @@ public final class SendFlow {
         inFlight.clear();
     }
 
-    boolean hasUnsent() {
-        return !unsent.isEmpty();
-    }
-
     boolean hasInFlight() {
         return !inFlight.isEmpty();
     }
 
     /** Takes the next fragment to send, moving it in flight. */
-    Fragment nextUnsent(long now) {
+    Fragment nextUnsent() {
         Fragment f = unsent.poll();
         if (f != null) {
-            f.sentAt = now;
-            f.transmissions++;
             inFlight.put(f.sequenceNumber, f);
         }
         return f;
@@ -129,33 +123,26 @@ public final class SendFlow {
     }
 
     /**
-     * Applies an acknowledgement; returns the number of payload bytes it newly acknowledged and records in
-     * {@code rttSample[0]} the send time of the newest fragment acknowledged after one transmission.
+     * Applies an acknowledgement; returns the number of payload bytes it newly acknowledged. Round-trip
+     * times come from the session's timestamp echo (RFC 7016 §3.5.2.2), not from here.
      */
-    int acknowledge(long cumulativeAck, Iterable<AckRanges.Range> ranges, long[] firstSentAt) {
+    int acknowledge(long cumulativeAck, Iterable<AckRanges.Range> ranges) {
         int bytes = 0;
         Iterator<Map.Entry<Long, Fragment>> it = inFlight.headMap(cumulativeAck, true).entrySet().iterator();
         while (it.hasNext()) {
-            bytes += take(it.next().getValue(), firstSentAt);
+            bytes += it.next().getValue().data.length;
             it.remove();
         }
         for (AckRanges.Range range : ranges) {
             var covered = inFlight.subMap(range.start(), true, range.end(), true).entrySet().iterator();
             while (covered.hasNext()) {
-                bytes += take(covered.next().getValue(), firstSentAt);
+                bytes += covered.next().getValue().data.length;
                 covered.remove();
             }
         }
         unsent.removeIf(f -> f.sequenceNumber <= cumulativeAck);
         options = null;
         return bytes;
-    }
-
-    private static int take(Fragment f, long[] firstSentAt) {
-        if (f.transmissions == 1) {
-            firstSentAt[0] = Math.max(firstSentAt[0], f.sentAt);
-        }
-        return f.data.length;
     }
 
     /** The forward sequence number: everything at or below it is acknowledged or given up (RFC 7016 §3.6.2.3). */
@@ -189,8 +176,6 @@ public final class SendFlow {
         final long sequenceNumber;
         final int flags;
         final byte[] data;
-        long sentAt;
-        int transmissions;
 
         Fragment(long sequenceNumber, int flags, byte[] data) {
             this.sequenceNumber = sequenceNumber;

@@ -435,8 +435,7 @@ public final class Session {
         if (flow == null) {
             return;
         }
-        long[] firstSentAt = {Long.MIN_VALUE};
-        int acked = flow.acknowledge(cumulativeAck, ranges, firstSentAt);
+        int acked = flow.acknowledge(cumulativeAck, ranges);
         if (acked > 0 || !flow.hasInFlight()) {
             bytesInFlight = Math.max(0, bytesInFlight - acked);
             congestionWindow = Math.min(MAX_WINDOW, congestionWindow + Math.min(acked, MSS));
@@ -577,7 +576,7 @@ public final class Session {
         for (SendFlow flow : sendFlows.values()) {
             SendFlow.Fragment next;
             while ((next = flow.peekUnsent()) != null && bytesInFlight + next.data.length <= congestionWindow) {
-                SendFlow.Fragment f = flow.nextUnsent(now);
+                SendFlow.Fragment f = flow.nextUnsent();
                 chunks.add(flow.chunk(f));
                 bytesInFlight += f.data.length;
                 sent = true;

@@ -19,7 +19,7 @@ class SendFlowTest {
     void returnFlowCarriesMetadataAndAssociationAsTheBriefShows() {
         SendFlow flow = new SendFlow(2, NET_CONNECTION, 3);
         flow.send(new byte[] {0x14});
-        UserData chunk = flow.chunk(flow.nextUnsent(0));
+        UserData chunk = flow.chunk(flow.nextUnsent());
         ByteBuf options = Unpooled.buffer();
         chunk.options().writeWithMarker(options);
         assertEquals("05005443040002" + "0a0300", ByteBufUtil.hexDump(options));
@@ -32,17 +32,17 @@ class SendFlowTest {
     void optionsStopOnceTheFlowIsAcknowledgedAndFragmentsNumberOnward() {
         SendFlow flow = new SendFlow(1, NET_CONNECTION, -1);
         flow.send(new byte[SendFlow.MAX_FRAGMENT * 2 + 1]);
-        SendFlow.Fragment first = flow.nextUnsent(0);
+        SendFlow.Fragment first = flow.nextUnsent();
         assertEquals(UserData.FRA_BEGIN, first.flags);
-        flow.acknowledge(1, List.of(), new long[] {0});
-        SendFlow.Fragment second = flow.nextUnsent(0);
+        flow.acknowledge(1, List.of());
+        SendFlow.Fragment second = flow.nextUnsent();
         UserData chunk = flow.chunk(second);
         assertNull(flow.optionsToSend());
         assertEquals(0, chunk.flags() & UserData.OPT);
         assertEquals(UserData.FRA_MIDDLE, chunk.fragmentation());
         assertEquals(2, chunk.sequenceNumber());
         assertEquals(1, chunk.forwardSequenceNumber(), "everything up to 1 is acknowledged");
-        assertEquals(UserData.FRA_END, flow.nextUnsent(0).flags);
+        assertEquals(UserData.FRA_END, flow.nextUnsent().flags);
     }
 
     @Test
@@ -51,11 +51,11 @@ class SendFlowTest {
         flow.send(new byte[] {1});
         flow.close();
         assertFalse(flow.send(new byte[] {2}), "no messages after close");
-        flow.nextUnsent(0);
-        SendFlow.Fragment fin = flow.nextUnsent(0);
+        flow.nextUnsent();
+        SendFlow.Fragment fin = flow.nextUnsent();
         assertEquals(UserData.FIN, fin.flags & UserData.FIN);
         assertFalse(flow.isDone());
-        flow.acknowledge(2, List.of(), new long[] {0});
+        flow.acknowledge(2, List.of());
         assertTrue(flow.isDone());
     }
 }
