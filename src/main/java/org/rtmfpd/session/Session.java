@@ -77,6 +77,11 @@ public final class Session {
      * more is dropped, as one longer than {@link RecvFlow#MAX_MESSAGE} is. Two of the longest messages.
      */
     static final int MAX_REASSEMBLY = 2 * RecvFlow.MAX_MESSAGE;
+    /**
+     * Message bytes, unsent or in flight, all sending flows of a session hold together; past it
+     * {@link SendFlow#send} refuses messages. Two flows' worth of {@link SendFlow#MAX_QUEUED_BYTES}.
+     */
+    static final int MAX_SEND_QUEUE = 2 * SendFlow.MAX_QUEUED_BYTES;
     /** Chunks of control traffic queued before more are dropped. */
     static final int MAX_QUEUED_CONTROL = 256;
     /** Flags, timestamp and timestamp echo in front of the chunks (RFC 7016 §2.2.4). */
@@ -115,6 +120,8 @@ public final class Session {
     private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
     private final ByteBudget recvBuffers = new ByteBudget(MAX_RECV_BUFFER);
     private final ByteBudget reassembly = new ByteBudget(MAX_REASSEMBLY);
+    private final ByteBudget sendQueue = new ByteBudget(MAX_SEND_QUEUE);
+    private final SendTimers sendTimers = new SendTimers();
     /** The last {@link #MAX_REJECTED_FLOWS} rejected flow IDs, oldest first; made at the first rejection. */
     private LinkedHashSet<Long> rejectedFlows;
 
@@ -270,9 +277,9 @@ public final class Session {
                     onUserData(previous);
                 }
             } else if (chunk instanceof AckRanges a) {
-                onAck(a.flowId(), a.cumulativeAck(), a.ranges(), now);
+                onAck(a.flowId(), a.bufferBlocksAvailable(), a.cumulativeAck(), a.ranges(), now);
             } else if (chunk instanceof AckBitmap a) {
-                onAck(a.flowId(), a.cumulativeAck(), bitmapRanges(a), now);
+                onAck(a.flowId(), a.bufferBlocksAvailable(), a.cumulativeAck(), bitmapRanges(a), now);
             } else if (chunk instanceof BufferProbe p) {
                 RecvFlow flow = recvFlows.get(p.flowId());
                 if (flow != null) {
@@ -430,12 +437,16 @@ public final class Session {
         return ranges;
     }
 
-    private void onAck(long flowId, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
+    private void onAck(long flowId, long bufferBlocks, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
         SendFlow flow = sendFlows.get(flowId);
         if (flow == null) {
             return;
         }
-        int acked = flow.acknowledge(cumulativeAck, ranges);
+        int before = flow.queuedFragments();
+        int acked = flow.acknowledge(bufferBlocks, cumulativeAck, ranges);
+        if (flow.queuedFragments() < before) {
+            sendTimers.progressed(now);
+        }
         if (acked > 0 || !flow.hasInFlight()) {
             bytesInFlight = Math.max(0, bytesInFlight - acked);
             congestionWindow = Math.min(MAX_WINDOW, congestionWindow + Math.min(acked, MSS));
@@ -490,10 +501,17 @@ public final class Session {
 
     // ---------------------------------------------------------------- sending
 
-    /** Opens a sending flow; {@code returnAssociation} is the far end's flow it answers, or -1. */
+    /**
+     * Opens a sending flow; {@code returnAssociation} is the far end's flow it answers, or -1. Once the
+     * session is closing the flow refuses every message.
+     */
     public SendFlow openFlow(byte[] metadata, long returnAssociation) {
-        SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation);
-        sendFlows.put(flow.flowId(), flow);
+        SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation, sendQueue);
+        if (state == State.OPEN) {
+            sendFlows.put(flow.flowId(), flow);
+        } else {
+            flow.fail();
+        }
         return flow;
     }
 
@@ -548,6 +566,7 @@ public final class Session {
     private void dropFlows() {
         recvFlows.values().forEach(RecvFlow::release);
         recvFlows.clear();
+        sendFlows.values().forEach(SendFlow::fail);
         sendFlows.clear();
         bytesInFlight = 0;
         retransmitAt = -1;
@@ -575,7 +594,8 @@ public final class Session {
         boolean sent = false;
         for (SendFlow flow : sendFlows.values()) {
             SendFlow.Fragment next;
-            while ((next = flow.peekUnsent()) != null && bytesInFlight + next.data.length <= congestionWindow) {
+            while ((next = flow.peekUnsent()) != null && bytesInFlight + next.data.length <= congestionWindow
+                    && flow.fitsReceiverBuffer(next.data.length)) {
                 SendFlow.Fragment f = flow.nextUnsent();
                 chunks.add(flow.chunk(f));
                 bytesInFlight += f.data.length;
@@ -587,6 +607,29 @@ public final class Session {
             contain(() -> listener.onRetransmissionTimerStarted(this));
         }
         sendFlows.values().removeIf(SendFlow::isDone);
+        watchSending(now);
+    }
+
+    /** Keeps the stall clock and the persist timer in step with what the sending flows hold. */
+    private void watchSending(long now) {
+        boolean queued = false;
+        boolean waiting = false;
+        for (SendFlow flow : sendFlows.values()) {
+            queued |= flow.queuedFragments() > 0;
+            waiting |= flow.waitsForBuffer();
+        }
+        sendTimers.outstanding(queued, now);
+        sendTimers.waiting(waiting, now, rtt.erto());
+    }
+
+    /** Sends a Buffer Probe (RFC 7016 §2.3.15) on each flow whose receiver advertised no room. */
+    private void probeBuffers() {
+        for (SendFlow flow : sendFlows.values()) {
+            if (flow.waitsForBuffer()) {
+                queueControl(new BufferProbe(flow.flowId()));
+            }
+        }
+        flush();
     }
 
     private void sendPackets(List<Chunk> chunks) {
@@ -673,6 +716,11 @@ public final class Session {
             abort();
             return;
         }
+        watchSending(now);
+        if (sendTimers.stalled(now)) {
+            close();
+            return;
+        }
         if (retransmitAt >= 0 && now >= retransmitAt) {
             for (SendFlow flow : sendFlows.values()) {
                 flow.requeueInFlight();
@@ -682,6 +730,9 @@ public final class Session {
             rtt.backOff();
             retransmitAt = -1;
             flush();
+        }
+        if (sendTimers.probeDue(now, rtt.erto())) {
+            probeBuffers();
         }
         if (now - lastReceivedAt >= settings.keepaliveMillis() && now - lastKeepaliveAt >= settings.keepaliveMillis()) {
             lastKeepaliveAt = now;
