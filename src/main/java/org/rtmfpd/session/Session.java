@@ -6,10 +6,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import org.rtmfpd.crypto.PacketCipher;
@@ -59,24 +56,6 @@ public final class Session {
     static final long TIMESTAMP_ECHO_LIMIT_MILLIS = 128_000;
     /** Timestamps count ticks of this many milliseconds (RFC 7016 §2.2.4). */
     static final int TIMESTAMP_TICK_MILLIS = 4;
-    /** Receiving flows one session may hold open. */
-    static final int MAX_RECV_FLOWS = 64;
-    /**
-     * Rejected flow IDs a session remembers, so that their retransmitted fragments get the Flow Exception
-     * again (RFC 7016 §3.6.3.1) without asking the listener again; they do not count as open flows.
-     */
-    static final int MAX_REJECTED_FLOWS = 16;
-    /**
-     * Bytes of out-of-order fragments, overhead included, all receiving flows of a session hold together;
-     * past it every flow advertises no room (RFC 7016 §3.6.3.5). Four flows' worth of
-     * {@link RecvFlow#BUFFER_LIMIT}, where MAX_RECV_FLOWS of them would allow 4 MiB.
-     */
-    static final int MAX_RECV_BUFFER = 256 * 1024;
-    /**
-     * Bytes of partial messages all receiving flows of a session hold together; a message that would take
-     * more is dropped, as one longer than {@link RecvFlow#MAX_MESSAGE} is. Two of the longest messages.
-     */
-    static final int MAX_REASSEMBLY = 2 * RecvFlow.MAX_MESSAGE;
     /**
      * Message bytes, unsent or in flight, all sending flows of a session hold together; past it
      * {@link SendFlow#send} refuses messages. Two flows' worth of {@link SendFlow#MAX_QUEUED_BYTES}.
@@ -89,7 +68,7 @@ public final class Session {
     static final int MSS = MAX_PACKET;
     static final int INITIAL_WINDOW = 3 * MSS;
     static final int MAX_WINDOW = 64 * 1024;
-    /** First capacity of the per-session flow tables and control queue. */
+    /** First capacity of the sending flow table, the control queue and the acks due. */
     private static final int SMALL_TABLE = 2;
     /** Bytes of the address-change challenge Ping (RFC 7016 §3.5.4.2). */
     static final int CHALLENGE_LENGTH = 9;
@@ -113,17 +92,13 @@ public final class Session {
     private final RttEstimator rtt = new RttEstimator();
     // A session usually has one or two flows each way (Flash: the NetConnection flow, maybe a NetGroup
     // flow): small first tables keep an idle session small, and they grow when needed.
-    private final Map<Long, RecvFlow> recvFlows = new HashMap<>(SMALL_TABLE);
+    private final RecvFlowTable recvFlows = new RecvFlowTable();
     private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>(SMALL_TABLE);
     private final List<Chunk> control = new ArrayList<>(SMALL_TABLE);
     /** Flows to acknowledge in the next packet, each once, in the order they became due. */
     private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
-    private final ByteBudget recvBuffers = new ByteBudget(MAX_RECV_BUFFER);
-    private final ByteBudget reassembly = new ByteBudget(MAX_REASSEMBLY);
     private final ByteBudget sendQueue = new ByteBudget(MAX_SEND_QUEUE);
     private final SendTimers sendTimers = new SendTimers();
-    /** The last {@link #MAX_REJECTED_FLOWS} rejected flow IDs, oldest first; made at the first rejection. */
-    private LinkedHashSet<Long> rejectedFlows;
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
@@ -342,15 +317,14 @@ public final class Session {
             }
             contain(() -> listener.onMessage(this, flow, message));
         }
-        if (flow.isComplete() && recvFlows.remove(flow.flowId()) != null) {
-            flow.release();
+        if (flow.isComplete() && recvFlows.remove(flow)) {
             contain(() -> listener.onFlowFinished(this, flow));
         }
     }
 
     /** Opens the flow {@code u} starts if it is acceptable and the listener takes it; else rejects it. */
     private RecvFlow openRecvFlow(UserData u) {
-        if (rejectedFlows != null && rejectedFlows.contains(u.flowId())) {
+        if (recvFlows.wasRejected(u.flowId())) {
             queueControl(new FlowException(u.flowId(), 0));
             return null;
         }
@@ -366,16 +340,16 @@ public final class Session {
             }
         }
         boolean associationKnown = association < 0 || sendFlows.containsKey(association);
-        if (metadata == null || !associationKnown || recvFlows.size() >= MAX_RECV_FLOWS) {
+        if (metadata == null || !associationKnown || recvFlows.isFull()) {
             reject(u.flowId());
             return null;
         }
-        RecvFlow flow = new RecvFlow(u.flowId(), metadata, association, recvBuffers, reassembly);
+        RecvFlow flow = recvFlows.create(u.flowId(), metadata, association);
         if (!accepts(flow)) {
             reject(u.flowId());
             return null;
         }
-        recvFlows.put(u.flowId(), flow);
+        recvFlows.add(flow);
         return flow;
     }
 
@@ -391,15 +365,7 @@ public final class Session {
     /** Answers the flow with a Flow Exception (RFC 7016 §2.3.16) and remembers it for a while. */
     private void reject(long flowId) {
         queueControl(new FlowException(flowId, 0));
-        if (rejectedFlows == null) {
-            rejectedFlows = new LinkedHashSet<>(SMALL_TABLE);
-        }
-        rejectedFlows.add(flowId);
-        if (rejectedFlows.size() > MAX_REJECTED_FLOWS) {
-            Iterator<Long> oldest = rejectedFlows.iterator();
-            oldest.next();
-            oldest.remove();
-        }
+        recvFlows.rejected(flowId);
     }
 
     /** Runs a listener call; if it throws, reports the failure and carries on. */
@@ -564,7 +530,6 @@ public final class Session {
     }
 
     private void dropFlows() {
-        recvFlows.values().forEach(RecvFlow::release);
         recvFlows.clear();
         sendFlows.values().forEach(SendFlow::fail);
         sendFlows.clear();

@@ -56,7 +56,7 @@ class ReceiveLimitsTest {
 
     @Test
     void theSessionsFlowsShareOneBufferAndAdvertiseNoRoomWhenItIsFull() {
-        int flows = 2 * Session.MAX_RECV_BUFFER / RecvFlow.BUFFER_LIMIT;
+        int flows = 2 * RecvFlowTable.MAX_RECV_BUFFER / RecvFlow.BUFFER_LIMIT;
         for (long flowId = 1; flowId <= flows; flowId++) {
             for (long seq = 2; seq < 2 + RecvFlow.BUFFER_LIMIT / 1000; seq++) {
                 pair.sendRawToResponder(List.of(fragment(flowId, seq, new byte[1000])));

@@ -14,8 +14,8 @@ class RecvFlowTest {
     private static final byte[] META = {'T', 'C', 4, 1};
 
     private static RecvFlow flow() {
-        return new RecvFlow(5, META, -1, new ByteBudget(Session.MAX_RECV_BUFFER),
-                new ByteBudget(Session.MAX_REASSEMBLY));
+        return new RecvFlow(5, META, -1, new ByteBudget(RecvFlowTable.MAX_RECV_BUFFER),
+                new ByteBudget(RecvFlowTable.MAX_REASSEMBLY));
     }
 
     private static List<byte[]> receive(RecvFlow flow, long sequenceNumber, byte[] data) {
@@ -88,7 +88,7 @@ class RecvFlowTest {
 
     @Test
     void aPartialMessageThatOutgrowsTheSessionsAllowanceIsDroppedAndGivenBack() {
-        ByteBudget buffers = new ByteBudget(Session.MAX_RECV_BUFFER);
+        ByteBudget buffers = new ByteBudget(RecvFlowTable.MAX_RECV_BUFFER);
         ByteBudget reassembly = new ByteBudget(1000);
         RecvFlow flow = new RecvFlow(5, META, -1, buffers, reassembly);
         List<byte[]> out = new ArrayList<>();
@@ -106,8 +106,8 @@ class RecvFlowTest {
 
     @Test
     void releaseGivesBackEverythingTheFlowHeld() {
-        ByteBudget buffers = new ByteBudget(Session.MAX_RECV_BUFFER);
-        ByteBudget reassembly = new ByteBudget(Session.MAX_REASSEMBLY);
+        ByteBudget buffers = new ByteBudget(RecvFlowTable.MAX_RECV_BUFFER);
+        ByteBudget reassembly = new ByteBudget(RecvFlowTable.MAX_REASSEMBLY);
         RecvFlow flow = new RecvFlow(5, META, -1, buffers, reassembly);
         List<byte[]> out = new ArrayList<>();
         flow.receive(1, 0, UserData.FRA_BEGIN, new byte[100], out);

@@ -39,7 +39,7 @@ class SessionRobustnessTest {
     @Test
     void rejectedFlowsDoNotUseUpTheFlowTable() {
         pair.responderEvents.rejectFlows = true;
-        for (int i = 0; i < Session.MAX_RECV_FLOWS + 6; i++) {
+        for (int i = 0; i < RecvFlowTable.MAX_RECV_FLOWS + 6; i++) {
             SendFlow flow = sendOne(message(i));
             pair.exchange();
             assertTrue(flow.isDone(), "flow " + i + " rejected");
