@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientSettings;
 import org.rtmfpd.client.RtmfpClient;
+import org.rtmfpd.session.SendFlow;
 import org.rtmfpd.wire.AckRanges;
 import org.rtmfpd.wire.Chunk;
 import org.rtmfpd.wire.NextUserData;
@@ -58,7 +59,7 @@ class SessionFloodEndToEndTest {
     private static List<Chunk> emptyFragments(long first, int count) {
         List<Chunk> chunks = new ArrayList<>(count);
         chunks.add(new UserData(UserData.OPT | UserData.FRA_WHOLE, FLOOD_FLOW, first, first,
-                OptionList.of(Option.of(0x00, STREAM_METADATA)), new byte[0]));
+                OptionList.of(Option.of(SendFlow.OPTION_METADATA, STREAM_METADATA)), new byte[0]));
         for (int i = 1; i < count; i++) {
             chunks.add(new NextUserData(UserData.FRA_WHOLE, OptionList.EMPTY, new byte[0]));
         }
