@@ -556,6 +556,12 @@ public final class Dispatcher implements StartupSender {
         }
 
         @Override
+        public void onListenerFailed(Session session, RuntimeException failure) {
+            metrics.drop("internal_error");
+            logError("session " + Integer.toHexString(session.nearId()) + ": a message could not be handled", failure);
+        }
+
+        @Override
         public void onRetransmissionTimerStarted(Session session) {
             retransmitting.add(session);
         }

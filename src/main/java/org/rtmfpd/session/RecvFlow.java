@@ -11,9 +11,14 @@ import org.rtmfpd.wire.UserData;
 /**
  * The receiving side of one flow (RFC 7016 §3.6.3): turns user-data fragments, in any order, into
  * whole messages delivered in sequence, and into the acknowledgements that describe what arrived.
+ * Fragments that cannot be delivered yet are held within bounds of count, bytes and sequence numbers;
+ * the fragment that is due next is always taken, so that a full buffer never blocks the flow.
  */
 public final class RecvFlow {
-    /** Bytes of out-of-order fragments a flow buffers before it advertises no room (RFC 7016 §3.6.3.5). */
+    /**
+     * Bytes of out-of-order fragments, overhead included, a flow holds before it advertises no room
+     * (RFC 7016 §3.6.3.5).
+     */
     static final int BUFFER_LIMIT = 64 * 1024;
     /** Acknowledgement buffer advertisements count blocks of this size (RFC 7016 §2.3.13). */
     static final int BUFFER_BLOCK = 1024;
@@ -21,23 +26,46 @@ public final class RecvFlow {
     static final int MAX_ACK_RANGES = 16;
     /** The longest message this end reassembles; longer ones are dropped. */
     static final int MAX_MESSAGE = 128 * 1024;
+    /**
+     * What a held fragment costs beyond its data (its map entry, boxed key, record and array header come
+     * to about that on a 64-bit JVM), so that empty fragments are not free.
+     */
+    static final int FRAGMENT_OVERHEAD = 64;
+    /** Out-of-order fragments a flow holds at most, however small: bounds each ack's and delivery's work. */
+    static final int MAX_PENDING_FRAGMENTS = 256;
+    /**
+     * How far past the cumulative ack a sequence number may be (RFC 7016 §3.6.3.5): the buffer cannot hold
+     * more fragments than this, so a sender within the advertised window never goes further.
+     */
+    static final int MAX_SEQUENCE_AHEAD = BUFFER_LIMIT / FRAGMENT_OVERHEAD;
 
     private final long flowId;
     private final byte[] metadata;
     private final long returnAssociation;
     private final TreeMap<Long, Fragment> pending = new TreeMap<>();
-    /** The message being reassembled from fragments; made at the first fragmented message. */
+    /** The session's allowance for held fragments, shared with its other flows. */
+    private final ByteBudget buffers;
+    /** The session's allowance for partial messages, shared with its other flows. */
+    private final ByteBudget reassembly;
+    /** The message being reassembled from fragments, while there is one. */
     private ByteArrayOutputStream partial;
     private boolean assembling;
     private long cumulativeAck;
+    /** What the held fragments are charged, overhead included. */
     private int bufferedBytes;
     private boolean finished;
-    private boolean rejected;
 
-    RecvFlow(long flowId, byte[] metadata, long returnAssociation) {
+    RecvFlow(long flowId, byte[] metadata, long returnAssociation, ByteBudget buffers, ByteBudget reassembly) {
         this.flowId = flowId;
         this.metadata = metadata;
         this.returnAssociation = returnAssociation;
+        this.buffers = buffers;
+        this.reassembly = reassembly;
+    }
+
+    /** Fragments held until the gaps before them fill. */
+    int pendingFragments() {
+        return pending.size();
     }
 
     public long flowId() {
@@ -58,13 +86,10 @@ public final class RecvFlow {
         return finished;
     }
 
-    boolean isRejected() {
-        return rejected;
-    }
-
-    void reject() {
-        rejected = true;
+    /** Lets go of everything held, giving it back to the session's budgets. */
+    void release() {
         pending.clear();
+        buffers.give(bufferedBytes);
         bufferedBytes = 0;
         resetPartial();
     }
@@ -79,18 +104,38 @@ public final class RecvFlow {
      * immediate ack, RFC 7016 §3.6.3.4). Whole messages that became deliverable go to {@code out}.
      */
     boolean receive(long sequenceNumber, long forwardSequenceNumber, int flags, byte[] data, List<byte[]> out) {
-        boolean fresh = sequenceNumber > cumulativeAck && !pending.containsKey(sequenceNumber);
-        if (fresh && !rejected && bufferedBytes + data.length <= BUFFER_LIMIT) {
-            pending.put(sequenceNumber, new Fragment(flags, data));
-            bufferedBytes += data.length;
-        } else if (fresh) {
-            fresh = false;
-        }
+        boolean fresh = sequenceNumber > cumulativeAck && !pending.containsKey(sequenceNumber)
+                && hold(sequenceNumber, flags, data, Math.max(cumulativeAck, forwardSequenceNumber));
         if (forwardSequenceNumber > cumulativeAck) {
             skipTo(forwardSequenceNumber, out);
         }
         deliver(out);
         return fresh;
+    }
+
+    /**
+     * Keeps a new fragment until it can be delivered; {@code base} is where delivery will stand once the
+     * forward sequence number is applied. A fragment due at once costs nothing, as it leaves before this
+     * call returns; any other is charged, and refused past the flow's or the session's bounds.
+     */
+    private boolean hold(long sequenceNumber, int flags, byte[] data, long base) {
+        if (sequenceNumber <= base + 1) {
+            pending.put(sequenceNumber, new Fragment(flags, data, 0));
+            return true;
+        }
+        int charge = data.length + FRAGMENT_OVERHEAD;
+        if (sequenceNumber - base > MAX_SEQUENCE_AHEAD || pending.size() >= MAX_PENDING_FRAGMENTS
+                || bufferedBytes + charge > BUFFER_LIMIT || !buffers.take(charge)) {
+            return false;
+        }
+        pending.put(sequenceNumber, new Fragment(flags, data, charge));
+        bufferedBytes += charge;
+        return true;
+    }
+
+    private void letGo(Fragment f) {
+        bufferedBytes -= f.charge;
+        buffers.give(f.charge);
     }
 
     /**
@@ -103,7 +148,7 @@ public final class RecvFlow {
         while (head.hasNext()) {
             Map.Entry<Long, Fragment> e = head.next();
             head.remove();
-            bufferedBytes -= e.getValue().data.length;
+            letGo(e.getValue());
             if (e.getKey() != expected) {
                 resetPartial();
             }
@@ -118,7 +163,8 @@ public final class RecvFlow {
 
     private void resetPartial() {
         if (partial != null) {
-            partial.reset();
+            reassembly.give(partial.size());
+            partial = null; // a long message's buffer is not kept for the next one
         }
         assembling = false;
     }
@@ -128,7 +174,7 @@ public final class RecvFlow {
         while ((next = pending.firstEntry()) != null && next.getKey() == cumulativeAck + 1) {
             pending.pollFirstEntry();
             cumulativeAck++;
-            bufferedBytes -= next.getValue().data.length;
+            letGo(next.getValue());
             accept(next.getValue(), out);
         }
     }
@@ -147,12 +193,12 @@ public final class RecvFlow {
                 emit(f.data, out);
             }
             case UserData.FRA_BEGIN -> {
+                resetPartial();
                 if (partial == null) {
                     partial = new ByteArrayOutputStream();
                 }
-                partial.reset();
-                partial.writeBytes(f.data);
                 assembling = true;
+                append(f.data);
             }
             case UserData.FRA_MIDDLE -> append(f.data);
             default -> {
@@ -165,8 +211,9 @@ public final class RecvFlow {
         }
     }
 
+    /** Adds to the partial message, or drops it when it grows past {@link #MAX_MESSAGE} or the session's allowance. */
     private void append(byte[] data) {
-        if (assembling && partial.size() + data.length <= MAX_MESSAGE) {
+        if (assembling && partial.size() + data.length <= MAX_MESSAGE && reassembly.take(data.length)) {
             partial.writeBytes(data);
         } else {
             resetPartial();
@@ -174,7 +221,7 @@ public final class RecvFlow {
     }
 
     private void emit(byte[] message, List<byte[]> out) {
-        if (out != null && !rejected) {
+        if (out != null) {
             out.add(message);
         }
     }
@@ -201,10 +248,12 @@ public final class RecvFlow {
         if (start >= 0 && ranges.size() < MAX_ACK_RANGES) {
             ranges.add(new AckRanges.Range(start, end));
         }
-        long blocks = rejected ? 0 : Math.max(0, BUFFER_LIMIT - bufferedBytes) / BUFFER_BLOCK;
+        int room = Math.min(BUFFER_LIMIT - bufferedBytes, buffers.available());
+        long blocks = Math.max(0, room) / BUFFER_BLOCK;
         return new AckRanges(flowId, blocks, cumulativeAck, ranges);
     }
 
-    private record Fragment(int flags, byte[] data) {
+    /** A fragment held for delivery, and what it was charged. */
+    private record Fragment(int flags, byte[] data, int charge) {
     }
 }

@@ -12,6 +12,8 @@ import org.rtmfpd.wire.UserData;
 /**
  * The sending side of one flow (RFC 7016 §3.6.2): turns messages into numbered fragments, keeps them
  * until they are acknowledged, and hands them out again when the session's retransmission timer fires.
+ * It keeps no more in flight than the receiver last advertised room for (RFC 7016 §3.6.2.5), and holds
+ * a bounded amount, drawn from its session's send queue allowance.
  */
 public final class SendFlow {
     /** User-data option: per-flow metadata (RFC 7016 §2.3.11.1.1). */
@@ -20,21 +22,39 @@ public final class SendFlow {
     public static final int OPTION_RETURN_FLOW = 0x0a;
     /** The most message bytes in one fragment, so that a fragment fits a 1200-byte packet. */
     static final int MAX_FRAGMENT = 1100;
-    /** Fragments a flow keeps unsent before it refuses more messages. */
-    static final int MAX_QUEUED_FRAGMENTS = 4096;
+    /**
+     * Fragments, unsent or in flight, a flow holds before it refuses more messages. A rendezvous server
+     * answers with a few small messages per flow; a peer that never acknowledges them pins no more.
+     */
+    static final int MAX_QUEUED_FRAGMENTS = 256;
+    /** Message bytes, unsent or in flight, a flow holds before it refuses more messages. */
+    static final int MAX_QUEUED_BYTES = 256 * 1024;
+    /**
+     * The receiver's buffer assumed until its first acknowledgement advertises one (RFC 7016 §3.6.2.5
+     * leaves it open; rtmfp-cpp's INITIAL_RECV_BUFFER).
+     */
+    static final long INITIAL_RECEIVER_BUFFER = 64 * 1024;
 
     private final long flowId;
     /** Metadata and association, sent until the far end acknowledges the flow, then dropped. */
     private OptionList options;
     private final ArrayDeque<Fragment> unsent = new ArrayDeque<>(2);
     private final TreeMap<Long, Fragment> inFlight = new TreeMap<>();
+    /** The session's allowance for queued message bytes, shared with its other sending flows. */
+    private final ByteBudget queue;
+    /** Message bytes held, unsent or in flight. */
+    private int queuedBytes;
+    private int inFlightBytes;
+    /** Bytes the receiver last advertised room for (RFC 7016 §2.3.13). */
+    private long receiverBuffer = INITIAL_RECEIVER_BUFFER;
     private long nextSequenceNumber = 1;
     private boolean closing;
     private boolean finQueued;
     private boolean failed;
 
-    SendFlow(long flowId, byte[] metadata, long returnAssociation) {
+    SendFlow(long flowId, byte[] metadata, long returnAssociation, ByteBudget queue) {
         this.flowId = flowId;
+        this.queue = queue;
         Option meta = Option.of(OPTION_METADATA, metadata);
         this.options = returnAssociation >= 0
                 ? OptionList.of(meta, Option.ofVlu(OPTION_RETURN_FLOW, returnAssociation))
@@ -46,17 +66,19 @@ public final class SendFlow {
     }
 
     /**
-     * Queues one message; returns false when the flow is closed, was rejected by the far end, or has
-     * too much queued.
+     * Queues one message; returns false when the flow is closed, was rejected by the far end, or the
+     * flow or its session has too much queued.
      */
     public boolean send(byte[] message) {
         if (closing || failed) {
             return false;
         }
         int count = Math.max(1, (message.length + MAX_FRAGMENT - 1) / MAX_FRAGMENT);
-        if (unsent.size() + count > MAX_QUEUED_FRAGMENTS) {
+        if (unsent.size() + inFlight.size() + count > MAX_QUEUED_FRAGMENTS
+                || queuedBytes + message.length > MAX_QUEUED_BYTES || !queue.take(message.length)) {
             return false;
         }
+        queuedBytes += message.length;
         for (int i = 0; i < count; i++) {
             int from = i * MAX_FRAGMENT;
             int to = Math.min(message.length, from + MAX_FRAGMENT);
@@ -88,29 +110,52 @@ public final class SendFlow {
         return failed || (finQueued && unsent.isEmpty() && inFlight.isEmpty());
     }
 
-    /** The far end rejected the flow with a Flow Exception (RFC 7016 §2.3.16): stop sending on it. */
+    /**
+     * The far end rejected the flow with a Flow Exception (RFC 7016 §2.3.16), or the session ended: stop
+     * sending on it and let go of everything queued.
+     */
     void fail() {
         failed = true;
         closing = true;
         unsent.clear();
         inFlight.clear();
-    }
-
-    boolean hasUnsent() {
-        return !unsent.isEmpty();
+        queue.give(queuedBytes);
+        queuedBytes = 0;
+        inFlightBytes = 0;
     }
 
     boolean hasInFlight() {
         return !inFlight.isEmpty();
     }
 
+    /** Fragments held, unsent or in flight. */
+    int queuedFragments() {
+        return unsent.size() + inFlight.size();
+    }
+
+    /**
+     * Whether {@code length} more bytes may go in flight: no more than the receiver advertised room for,
+     * except that one fragment may go when nothing is in flight, so that a buffer smaller than a
+     * fragment does not stop the flow.
+     */
+    boolean fitsReceiverBuffer(int length) {
+        return receiverBuffer > 0 && (inFlightBytes == 0 || inFlightBytes + length <= receiverBuffer);
+    }
+
+    /**
+     * Whether data waits on a receiver that advertised no room: the case for a Buffer Probe
+     * (RFC 7016 §3.6.2.5).
+     */
+    boolean waitsForBuffer() {
+        return receiverBuffer == 0 && inFlight.isEmpty() && !unsent.isEmpty();
+    }
+
     /** Takes the next fragment to send, moving it in flight. */
-    Fragment nextUnsent(long now) {
+    Fragment nextUnsent() {
         Fragment f = unsent.poll();
         if (f != null) {
-            f.sentAt = now;
-            f.transmissions++;
             inFlight.put(f.sequenceNumber, f);
+            inFlightBytes += f.data.length;
         }
         return f;
     }
@@ -126,36 +171,39 @@ public final class SendFlow {
             unsent.addFirst(it.next());
             it.remove();
         }
+        inFlightBytes = 0;
     }
 
     /**
-     * Applies an acknowledgement; returns the number of payload bytes it newly acknowledged and records in
-     * {@code rttSample[0]} the send time of the newest fragment acknowledged after one transmission.
+     * Applies an acknowledgement and the receiver's buffer advertisement ({@code bufferBlocks} blocks of
+     * {@link RecvFlow#BUFFER_BLOCK} bytes, RFC 7016 §2.3.13); returns the number of payload bytes in flight
+     * it newly acknowledged. Round-trip times come from the session's timestamp echo (RFC 7016 §3.5.2.2),
+     * not from here.
      */
-    int acknowledge(long cumulativeAck, Iterable<AckRanges.Range> ranges, long[] firstSentAt) {
+    int acknowledge(long bufferBlocks, long cumulativeAck, Iterable<AckRanges.Range> ranges) {
+        receiverBuffer = Math.min(bufferBlocks, Long.MAX_VALUE / RecvFlow.BUFFER_BLOCK) * RecvFlow.BUFFER_BLOCK;
         int bytes = 0;
         Iterator<Map.Entry<Long, Fragment>> it = inFlight.headMap(cumulativeAck, true).entrySet().iterator();
         while (it.hasNext()) {
-            bytes += take(it.next().getValue(), firstSentAt);
+            bytes += it.next().getValue().data.length;
             it.remove();
         }
         for (AckRanges.Range range : ranges) {
             var covered = inFlight.subMap(range.start(), true, range.end(), true).entrySet().iterator();
             while (covered.hasNext()) {
-                bytes += take(covered.next().getValue(), firstSentAt);
+                bytes += covered.next().getValue().data.length;
                 covered.remove();
             }
         }
-        unsent.removeIf(f -> f.sequenceNumber <= cumulativeAck);
+        inFlightBytes -= bytes;
+        int released = bytes;
+        while (!unsent.isEmpty() && unsent.peek().sequenceNumber <= cumulativeAck) {
+            released += unsent.poll().data.length; // requeued by a timeout, acknowledged after all
+        }
+        queuedBytes -= released;
+        queue.give(released);
         options = null;
         return bytes;
-    }
-
-    private static int take(Fragment f, long[] firstSentAt) {
-        if (f.transmissions == 1) {
-            firstSentAt[0] = Math.max(firstSentAt[0], f.sentAt);
-        }
-        return f.data.length;
     }
 
     /** The forward sequence number: everything at or below it is acknowledged or given up (RFC 7016 §3.6.2.3). */
@@ -189,8 +237,6 @@ public final class SendFlow {
         final long sequenceNumber;
         final int flags;
         final byte[] data;
-        long sentAt;
-        int transmissions;
 
         Fragment(long sequenceNumber, int flags, byte[] data) {
             this.sequenceNumber = sequenceNumber;

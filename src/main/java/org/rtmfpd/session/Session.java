@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,11 @@ import org.rtmfpd.wire.WireException;
  * One open RTMFP session (RFC 7016 §3.5–§3.6), either end: turns decrypted packets into delivered
  * messages, acknowledgements, ping replies and close handshakes, and queued messages into encrypted
  * datagrams. It does no I/O of its own and reads time only from its {@link Clock}; it is not
- * thread-safe, so each session must be used from one thread at a time.
+ * thread-safe, so each session must be used from one thread at a time. A listener call that throws is
+ * contained: the session's state is consistent before each call, the failure goes to
+ * {@link SessionListener#onListenerFailed}, and the session carries on (a throwing
+ * {@link SessionListener#onFlowOpened} rejects the flow, a throwing {@link SessionListener#onMessage}
+ * loses that message).
  */
 public final class Session {
     /**
@@ -53,8 +56,11 @@ public final class Session {
     static final long TIMESTAMP_ECHO_LIMIT_MILLIS = 128_000;
     /** Timestamps count ticks of this many milliseconds (RFC 7016 §2.2.4). */
     static final int TIMESTAMP_TICK_MILLIS = 4;
-    /** Receiving flows one session may hold open. */
-    static final int MAX_RECV_FLOWS = 64;
+    /**
+     * Message bytes, unsent or in flight, all sending flows of a session hold together; past it
+     * {@link SendFlow#send} refuses messages. Two flows' worth of {@link SendFlow#MAX_QUEUED_BYTES}.
+     */
+    static final int MAX_SEND_QUEUE = 2 * SendFlow.MAX_QUEUED_BYTES;
     /** Chunks of control traffic queued before more are dropped. */
     static final int MAX_QUEUED_CONTROL = 256;
     /** Flags, timestamp and timestamp echo in front of the chunks (RFC 7016 §2.2.4). */
@@ -62,10 +68,17 @@ public final class Session {
     static final int MSS = MAX_PACKET;
     static final int INITIAL_WINDOW = 3 * MSS;
     static final int MAX_WINDOW = 64 * 1024;
-    /** First capacity of the per-session flow tables and control queue. */
+    /** First capacity of the sending flow table, the control queue and the acks due. */
     private static final int SMALL_TABLE = 2;
     /** Bytes of the address-change challenge Ping (RFC 7016 §3.5.4.2). */
     static final int CHALLENGE_LENGTH = 9;
+
+    /**
+     * The first sending flow's ID. RFC 7016 leaves flow IDs to the sender; Flash and Cirrus numbered from
+     * 2, so Cirrus's NetConnection reply went out on flow 2 and its first NetGroup reply on flow 3, each
+     * the same number as the client's own flow. Clients written against Cirrus may count on it.
+     */
+    static final long FIRST_FLOW_ID = 2;
 
     /** Where a session is in its life (RFC 7016 §3.5). */
     public enum State { OPEN, NEAR_CLOSE, FAR_CLOSE_LINGER, CLOSED }
@@ -86,18 +99,20 @@ public final class Session {
     private final RttEstimator rtt = new RttEstimator();
     // A session usually has one or two flows each way (Flash: the NetConnection flow, maybe a NetGroup
     // flow): small first tables keep an idle session small, and they grow when needed.
-    private final Map<Long, RecvFlow> recvFlows = new HashMap<>(SMALL_TABLE);
+    private final RecvFlowTable recvFlows = new RecvFlowTable();
     private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>(SMALL_TABLE);
     private final List<Chunk> control = new ArrayList<>(SMALL_TABLE);
     /** Flows to acknowledge in the next packet, each once, in the order they became due. */
     private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
+    private final ByteBudget sendQueue = new ByteBudget(MAX_SEND_QUEUE);
+    private final SendTimers sendTimers = new SendTimers();
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
     private byte[] probeChallenge;
     private State state = State.OPEN;
     private long sendSequenceNumber;
-    private long nextFlowId = 1;
+    private long nextFlowId = FIRST_FLOW_ID;
     private long lastReceivedAt;
     private long lastKeepaliveAt;
     private long farTimestamp = -1;
@@ -168,6 +183,11 @@ public final class Session {
         return retransmitAt >= 0;
     }
 
+    /** Receiving flows open now. */
+    int recvFlowCount() {
+        return recvFlows.size();
+    }
+
     public PacketCipher cipher() {
         return cipher;
     }
@@ -227,21 +247,21 @@ public final class Session {
             if (state == State.CLOSED) {
                 return;
             }
-            if (state == State.FAR_CLOSE_LINGER && !(chunk instanceof SessionCloseRequest)) {
+            if (ignored(chunk)) {
                 continue;
             }
             if (chunk instanceof UserData u) {
                 previous = u;
                 onUserData(u);
             } else if (chunk instanceof NextUserData n) {
-                if (previous != null) {
+                if (previous != null && previous.sequenceNumber() < Long.MAX_VALUE) {
                     previous = n.following(previous);
                     onUserData(previous);
                 }
             } else if (chunk instanceof AckRanges a) {
-                onAck(a.flowId(), a.cumulativeAck(), a.ranges(), now);
+                onAck(a.flowId(), a.bufferBlocksAvailable(), a.cumulativeAck(), a.ranges(), now);
             } else if (chunk instanceof AckBitmap a) {
-                onAck(a.flowId(), a.cumulativeAck(), bitmapRanges(a), now);
+                onAck(a.flowId(), a.bufferBlocksAvailable(), a.cumulativeAck(), bitmapRanges(a), now);
             } else if (chunk instanceof BufferProbe p) {
                 RecvFlow flow = recvFlows.get(p.flowId());
                 if (flow != null) {
@@ -261,12 +281,26 @@ public final class Session {
             } else if (chunk instanceof SessionCloseAck) {
                 finish();
             } else if (chunk instanceof ForwardedIHello f) {
-                listener.onForwardedIHello(this, f);
+                contain(() -> listener.onForwardedIHello(this, f));
             }
             if (!(chunk instanceof UserData) && !(chunk instanceof NextUserData)) {
                 previous = null;
             }
         }
+    }
+
+    /**
+     * Once the session is closing only the close handshake counts: near close waits for the Close
+     * Acknowledgement or the far end's own Close Request (RFC 7016 §3.5.5.1), far close answers Close
+     * Requests (RFC 7016 §3.5.5.2). No flow opens and no message is delivered after onClosed.
+     */
+    private boolean ignored(Chunk chunk) {
+        return switch (state) {
+            case OPEN -> false;
+            case NEAR_CLOSE -> !(chunk instanceof SessionCloseRequest) && !(chunk instanceof SessionCloseAck);
+            case FAR_CLOSE_LINGER -> !(chunk instanceof SessionCloseRequest);
+            case CLOSED -> true;
+        };
     }
 
     private void onUserData(UserData u) {
@@ -277,22 +311,30 @@ public final class Session {
                 return;
             }
         }
-        if (flow.isRejected()) {
-            queueControl(new FlowException(u.flowId(), 0));
-            return;
-        }
         List<byte[]> messages = new ArrayList<>(1);
         flow.receive(u.sequenceNumber(), u.forwardSequenceNumber(), u.flags(), u.data(), messages);
         ackDue(flow);
+        deliver(flow, messages);
+    }
+
+    private void deliver(RecvFlow flow, List<byte[]> messages) {
         for (byte[] message : messages) {
-            listener.onMessage(this, flow, message);
+            if (state != State.OPEN) {
+                return; // a listener call closed the session
+            }
+            contain(() -> listener.onMessage(this, flow, message));
         }
-        if (flow.isComplete() && recvFlows.remove(flow.flowId()) != null) {
-            listener.onFlowFinished(this, flow);
+        if (flow.isComplete() && recvFlows.remove(flow)) {
+            contain(() -> listener.onFlowFinished(this, flow));
         }
     }
 
+    /** Opens the flow {@code u} starts if it is acceptable and the listener takes it; else rejects it. */
     private RecvFlow openRecvFlow(UserData u) {
+        if (recvFlows.wasRejected(u.flowId())) {
+            queueControl(new FlowException(u.flowId(), 0));
+            return null;
+        }
         OptionList options = u.options();
         byte[] metadata = options.first(SendFlow.OPTION_METADATA).map(Option::value).orElse(null);
         long association = -1;
@@ -305,16 +347,49 @@ public final class Session {
             }
         }
         boolean associationKnown = association < 0 || sendFlows.containsKey(association);
-        if (metadata == null || !associationKnown || recvFlows.size() >= MAX_RECV_FLOWS) {
-            queueControl(new FlowException(u.flowId(), 0));
+        if (metadata == null || !associationKnown || recvFlows.isFull()) {
+            reject(u.flowId());
             return null;
         }
-        RecvFlow flow = new RecvFlow(u.flowId(), metadata, association);
-        recvFlows.put(u.flowId(), flow);
-        if (!listener.onFlowOpened(this, flow)) {
-            flow.reject();
+        RecvFlow flow = recvFlows.create(u.flowId(), metadata, association);
+        if (!accepts(flow)) {
+            reject(u.flowId());
+            return null;
         }
+        recvFlows.add(flow);
         return flow;
+    }
+
+    private boolean accepts(RecvFlow flow) {
+        try {
+            return listener.onFlowOpened(this, flow);
+        } catch (RuntimeException e) {
+            reportFailure(e);
+            return false;
+        }
+    }
+
+    /** Answers the flow with a Flow Exception (RFC 7016 §2.3.16) and remembers it for a while. */
+    private void reject(long flowId) {
+        queueControl(new FlowException(flowId, 0));
+        recvFlows.rejected(flowId);
+    }
+
+    /** Runs a listener call; if it throws, reports the failure and carries on. */
+    private void contain(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            reportFailure(e);
+        }
+    }
+
+    private void reportFailure(RuntimeException failure) {
+        try {
+            listener.onListenerFailed(this, failure);
+        } catch (RuntimeException ignored) {
+            // the report itself failed: nothing else to tell
+        }
     }
 
     private void ackDue(RecvFlow flow) {
@@ -335,20 +410,23 @@ public final class Session {
         return ranges;
     }
 
-    private void onAck(long flowId, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
+    private void onAck(long flowId, long bufferBlocks, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
         SendFlow flow = sendFlows.get(flowId);
         if (flow == null) {
             return;
         }
-        long[] firstSentAt = {Long.MIN_VALUE};
-        int acked = flow.acknowledge(cumulativeAck, ranges, firstSentAt);
+        int before = flow.queuedFragments();
+        int acked = flow.acknowledge(bufferBlocks, cumulativeAck, ranges);
+        if (flow.queuedFragments() < before) {
+            sendTimers.progressed(now);
+        }
         if (acked > 0 || !flow.hasInFlight()) {
             bytesInFlight = Math.max(0, bytesInFlight - acked);
             congestionWindow = Math.min(MAX_WINDOW, congestionWindow + Math.min(acked, MSS));
             boolean stopped = retransmitAt < 0;
             retransmitAt = anyInFlight() ? now + rtt.erto() : -1;
             if (stopped && retransmitAt >= 0) {
-                listener.onRetransmissionTimerStarted(this);
+                contain(() -> listener.onRetransmissionTimerStarted(this));
             }
         }
         if (flow.isDone()) {
@@ -362,9 +440,9 @@ public final class Session {
             farAddress = from;
             probeChallenge = null;
             probedAddress = null;
-            listener.onAddressChanged(this, previous);
+            contain(() -> listener.onAddressChanged(this, previous));
         } else {
-            listener.onPingReply(this, reply.body());
+            contain(() -> listener.onPingReply(this, reply.body()));
         }
     }
 
@@ -391,16 +469,23 @@ public final class Session {
             state = State.FAR_CLOSE_LINGER;
             lingerUntil = now + FAR_CLOSE_LINGER_MILLIS;
             dropFlows();
-            listener.onClosed(this);
+            contain(() -> listener.onClosed(this));
         }
     }
 
     // ---------------------------------------------------------------- sending
 
-    /** Opens a sending flow; {@code returnAssociation} is the far end's flow it answers, or -1. */
+    /**
+     * Opens a sending flow; {@code returnAssociation} is the far end's flow it answers, or -1. Once the
+     * session is closing the flow refuses every message.
+     */
     public SendFlow openFlow(byte[] metadata, long returnAssociation) {
-        SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation);
-        sendFlows.put(flow.flowId(), flow);
+        SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation, sendQueue);
+        if (state == State.OPEN) {
+            sendFlows.put(flow.flowId(), flow);
+        } else {
+            flow.fail();
+        }
         return flow;
     }
 
@@ -431,7 +516,7 @@ public final class Session {
         dropFlows();
         control.clear();
         acksDue.clear();
-        listener.onClosed(this);
+        contain(() -> listener.onClosed(this));
         transmit(List.of(new SessionCloseRequest()), farAddress);
     }
 
@@ -439,7 +524,7 @@ public final class Session {
     public void abort() {
         if (state == State.OPEN) {
             dropFlows();
-            listener.onClosed(this);
+            contain(() -> listener.onClosed(this));
         }
         state = State.CLOSED;
     }
@@ -447,13 +532,14 @@ public final class Session {
     private void finish() {
         if (state == State.OPEN) {
             dropFlows();
-            listener.onClosed(this);
+            contain(() -> listener.onClosed(this));
         }
         state = State.CLOSED;
     }
 
     private void dropFlows() {
         recvFlows.clear();
+        sendFlows.values().forEach(SendFlow::fail);
         sendFlows.clear();
         bytesInFlight = 0;
         retransmitAt = -1;
@@ -481,8 +567,9 @@ public final class Session {
         boolean sent = false;
         for (SendFlow flow : sendFlows.values()) {
             SendFlow.Fragment next;
-            while ((next = flow.peekUnsent()) != null && bytesInFlight + next.data.length <= congestionWindow) {
-                SendFlow.Fragment f = flow.nextUnsent(now);
+            while ((next = flow.peekUnsent()) != null && bytesInFlight + next.data.length <= congestionWindow
+                    && flow.fitsReceiverBuffer(next.data.length)) {
+                SendFlow.Fragment f = flow.nextUnsent();
                 chunks.add(flow.chunk(f));
                 bytesInFlight += f.data.length;
                 sent = true;
@@ -490,9 +577,32 @@ public final class Session {
         }
         if (sent && retransmitAt < 0) {
             retransmitAt = now + rtt.erto();
-            listener.onRetransmissionTimerStarted(this);
+            contain(() -> listener.onRetransmissionTimerStarted(this));
         }
         sendFlows.values().removeIf(SendFlow::isDone);
+        watchSending(now);
+    }
+
+    /** Keeps the stall clock and the persist timer in step with what the sending flows hold. */
+    private void watchSending(long now) {
+        boolean queued = false;
+        boolean waiting = false;
+        for (SendFlow flow : sendFlows.values()) {
+            queued |= flow.queuedFragments() > 0;
+            waiting |= flow.waitsForBuffer();
+        }
+        sendTimers.outstanding(queued, now);
+        sendTimers.waiting(waiting, now, rtt.erto());
+    }
+
+    /** Sends a Buffer Probe (RFC 7016 §2.3.15) on each flow whose receiver advertised no room. */
+    private void probeBuffers() {
+        for (SendFlow flow : sendFlows.values()) {
+            if (flow.waitsForBuffer()) {
+                queueControl(new BufferProbe(flow.flowId()));
+            }
+        }
+        flush();
     }
 
     private void sendPackets(List<Chunk> chunks) {
@@ -579,6 +689,11 @@ public final class Session {
             abort();
             return;
         }
+        watchSending(now);
+        if (sendTimers.stalled(now)) {
+            close();
+            return;
+        }
         if (retransmitAt >= 0 && now >= retransmitAt) {
             for (SendFlow flow : sendFlows.values()) {
                 flow.requeueInFlight();
@@ -588,6 +703,9 @@ public final class Session {
             rtt.backOff();
             retransmitAt = -1;
             flush();
+        }
+        if (sendTimers.probeDue(now, rtt.erto())) {
+            probeBuffers();
         }
         if (now - lastReceivedAt >= settings.keepaliveMillis() && now - lastKeepaliveAt >= settings.keepaliveMillis()) {
             lastKeepaliveAt = now;

@@ -1,6 +1,7 @@
 package org.rtmfpd.session;
 
 import org.rtmfpd.wire.ForwardedIHello;
+import org.slf4j.LoggerFactory;
 
 /** What a {@link Session} tells the layer above it (the Flash layer, or a client application). */
 public interface SessionListener {
@@ -40,6 +41,16 @@ public interface SessionListener {
      * (keepalive, idle timeout, close) are coarse: a tick a second is enough for them.
      */
     default void onRetransmissionTimerStarted(Session session) {
+    }
+
+    /**
+     * One of this listener's own calls threw {@code failure}. The session contained it and carries on: a
+     * flow whose {@link #onFlowOpened} threw is rejected, a message whose {@link #onMessage} threw is lost.
+     * By default the failure is logged as a warning.
+     */
+    default void onListenerFailed(Session session, RuntimeException failure) {
+        LoggerFactory.getLogger(SessionListener.class).warn("session {}: listener failed",
+                Integer.toHexString(session.nearId()), failure);
     }
 
     /** The session left the open state (closed by either end, or timed out). Called once. */

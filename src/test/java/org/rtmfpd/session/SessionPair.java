@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.rtmfpd.crypto.PacketCipher;
 import org.rtmfpd.crypto.SessionKeys;
+import org.rtmfpd.wire.Chunk;
+import org.rtmfpd.wire.Packet;
 
 /**
  * Two sessions wired back to back through in-memory queues, with one manual clock: the test decides
@@ -57,6 +59,41 @@ final class SessionPair {
         return exchange(d -> false);
     }
 
+    /**
+     * Hands {@code chunks} to the responder in one packet as from the initiator, whatever they say (the
+     * pair must run without session sequence numbers).
+     */
+    void sendRawToResponder(List<? extends Chunk> chunks) {
+        Packet packet = new Packet(Packet.MODE_INITIATOR | Packet.TS, 0, Packet.ABSENT, List.copyOf(chunks));
+        byte[] datagram = Datagrams.encode(responder.nearId(), initiator.cipher(), 0, packet);
+        responder.receive(Datagrams.decode(datagram, responder.cipher()), INITIATOR_ADDRESS);
+    }
+
+    /** Hands {@code chunks} to the initiator in one packet as from the responder. */
+    void sendRawToInitiator(List<? extends Chunk> chunks) {
+        Packet packet = new Packet(Packet.MODE_RESPONDER | Packet.TS, 0, Packet.ABSENT, List.copyOf(chunks));
+        byte[] datagram = Datagrams.encode(initiator.nearId(), responder.cipher(), 0, packet);
+        initiator.receive(Datagrams.decode(datagram, initiator.cipher()), RESPONDER_ADDRESS);
+    }
+
+    /** Takes every datagram queued for the initiator and returns their chunks, in order. */
+    List<Chunk> takeChunksToInitiator() {
+        return takeChunks(toInitiator, initiator);
+    }
+
+    /** Takes every datagram queued for the responder and returns their chunks, in order. */
+    List<Chunk> takeChunksToResponder() {
+        return takeChunks(toResponder, responder);
+    }
+
+    private static List<Chunk> takeChunks(Deque<byte[]> queue, Session to) {
+        List<Chunk> chunks = new ArrayList<>();
+        while (!queue.isEmpty()) {
+            chunks.addAll(Datagrams.decode(queue.poll(), to.cipher()).packet().chunks());
+        }
+        return chunks;
+    }
+
     private static int deliver(Deque<byte[]> queue, Session to, InetSocketAddress from, Predicate<byte[]> drop) {
         int n = 0;
         while (!queue.isEmpty()) {
@@ -83,23 +120,43 @@ final class SessionPair {
         }
     }
 
-    /** Accepts every flow and records what the session reports. */
+    /** Accepts every flow (unless told otherwise) and records what the session reports. */
     static final class Recorder implements SessionListener {
         final List<byte[]> messages = new ArrayList<>();
         final List<RecvFlow> flows = new ArrayList<>();
+        final List<RuntimeException> failures = new ArrayList<>();
         boolean rejectFlows;
+        boolean throwOnFlowOpened;
+        /** Throw on the message with this first byte. */
+        int throwOnMessage = -1;
+        /** Close the session when the message with this first byte arrives. */
+        int closeOnMessage = -1;
         int closed;
         int addressChanges;
 
         @Override
         public boolean onFlowOpened(Session session, RecvFlow flow) {
             flows.add(flow);
+            if (throwOnFlowOpened) {
+                throw new IllegalStateException("listener fails on flow " + flow.flowId());
+            }
             return !rejectFlows;
         }
 
         @Override
         public void onMessage(Session session, RecvFlow flow, byte[] message) {
+            if (message.length > 0 && message[0] == throwOnMessage) {
+                throw new IllegalStateException("listener fails on message " + throwOnMessage);
+            }
             messages.add(message);
+            if (message.length > 0 && message[0] == closeOnMessage) {
+                session.close();
+            }
+        }
+
+        @Override
+        public void onListenerFailed(Session session, RuntimeException failure) {
+            failures.add(failure);
         }
 
         @Override
