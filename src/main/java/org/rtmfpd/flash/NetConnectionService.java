@@ -124,7 +124,9 @@ public final class NetConnectionService implements ServerApplication {
             client.netConnectionFlow = flow.flowId();
             return true;
         }
-        if (metadata instanceof FlowMetadata.Gc && client.developerKey == null) {
+        if (client.developerKey == null) {
+            // Only the NetConnection flow opens before connect succeeds: a stream or NetGroup flow
+            // would let a client that has no key make the server hold its fragments.
             return false;
         }
         if (metadata instanceof FlowMetadata.Other) {

@@ -214,6 +214,13 @@ class NetConnectionServiceTest {
         assertEquals(0, harness.rendezvous.groups().memberCount());
     }
 
+    @Test
+    void aStreamFlowBeforeConnectIsRefused() {
+        FlashHarness.TestClient client = harness.client("192.0.2.10", 5000, 1);
+        SendFlow stream = client.open(new byte[] {'T', 'C', 0x04, 0x01}, new byte[] {0x14, 0, 0, 0, 0});
+        assertTrue(stream.isDone(), "refused with a flow exception");
+    }
+
     // ---- a fault while handling one message stays with that message ---------------------------
 
     @Test
