@@ -1,9 +1,9 @@
 package org.rtmfpd.log;
 
+import org.rtmfpd.wire.SourceAddress;
+
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -27,7 +27,6 @@ public final class LogLimiter {
     public static final long DEFAULT_WINDOW_MILLIS = 10_000;
     public static final int DEFAULT_SOURCES = 4096;
 
-    private static final int IPV6_PREFIX_BYTES = 8;
 
     private final LongSupplier nowMillis;
     private final long windowMillis;
@@ -102,18 +101,9 @@ public final class LogLimiter {
         return sources.size();
     }
 
-    /** The address as counted: itself for IPv4, its /64 for IPv6. */
+    /** The address as counted: itself for IPv4, its /64 for IPv6 ({@link SourceAddress}). */
     static InetAddress keyOf(InetAddress address) {
-        if (!(address instanceof Inet6Address)) {
-            return address;
-        }
-        byte[] bytes = address.getAddress();
-        Arrays.fill(bytes, IPV6_PREFIX_BYTES, bytes.length, (byte) 0);
-        try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException("16 bytes are an IPv6 address", e);
-        }
+        return SourceAddress.of(address);
     }
 
     /** The source as counted, for a log line: {@code 192.0.2.1}, or {@code 2001:db8:1:2:0:0:0:0/64}. */
