@@ -68,6 +68,25 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Also introduce initiators that hold no session with this server (default: off).")
     Boolean openIntroductions;
 
+    @Option(names = "--max-sessions", paramLabel = "N", description = "Most sessions the server holds (default: 100000).")
+    String maxSessions;
+
+    @Option(names = "--max-sessions-per-source", paramLabel = "N",
+            description = "Most sessions one IPv4 address or IPv6 /64 holds (default: 1000).")
+    String maxSessionsPerSource;
+
+    @Option(names = "--max-handshakes-per-source", paramLabel = "N",
+            description = "Most IIKeyings of one source waiting for DH work (default: 4).")
+    String maxHandshakesPerSource;
+
+    @Option(names = "--iikeyings-per-second-per-source", paramLabel = "N",
+            description = "New IIKeyings one source may send a second, in bursts of twice as many (default: 20).")
+    String iikeyingsPerSecondPerSource;
+
+    @Option(names = "--connect-timeout-ms", paramLabel = "MS",
+            description = "Close a session that has not connected this long after its handshake (default: 15000).")
+    String connectTimeoutMs;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig settings;
@@ -147,6 +166,11 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.METRICS_LISTEN, metricsListen);
         m.put(ConfigOption.LOG_CONFIG, logConfig);
         m.put(ConfigOption.OPEN_INTRODUCTIONS, flag(openIntroductions));
+        m.put(ConfigOption.MAX_SESSIONS, maxSessions);
+        m.put(ConfigOption.MAX_SESSIONS_PER_SOURCE, maxSessionsPerSource);
+        m.put(ConfigOption.MAX_HANDSHAKES_PER_SOURCE, maxHandshakesPerSource);
+        m.put(ConfigOption.IIKEYINGS_PER_SECOND_PER_SOURCE, iikeyingsPerSecondPerSource);
+        m.put(ConfigOption.CONNECT_TIMEOUT_MS, connectTimeoutMs);
         return m;
     }
 }

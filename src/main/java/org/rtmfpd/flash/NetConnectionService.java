@@ -42,6 +42,12 @@ public final class NetConnectionService implements ServerApplication {
     private static final Logger LOG = LoggerFactory.getLogger(NetConnectionService.class);
     /** A rejected client is closed once its {@code _error} is acknowledged, or after this long. */
     static final long REJECT_LINGER_MILLIS = 2_000;
+    /**
+     * A session that has not connected this long after its handshake is closed: Flash sends
+     * {@code connect} in its first packet after the handshake, so a session without one holds memory for
+     * nothing (an abandoned or hostile handshake).
+     */
+    public static final long DEFAULT_CONNECT_TIMEOUT_MILLIS = 15_000;
 
     private final DeveloperKeyStore keys;
     private final Rendezvous<Session> rendezvous;
@@ -51,6 +57,9 @@ public final class NetConnectionService implements ServerApplication {
     private final Clock clock;
     private final Counter counter;
     private final List<Rejected> rejected = new ArrayList<>();
+    private final long connectTimeoutMillis;
+    /** Sessions still waiting for their connect, oldest first (all have the same timeout). */
+    private final java.util.ArrayDeque<Pending> awaitingConnect = new java.util.ArrayDeque<>();
     /** INFO lines a client causes (connected, rejected), rate-limited by its address. */
     private final RemoteLog remoteLog;
     private StartupSender startup;
@@ -68,6 +77,15 @@ public final class NetConnectionService implements ServerApplication {
      */
     public NetConnectionService(DeveloperKeyStore keys, Rendezvous<Session> rendezvous, boolean openIntroductions,
                                 KeepaliveTimers keepalive, Clock clock, Counter counter) {
+        this(keys, rendezvous, openIntroductions, keepalive, DEFAULT_CONNECT_TIMEOUT_MILLIS, clock, counter);
+    }
+
+    /**
+     * @param connectTimeoutMillis a session that has not connected this long after its handshake is closed
+     */
+    public NetConnectionService(DeveloperKeyStore keys, Rendezvous<Session> rendezvous, boolean openIntroductions,
+                                KeepaliveTimers keepalive, long connectTimeoutMillis, Clock clock, Counter counter) {
+        this.connectTimeoutMillis = connectTimeoutMillis;
         this.keys = keys;
         this.rendezvous = rendezvous;
         this.openIntroductions = openIntroductions;
@@ -425,6 +443,15 @@ public final class NetConnectionService implements ServerApplication {
     /** Closes rejected clients once their {@code _error} was delivered (or after a short linger). */
     public void tick() {
         long now = clock.nowMillis();
+        Pending head;
+        while ((head = awaitingConnect.peek()) != null && (now >= head.deadline || !head.session.isOpen())) {
+            awaitingConnect.poll();
+            Client client = client(head.session);
+            if (head.session.isOpen() && client.developerKey == null && !client.rejected) {
+                counter.refuse("connect_timeout");
+                head.session.close();
+            }
+        }
         Iterator<Rejected> it = rejected.iterator();
         while (it.hasNext()) {
             Rejected r = it.next();
@@ -433,6 +460,14 @@ public final class NetConnectionService implements ServerApplication {
                 it.remove();
             }
         }
+    }
+
+    @Override
+    public void onSessionOpened(Session session) {
+        awaitingConnect.add(new Pending(session, clock.nowMillis() + connectTimeoutMillis));
+    }
+
+    private record Pending(Session session, long deadline) {
     }
 
     private static String id(Session session) {

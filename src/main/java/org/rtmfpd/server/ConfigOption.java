@@ -53,7 +53,27 @@ public enum ConfigOption {
             "a logback configuration file to use instead of the built-in logging setup"),
     /** Introductions for initiators without a session. */
     OPEN_INTRODUCTIONS("open-introductions", "false",
-            "also introduce initiators that hold no session with this server");
+            "also introduce initiators that hold no session with this server"),
+    /** Sessions the server holds at most. */
+    MAX_SESSIONS("max-sessions", "N", String.valueOf(AdmissionLimits.DEFAULT_MAX_SESSIONS), false,
+            "most sessions the server holds; new clients past it are refused (1 to " + ServerConfig.MAX_SESSIONS_LIMIT + ")"),
+    /** Sessions one source holds at most. */
+    MAX_SESSIONS_PER_SOURCE("max-sessions-per-source", "N", String.valueOf(AdmissionLimits.DEFAULT_MAX_SESSIONS_PER_SOURCE),
+            false, "most sessions one source (an IPv4 address or an IPv6 /64) holds (1 to "
+                    + ServerConfig.MAX_SESSIONS_LIMIT + ")"),
+    /** Handshakes one source has waiting for DH work at most. */
+    MAX_HANDSHAKES_PER_SOURCE("max-handshakes-per-source", "N",
+            String.valueOf(AdmissionLimits.DEFAULT_MAX_HANDSHAKES_PER_SOURCE), false,
+            "most IIKeyings of one source waiting for Diffie-Hellman work (1 to " + ServerConfig.MAX_DH_QUEUE_LIMIT + ")"),
+    /** New IIKeyings one source may send a second. */
+    IIKEYINGS_PER_SECOND_PER_SOURCE("iikeyings-per-second-per-source", "N",
+            String.valueOf(AdmissionLimits.DEFAULT_IIKEYINGS_PER_SECOND_PER_SOURCE), false,
+            "new IIKeyings one source may send a second, in bursts of twice as many (1 to "
+                    + ServerConfig.MAX_IIKEYINGS_PER_SECOND + ")"),
+    /** Time a session has to connect after its handshake. */
+    CONNECT_TIMEOUT_MS("connect-timeout-ms", "MS", String.valueOf(ServerConfig.DEFAULT_CONNECT_TIMEOUT_MS), false,
+            "a session that has not sent connect this long after its handshake is closed ("
+                    + ServerConfig.MIN_CONNECT_TIMEOUT_MS + " to " + ServerConfig.MAX_CONNECT_TIMEOUT_MS + ")");
 
     /** The value label of flags: the two values the file accepts. */
     public static final String FLAG_VALUES = "true|false";
@@ -155,6 +175,13 @@ public enum ConfigOption {
                 case METRICS_LISTEN -> builder.metricsListen(Optional.of(ListenAddress.parse(v, -1)));
                 case LOG_CONFIG -> builder.logConfig(Optional.of(path(v)));
                 case OPEN_INTRODUCTIONS -> builder.openIntroductions(bool(v));
+                case MAX_SESSIONS -> builder.maxSessions(number(v, 1, ServerConfig.MAX_SESSIONS_LIMIT));
+                case MAX_SESSIONS_PER_SOURCE -> builder.maxSessionsPerSource(number(v, 1, ServerConfig.MAX_SESSIONS_LIMIT));
+                case MAX_HANDSHAKES_PER_SOURCE -> builder.maxHandshakesPerSource(number(v, 1, ServerConfig.MAX_DH_QUEUE_LIMIT));
+                case IIKEYINGS_PER_SECOND_PER_SOURCE -> builder.iikeyingsPerSecondPerSource(
+                        number(v, 1, ServerConfig.MAX_IIKEYINGS_PER_SECOND));
+                case CONNECT_TIMEOUT_MS -> builder.connectTimeoutMs(
+                        number(v, ServerConfig.MIN_CONNECT_TIMEOUT_MS, ServerConfig.MAX_CONNECT_TIMEOUT_MS));
                 default -> throw new IllegalStateException(name());
             }
         } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package org.rtmfpd.server;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import org.rtmfpd.wire.Limits;
 import org.rtmfpd.wire.Packet;
 import org.rtmfpd.wire.RHello;
 import org.rtmfpd.wire.RIKeying;
+import org.rtmfpd.wire.SourceAddress;
 import org.rtmfpd.wire.WireException;
 import org.rtmfpd.log.LogLimiter;
 import org.rtmfpd.log.LogSafe;
@@ -90,6 +92,13 @@ public final class Dispatcher implements StartupSender {
     static final double TARGET_INTRODUCTIONS_PER_SECOND = 16;
     /** Pairs and targets whose introduction rates are remembered; the least recent are forgotten first. */
     static final int INTRODUCTION_RATE_MEMORY = 16_384;
+    /** Sources whose IIKeying rate is remembered; the least recent are forgotten first. */
+    static final int IIKEYING_RATE_MEMORY = 16_384;
+    /**
+     * Sources that already hold a session may fill the keying queue up to this share of its limit only,
+     * so that under an IIKeying flood a source with no session still finds room.
+     */
+    static final int HELD_SOURCE_QUEUE_SHARE_DIVISOR = 2;
     /** At most one error log line with its stack trace this often; the others are counted only. */
     static final long ERROR_LOG_INTERVAL_MILLIS = 60_000;
 
@@ -105,6 +114,12 @@ public final class Dispatcher implements StartupSender {
     private final KeyedRateLimit<IntroductionPair> pairIntroductions;
     private final KeyedRateLimit<String> targetIntroductions;
     private final KeyedRateLimit<java.net.InetAddress> smallIHellosBySource;
+    private final AdmissionLimits admission;
+    private final KeyedRateLimit<InetAddress> iikeyingsBySource;
+    /** Sessions and handshakes in progress per source (see {@link SourceAddress}). */
+    private final Map<InetAddress, Integer> sessionsBySource = new HashMap<>();
+    private final Map<InetAddress, Integer> handshakesBySource = new HashMap<>();
+    private long lastFullLogAt = Long.MIN_VALUE;
     private final KeyedRateLimit<Boolean> smallIHellos;
     private long lastErrorLogAt = Long.MIN_VALUE;
     /** Session lines are caused by remote parties: each source gets a bounded share of the log. */
@@ -133,6 +148,16 @@ public final class Dispatcher implements StartupSender {
     public Dispatcher(Certificate certificate, CookieJar cookies, ResponderKeying keying, int keyingQueueLimit,
                       SessionSettings settings, Transmitter transmitter, Clock clock, Executor keyingWorkers,
                       Executor loop, ServerApplication application, ServerMetrics metrics) {
+        this(certificate, cookies, keying, keyingQueueLimit, AdmissionLimits.DEFAULT, settings, transmitter, clock,
+                keyingWorkers, loop, application, metrics);
+    }
+
+    public Dispatcher(Certificate certificate, CookieJar cookies, ResponderKeying keying, int keyingQueueLimit,
+                      AdmissionLimits admission, SessionSettings settings, Transmitter transmitter, Clock clock,
+                      Executor keyingWorkers, Executor loop, ServerApplication application, ServerMetrics metrics) {
+        this.admission = admission;
+        this.iikeyingsBySource = new KeyedRateLimit<>(2 * admission.iikeyingsPerSecondPerSource(),
+                admission.iikeyingsPerSecondPerSource(), IIKEYING_RATE_MEMORY, clock);
         this.certificate = certificate;
         this.fingerprint = certificate.fingerprint();
         this.cookies = cookies;
@@ -365,6 +390,11 @@ public final class Dispatcher implements StartupSender {
         if (keyingInProgress.contains(key)) {
             return true;
         }
+        InetAddress source = SourceAddress.of(from.getAddress());
+        if (!iikeyingsBySource.tryAcquire(source)) {
+            metrics.drop("source_iikeying_rate");
+            return true;
+        }
         InitiatorKeying.Checked checked = InitiatorKeying.check(iikeying, keying.groups());
         if (checked instanceof InitiatorKeying.Refused refused) {
             refuse(key, refused.reason(), refused.detail());
@@ -376,18 +406,57 @@ public final class Dispatcher implements StartupSender {
             metrics.drop("address_in_use");
             return true;
         }
-        if (keyingInProgress.size() >= keyingQueueLimit) {
+        if (!admitted(existing, source)) {
+            return true;
+        }
+        int held = sessionsBySource.getOrDefault(source, 0);
+        int room = held > 0 ? Math.max(1, keyingQueueLimit / HELD_SOURCE_QUEUE_SHARE_DIVISOR) : keyingQueueLimit;
+        if (keyingInProgress.size() >= room) {
             metrics.drop("keying_queue_full");
             return true;
         }
         keyingInProgress.add(key);
+        handshakesBySource.merge(source, 1, Integer::sum);
         try {
             keyingWorkers.execute(() -> computeAndHandBack(key, iikeying, request));
         } catch (RejectedExecutionException e) {
-            keyingInProgress.remove(key);
+            keyingDone(key);
             metrics.drop("keying_queue_full");
         }
         return true;
+    }
+
+    /** The admission limits, for an IIKeying from {@code source} that would replace {@code existing} (or not). */
+    private boolean admitted(Session existing, InetAddress source) {
+        if (existing == null && sessions.size() >= admission.maxSessions()) {
+            metrics.drop("max_sessions");
+            long now = clock.nowMillis();
+            if (lastFullLogAt == Long.MIN_VALUE || now - lastFullLogAt >= ERROR_LOG_INTERVAL_MILLIS) {
+                lastFullLogAt = now;
+                LOG.warn("the server holds max-sessions ({}) sessions: new clients are refused (logged at most"
+                        + " once a minute; counted as max_sessions)", admission.maxSessions());
+            }
+            return false;
+        }
+        if (existing == null && sessionsBySource.getOrDefault(source, 0) >= admission.maxSessionsPerSource()) {
+            metrics.drop("source_sessions");
+            return false;
+        }
+        if (handshakesBySource.getOrDefault(source, 0) >= admission.maxHandshakesPerSource()) {
+            metrics.drop("source_handshakes");
+            return false;
+        }
+        return true;
+    }
+
+    private void keyingDone(InitiatorKey key) {
+        if (keyingInProgress.remove(key)) {
+            decrement(handshakesBySource, SourceAddress.of(key.address.getAddress()));
+        }
+    }
+
+    private static void decrement(Map<InetAddress, Integer> counts, InetAddress source) {
+        counts.computeIfPresent(source, (k, n) -> n > 1 ? n - 1 : null);
     }
 
     /**
@@ -411,7 +480,7 @@ public final class Dispatcher implements StartupSender {
     }
 
     private void onKeyed(InitiatorKey key, IIKeying iikeying, ResponderKeying.Outcome outcome) {
-        keyingInProgress.remove(key);
+        keyingDone(key);
         if (outcome instanceof ResponderKeying.Refused refused) {
             refuse(key, refused.reason(), refused.detail());
             if (refused.reason() == KeyingRefusal.INTERNAL_ERROR) {
@@ -436,11 +505,13 @@ public final class Dispatcher implements StartupSender {
         Handshake handshake = new Handshake(key, iikeying.skic(), riKeying);
         sessions.put(sessionId, session);
         byAddress.put(key.address, session);
+        sessionsBySource.merge(SourceAddress.of(key.address.getAddress()), 1, Integer::sum);
         handshakes.put(key, handshake);
         handshakeOf.put(sessionId, handshake);
         metrics.sessionsOpened.increment();
         remoteLog.info(key.address, "session {} open with {} (peer {})", Integer.toHexString(sessionId), key.address,
                 java.util.HexFormat.of().formatHex(keyed.initiatorCertificate().fingerprint()));
+        application.onSessionOpened(session);
         sendStartup(key.address, key.initiatorSessionId, riKeying);
     }
 
@@ -521,7 +592,9 @@ public final class Dispatcher implements StartupSender {
     }
 
     private void remove(Session session) {
-        sessions.remove(session.nearId());
+        if (sessions.remove(session.nearId()) != null) {
+            decrement(sessionsBySource, SourceAddress.of(session.farAddress().getAddress()));
+        }
         retransmitting.remove(session);
         byAddress.remove(session.farAddress(), session);
         forgetHandshake(session.nearId());
@@ -574,6 +647,8 @@ public final class Dispatcher implements StartupSender {
         @Override
         public void onAddressChanged(Session session, InetSocketAddress previous) {
             byAddress.remove(previous, session);
+            decrement(sessionsBySource, SourceAddress.of(previous.getAddress()));
+            sessionsBySource.merge(SourceAddress.of(session.farAddress().getAddress()), 1, Integer::sum);
             Session holder = byAddress.put(session.farAddress(), session);
             if (holder != null && holder != session) {
                 metrics.count("address_taken_over");

@@ -92,7 +92,7 @@ public final class RtmfpServer implements AutoCloseable {
         Certificate certificate = Certificate.ephemeral(groups, extra);
         this.rendezvous = new Rendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
-                new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), clock,
+                new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), config.connectTimeoutMs(), clock,
                 new NetConnectionService.Counter() {
                     @Override
                     public void count(String event) {
@@ -111,7 +111,8 @@ public final class RtmfpServer implements AutoCloseable {
         Router router = new Router(channels);
         this.dispatcher = new Dispatcher(certificate, new CookieJar(random, clock::nowMillis),
                 new ResponderKeying(groups, new EphemeralKeys(random, clock, EPHEMERAL_KEY_LIFETIME_MILLIS)),
-                config.dhQueueLimit(), SessionSettings.DEFAULT, router, clock, keyingWorkers,
+                config.dhQueueLimit(), config.admission(), SessionSettings.forServer(config.serverKeepaliveMs()), router,
+                clock, keyingWorkers,
                 loop.next(), service, metrics);
         service.startupSender(dispatcher);
         DatagramHandler handler = new DatagramHandler(router, dispatcher::onDatagram);

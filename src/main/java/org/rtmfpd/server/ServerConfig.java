@@ -31,6 +31,8 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param metricsListen     TCP address of the Prometheus text endpoint, if any
  * @param logConfig         a logback configuration file to use instead of the built-in one, if any
  * @param openIntroductions  also introduce initiators that hold no session with the server
+ * @param admission         the bounds on who may start a session (max-sessions and the per-source limits)
+ * @param connectTimeoutMs  a session that has not connected this long after its handshake is closed
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -42,7 +44,9 @@ public record ServerConfig(
         int dhQueueLimit,
         Optional<InetSocketAddress> metricsListen,
         Optional<Path> logConfig,
-        boolean openIntroductions) {
+        boolean openIntroductions,
+        AdmissionLimits admission,
+        int connectTimeoutMs) {
 
     public static final int DEFAULT_PORT = 1935;
     public static final Path DEFAULT_DEVELOPER_KEYS = Path.of("config", "developer-keys.conf");
@@ -56,6 +60,11 @@ public record ServerConfig(
     public static final int MAX_KEEPALIVE_MS = 3_600_000;
     public static final int DEFAULT_DH_QUEUE_LIMIT = 16;
     public static final int MAX_DH_QUEUE_LIMIT = 10_000;
+    public static final int MAX_SESSIONS_LIMIT = 10_000_000;
+    public static final int MAX_IIKEYINGS_PER_SECOND = 100_000;
+    public static final int DEFAULT_CONNECT_TIMEOUT_MS = 15_000;
+    public static final int MIN_CONNECT_TIMEOUT_MS = 1_000;
+    public static final int MAX_CONNECT_TIMEOUT_MS = 600_000;
 
     public ServerConfig {
         listen = List.copyOf(listen);
@@ -84,6 +93,12 @@ public record ServerConfig(
             }
         });
         Objects.requireNonNull(logConfig, "logConfig");
+        Objects.requireNonNull(admission, "admission");
+        check("max-sessions", admission.maxSessions(), 1, MAX_SESSIONS_LIMIT);
+        check("max-sessions-per-source", admission.maxSessionsPerSource(), 1, MAX_SESSIONS_LIMIT);
+        check("max-handshakes-per-source", admission.maxHandshakesPerSource(), 1, MAX_DH_QUEUE_LIMIT);
+        check("iikeyings-per-second-per-source", admission.iikeyingsPerSecondPerSource(), 1, MAX_IIKEYINGS_PER_SECOND);
+        check("connect-timeout-ms", connectTimeoutMs, MIN_CONNECT_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS);
     }
 
     /** The settings rtmfpd uses with no configuration file and no options. */
@@ -110,6 +125,8 @@ public record ServerConfig(
         b.metricsListen = metricsListen;
         b.logConfig = logConfig;
         b.openIntroductions = openIntroductions;
+        b.admission = admission;
+        b.connectTimeoutMs = connectTimeoutMs;
         return b;
     }
 
@@ -148,6 +165,8 @@ public record ServerConfig(
         private Optional<InetSocketAddress> metricsListen = Optional.empty();
         private Optional<Path> logConfig = Optional.empty();
         private boolean openIntroductions;
+        private AdmissionLimits admission = AdmissionLimits.DEFAULT;
+        private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
 
         private Builder() {
         }
@@ -234,9 +253,38 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder maxSessions(int n) {
+            admission = new AdmissionLimits(n, admission.maxSessionsPerSource(), admission.maxHandshakesPerSource(),
+                    admission.iikeyingsPerSecondPerSource());
+            return this;
+        }
+
+        public Builder maxSessionsPerSource(int n) {
+            admission = new AdmissionLimits(admission.maxSessions(), n, admission.maxHandshakesPerSource(),
+                    admission.iikeyingsPerSecondPerSource());
+            return this;
+        }
+
+        public Builder maxHandshakesPerSource(int n) {
+            admission = new AdmissionLimits(admission.maxSessions(), admission.maxSessionsPerSource(), n,
+                    admission.iikeyingsPerSecondPerSource());
+            return this;
+        }
+
+        public Builder iikeyingsPerSecondPerSource(int n) {
+            admission = new AdmissionLimits(admission.maxSessions(), admission.maxSessionsPerSource(),
+                    admission.maxHandshakesPerSource(), n);
+            return this;
+        }
+
+        public Builder connectTimeoutMs(int ms) {
+            connectTimeoutMs = ms;
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(listen, developerKeys, peerCap, dhGroups, serverKeepaliveMs, peerKeepaliveMs,
-                    dhQueueLimit, metricsListen, logConfig, openIntroductions);
+                    dhQueueLimit, metricsListen, logConfig, openIntroductions, admission, connectTimeoutMs);
         }
     }
 }

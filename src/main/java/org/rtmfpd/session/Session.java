@@ -707,7 +707,10 @@ public final class Session {
         if (sendTimers.probeDue(now, rtt.erto())) {
             probeBuffers();
         }
-        if (now - lastReceivedAt >= settings.keepaliveMillis() && now - lastKeepaliveAt >= settings.keepaliveMillis()) {
+        long silent = now - lastReceivedAt;
+        long gap = silent >= settings.keepaliveMillis() + settings.probeIntervalMillis()
+                ? settings.probeIntervalMillis() : settings.keepaliveMillis();
+        if (silent >= settings.keepaliveMillis() && now - lastKeepaliveAt >= gap) {
             lastKeepaliveAt = now;
             ping(new byte[0]);
             flush();

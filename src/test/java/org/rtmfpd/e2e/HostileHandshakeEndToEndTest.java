@@ -57,7 +57,9 @@ class HostileHandshakeEndToEndTest {
             byte[] certificate = Certificate.staticKeys(List.of(DhGroup.GROUP_2.generateKeyPair(RANDOM))).encoded();
             byte[] emptyGroupSelect = {0x01, 0x1d};
             for (int i = 0; i < ATTACKS; i++) {
-                try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+                // Each from its own loopback address, as many attackers would be: one source alone is
+                // held back sooner by the per-source limits.
+                try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress("127.0.2." + (i + 1), 0))) {
                     socket.setSoTimeout(5_000);
                     byte[] hello = startup(new IHello(EndpointDiscriminator.ofAncillaryData(server.url(TestServer.KEY_A)),
                             new byte[16]));

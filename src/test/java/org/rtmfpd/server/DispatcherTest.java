@@ -271,7 +271,7 @@ class DispatcherTest {
         // VLU does not end (03 1d 82 82): both threw on the keying worker and kept their slot forever.
         byte[][] bad = {hex("01 1d"), hex("03 1d 82 82"), hex("02 1d")};
         for (int i = 0; i < 40; i++) {
-            InetSocketAddress from = new InetSocketAddress("127.0.0.1", 40000 + i);
+            InetSocketAddress from = new InetSocketAddress("127.0.1." + (i + 1), 40000);
             RHello rhello = hello(from);
             dispatcher.onDatagram(from, startup(keying(rhello.cookie(), 100 + i, clientCertificate.encoded(),
                     bad[i % bad.length])));
