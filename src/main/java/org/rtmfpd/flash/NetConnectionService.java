@@ -384,13 +384,20 @@ public final class NetConnectionService implements ServerApplication {
         }
     }
 
+    /**
+     * The dispatcher found the initiator's session by the IHello's source address; the rendezvous takes
+     * it by peer ID and session, and refuses it (INITIATOR_NOT_REGISTERED) unless this session is the one
+     * registered for its peer ID: one that has not connected, was rejected, or was replaced by a newer
+     * session with the same peer ID is not.
+     */
     private void introduceOrRefuse(IntroductionRequest request) {
         PeerId target = PeerId.of(request.targetPeerId());
-        if (request.initiatorSession() == null) {
+        Session session = request.initiatorSession();
+        if (session == null) {
             introduceUnconnected(request, target);
             return;
         }
-        var outcome = rendezvous.introduce(request.from(), target, request.tag());
+        var outcome = rendezvous.introduce(client(session).peerId, session, request.from(), target, request.tag());
         if (outcome instanceof Introducer.Refused<Session> refused) {
             refuse(request, refused.reason().name());
             return;

@@ -21,15 +21,18 @@ import org.slf4j.LoggerFactory;
  * introduce (a Redirect to the initiator and a Forwarded IHello to the target) or refuse, silently.
  * It sends nothing itself; the server turns an {@link Introduce} into the two chunks.
  *
- * <p>The rules, in order: the IHello must come from the observed address of a registered client (the
- * initiator); the target must not be the initiator, must be registered, with the same developer key,
- * and the {@link IntroductionLedger} must allow the pair under both sides' peer caps.
+ * <p>The initiator is named by the server: it found the session that the IHello's source address holds
+ * (its one address index) and passes that session's peer ID and handle. The rules, in order: that
+ * session must be the registered one for its peer ID (it connected, and was not replaced); the target
+ * must not be the initiator, must be registered, with the same developer key, and the
+ * {@link IntroductionLedger} must allow the pair under both sides' peer caps.
  *
  * <p>Addresses: the Redirect lists the target's observed address (origin OBSERVED) and then its
  * reported addresses (origin REPORTED), without repeats. The Forwarded IHello carries one address of
- * the initiator: its observed one, except when both peers share one public IP (the same LAN) and the
- * initiator reported addresses: then its reported addresses come first and the observed one last, and
- * each repeated IHello with the same tag takes the next one, round the list. Thread-safe.
+ * the initiator: the IHello's source address (origin OBSERVED), except when both peers share one public
+ * IP (the same LAN) and the initiator reported addresses: then its reported addresses come first and
+ * the source address last, and each repeated IHello with the same tag takes the next one, round the
+ * list. Thread-safe.
  *
  * @param <H> the server's session handle
  */
@@ -43,7 +46,7 @@ public final class Introducer<H> {
 
     /** Why an introduction was refused. Nothing is sent for any of them. */
     public enum Reason {
-        /** The IHello did not come from the address of a registered (connected) client. */
+        /** The initiator's session is not the one registered for its peer ID: it has not connected, or was replaced. */
         INITIATOR_NOT_REGISTERED,
         /** The initiator asked for its own peer ID. */
         SELF,
@@ -113,41 +116,50 @@ public final class Introducer<H> {
     }
 
     /**
-     * Decides on an IHello for peer {@code target} with tag {@code tag}, received from {@code from}.
-     * Counts the outcome. The tag is at most {@link Limits#MAX_IHELLO_TAG} bytes: the server drops
-     * longer ones before they get here.
+     * Decides on an IHello for peer {@code target} with tag {@code tag}, received from {@code from} in
+     * the session {@code handle} of peer {@code initiatorPeer}. Counts the outcome. The tag is at most
+     * {@link Limits#MAX_IHELLO_TAG} bytes: the server drops longer ones before they get here.
+     *
+     * @param initiatorPeer the peer ID of the session that the IHello's source address holds
+     * @param handle        that session, compared by identity with the registered one
+     * @param from          the IHello's source address: the initiator's address to forward (and log)
      */
-    public Outcome<H> introduce(InetSocketAddress from, PeerId target, byte[] tag) {
+    public Outcome<H> introduce(PeerId initiatorPeer, H handle, InetSocketAddress from, PeerId target, byte[] tag) {
+        Objects.requireNonNull(initiatorPeer, "initiatorPeer");
+        Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(target, "target");
+        if (from.isUnresolved()) {
+            throw new IllegalArgumentException("address must be resolved: " + from);
+        }
         if (tag.length > Limits.MAX_IHELLO_TAG) {
             throw new IllegalArgumentException("tag of " + tag.length + " bytes; the limit is " + Limits.MAX_IHELLO_TAG);
         }
-        PeerRegistry.Entry<H> initiator = registry.findByAddress(from).orElse(null);
+        PeerRegistry.Entry<H> initiator = registry.find(initiatorPeer).filter(e -> e.handle() == handle).orElse(null);
         if (initiator == null) {
-            return refuse(Reason.INITIATOR_NOT_REGISTERED, from, target);
+            return refuse(Reason.INITIATOR_NOT_REGISTERED, initiatorPeer, from, target);
         }
         if (initiator.peerId().equals(target)) {
-            return refuse(Reason.SELF, from, target);
+            return refuse(Reason.SELF, initiatorPeer, from, target);
         }
         PeerRegistry.Entry<H> found = registry.find(target).orElse(null);
         if (found == null) {
-            return refuse(Reason.UNKNOWN_TARGET, from, target);
+            return refuse(Reason.UNKNOWN_TARGET, initiatorPeer, from, target);
         }
         if (!found.developerKey().equals(initiator.developerKey())) {
-            return refuse(Reason.OTHER_DEVELOPER_KEY, from, target);
+            return refuse(Reason.OTHER_DEVELOPER_KEY, initiatorPeer, from, target);
         }
         int cap = peerCapOfKey.applyAsInt(initiator.developerKey());
         IntroductionLedger.Decision decision = ledger.tryIntroduce(initiator.peerId(), target, cap, cap);
         switch (decision) {
             case REFUSED_INITIATOR_CAP:
-                return refuse(Reason.INITIATOR_CAP, from, target);
+                return refuse(Reason.INITIATOR_CAP, initiatorPeer, from, target);
             case REFUSED_TARGET_CAP:
-                return refuse(Reason.TARGET_CAP, from, target);
+                return refuse(Reason.TARGET_CAP, initiatorPeer, from, target);
             case REFUSED_INITIATOR_GONE:
-                return refuse(Reason.INITIATOR_NOT_REGISTERED, from, target);
+                return refuse(Reason.INITIATOR_NOT_REGISTERED, initiatorPeer, from, target);
             case REFUSED_TARGET_GONE:
-                return refuse(Reason.UNKNOWN_TARGET, from, target);
+                return refuse(Reason.UNKNOWN_TARGET, initiatorPeer, from, target);
             default:
                 break;
         }
@@ -156,7 +168,7 @@ public final class Introducer<H> {
         if (newPair) {
             newPairs.increment();
         }
-        PeerAddress forward = forwardAddress(initiator, found, tag);
+        PeerAddress forward = forwardAddress(initiator, from, found, tag);
         log.debug("introducing {} to {}: forwarding {}", initiator.peerId(), target, forward.address());
         return new Introduce<>(initiator, found, redirectList(found), forward, newPair);
     }
@@ -176,14 +188,15 @@ public final class Introducer<H> {
         return out;
     }
 
-    private PeerAddress forwardAddress(PeerRegistry.Entry<H> initiator, PeerRegistry.Entry<H> target, byte[] tag) {
-        PeerAddress observed = new PeerAddress(initiator.observed(), Origin.OBSERVED);
-        if (!initiator.observed().getAddress().equals(target.observed().getAddress())) {
+    private PeerAddress forwardAddress(PeerRegistry.Entry<H> initiator, InetSocketAddress from,
+            PeerRegistry.Entry<H> target, byte[] tag) {
+        PeerAddress observed = new PeerAddress(from, Origin.OBSERVED);
+        if (!from.getAddress().equals(target.observed().getAddress())) {
             return observed;
         }
         List<PeerAddress> candidates = new ArrayList<>();
         for (InetSocketAddress a : initiator.reported()) {
-            if (!a.equals(initiator.observed())) {
+            if (!a.equals(from)) {
                 candidates.add(new PeerAddress(a, Origin.REPORTED));
             }
         }
@@ -195,9 +208,9 @@ public final class Introducer<H> {
         return candidates.get((int) (repeat % candidates.size()));
     }
 
-    private Refused<H> refuse(Reason reason, InetSocketAddress from, PeerId target) {
+    private Refused<H> refuse(Reason reason, PeerId initiator, InetSocketAddress from, PeerId target) {
         refusals.get(reason).increment();
-        log.debug("no introduction to {} for {}: {}", target, from, reason);
+        log.debug("no introduction to {} for {} at {}: {}", target, initiator, from, reason);
         return new Refused<>(reason);
     }
 

@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * session handle (compared by identity) so that a closing old session can never remove or alter its
  * successor's entry.
  *
+ * <p>Entries are found by peer ID only. The registry keeps no index by address: the server already
+ * finds a session by the address its packets come from, and names the session (peer ID and handle)
+ * when it asks for something. The observed address is kept for what is sent about the peer (the
+ * Redirects that introduce it).
+ *
  * @param <H> the server's session handle, opaque here
  */
 public final class PeerRegistry<H> {
@@ -64,7 +69,6 @@ public final class PeerRegistry<H> {
     }
 
     private final ConcurrentHashMap<PeerId, Entry<H>> byPeer = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<InetSocketAddress, PeerId> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> perKey = new ConcurrentHashMap<>();
 
     /** As {@link #register(String, PeerId, InetSocketAddress, Object, int)} with no session limit. */
@@ -91,10 +95,8 @@ public final class PeerRegistry<H> {
                 if (!sameKey) {
                     counter(old.developerKey()).decrementAndGet();
                 }
-                byAddress.remove(old.observed(), id);
                 replaced[0] = old;
             }
-            byAddress.put(observed, id);
             return fresh;
         });
         if (refused[0]) {
@@ -116,8 +118,6 @@ public final class PeerRegistry<H> {
                 return old;
             }
             done[0] = true;
-            byAddress.remove(old.observed(), id);
-            byAddress.put(observed, id);
             return new Entry<>(old.developerKey(), id, observed, old.reported(), handle);
         });
         return done[0];
@@ -159,7 +159,6 @@ public final class PeerRegistry<H> {
                 return old;
             }
             done[0] = true;
-            byAddress.remove(old.observed(), id);
             counter(old.developerKey()).decrementAndGet();
             return null;
         });
@@ -175,16 +174,6 @@ public final class PeerRegistry<H> {
     /** The peer registered under {@code peerId}, whatever its key (to tell apart the refusals). */
     public Optional<Entry<H>> find(PeerId peerId) {
         return Optional.ofNullable(byPeer.get(peerId));
-    }
-
-    /** The peer whose session packets come from {@code observed}, if one is registered there. */
-    public Optional<Entry<H>> findByAddress(InetSocketAddress observed) {
-        PeerId id = byAddress.get(observed);
-        if (id == null) {
-            return Optional.empty();
-        }
-        Entry<H> e = byPeer.get(id);
-        return e != null && e.observed().equals(observed) ? Optional.of(e) : Optional.empty();
     }
 
     /** Registered peers, all keys. */

@@ -122,9 +122,13 @@ public final class Rendezvous<H> {
         return registry.updateObserved(peer, handle, observed);
     }
 
-    /** A peer-ID IHello for {@code target} from {@code from}; see {@link Introducer}. */
-    public Introducer.Outcome<H> introduce(InetSocketAddress from, PeerId target, byte[] tag) {
-        return introducer.introduce(from, target, tag);
+    /**
+     * A peer-ID IHello for {@code target}, received from {@code from} by the session {@code handle} of
+     * peer {@code initiator}; see {@link Introducer}.
+     */
+    public Introducer.Outcome<H> introduce(PeerId initiator, H handle, InetSocketAddress from, PeerId target,
+            byte[] tag) {
+        return introducer.introduce(initiator, handle, from, target, tag);
     }
 
     /**

@@ -29,6 +29,7 @@ import org.rtmfpd.session.SessionListener;
 import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.wire.ByteBufs;
 import org.rtmfpd.wire.Chunk;
+import org.rtmfpd.wire.ForwardedIHello;
 
 /**
  * The server's Flash layer over real sessions: each test client is a session pair wired back to back
@@ -130,6 +131,8 @@ final class FlashHarness {
         final List<Command> replies = new ArrayList<>();
         /** Messages the server sent on GC flows. */
         final List<byte[]> groupMessages = new ArrayList<>();
+        /** Forwarded IHellos the server sent in this client's session. */
+        final List<ForwardedIHello> forwarded = new ArrayList<>();
         SendFlow netConnection;
 
         TestClient(InetSocketAddress address, int seed, int serverSessionId) {
@@ -222,6 +225,11 @@ final class FlashHarness {
             if (tc.type() == TcMessage.COMMAND_AMF0) {
                 replies.add(Command.from(tc));
             }
+        }
+
+        @Override
+        public void onForwardedIHello(Session session, ForwardedIHello hello) {
+            forwarded.add(hello);
         }
 
         @Override

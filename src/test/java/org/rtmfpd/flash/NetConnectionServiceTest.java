@@ -282,6 +282,57 @@ class NetConnectionServiceTest {
 
     // ---- introductions ------------------------------------------------------------------------
 
+    /** The dispatcher's request: an IHello for {@code target} from {@code from}'s address, in its session. */
+    private static IntroductionRequest ask(FlashHarness.TestClient from, FlashHarness.TestClient target) {
+        byte[] id = Hex.bytes(target.peerId.toString());
+        return new IntroductionRequest(from.server, from.address, id, id, new byte[16]);
+    }
+
+    @Test
+    void aConnectedSessionIsIntroducedAsItsPeerFromTheAddressItsIHelloCameFrom() {
+        FlashHarness.TestClient first = harness.client("192.0.2.10", 5000, 1);
+        FlashHarness.TestClient second = harness.client("198.51.100.11", 5000, 2);
+        first.connect("secret-key-1");
+        second.connect("secret-key-1");
+        harness.service.onIntroductionRequest(ask(first, second));
+        assertEquals(1, harness.counted("introduction"));
+        assertTrue(harness.rendezvous.ledger().introduced(first.peerId, second.peerId));
+        Redirect redirect = (Redirect) harness.startupSent.get(0);
+        assertEquals(List.of(new PeerAddress(second.address, PeerAddress.Origin.OBSERVED)), redirect.addresses());
+        second.exchange();
+        assertEquals(1, second.forwarded.size());
+        assertEquals(new PeerAddress(first.address, PeerAddress.Origin.OBSERVED), second.forwarded.get(0).replyAddress());
+    }
+
+    @Test
+    void aSessionThatHasNotConnectedIsNotIntroduced() {
+        FlashHarness.TestClient first = harness.client("192.0.2.10", 5000, 1);
+        FlashHarness.TestClient second = harness.client("192.0.2.11", 5000, 2);
+        second.connect("secret-key-1");
+        harness.service.onIntroductionRequest(ask(first, second));
+        first.connect("unknown-key");
+        assertEquals(CommandReplies.ERROR, first.lastReply().name());
+        harness.service.onIntroductionRequest(ask(first, second));
+        assertEquals(2, harness.refused("introduction_initiator_not_registered"), "before connect, and rejected");
+        assertEquals(0, harness.counted("introduction"));
+        assertTrue(harness.startupSent.isEmpty());
+        assertEquals(0, harness.rendezvous.ledger().slotsInUse(second.peerId));
+    }
+
+    @Test
+    void aSessionWithTheSamePeerIdAsAConnectedOneIsNotIntroducedInItsName() {
+        FlashHarness.TestClient first = harness.client("192.0.2.10", 5000, 1);
+        FlashHarness.TestClient second = harness.client("192.0.2.11", 5000, 2);
+        FlashHarness.TestClient twin = harness.client("192.0.2.12", 5000, 1); // first's certificate, not connected
+        assertEquals(first.peerId, twin.peerId);
+        first.connect("secret-key-1");
+        second.connect("secret-key-1");
+        harness.service.onIntroductionRequest(ask(twin, second));
+        assertEquals(1, harness.refused("introduction_initiator_not_registered"));
+        assertTrue(harness.startupSent.isEmpty());
+        assertFalse(harness.rendezvous.ledger().introduced(first.peerId, second.peerId));
+    }
+
     @Test
     void anOpenIntroductionRedirectsToTheTargetsAddressesObservedFirstWithoutRepeats() {
         FlashHarness open = new FlashHarness(KEYS, true);

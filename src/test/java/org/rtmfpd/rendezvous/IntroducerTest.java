@@ -36,11 +36,20 @@ class IntroducerTest {
     final InetSocketAddress aPublic = addr("203.0.113.10", 40000);
     final InetSocketAddress bPublic = addr("198.51.100.20", 50000);
 
+    /** The session of peer {@code n}: handles compare by identity. */
+    private static String session(int n) {
+        return ("session-" + n).intern();
+    }
+
     private void add(String key, int n, InetSocketAddress observed, InetSocketAddress... reported) {
-        String handle = ("session-" + n).intern(); // handles compare by identity
-        registry.register(key, peer(n), observed, handle);
-        registry.updateReported(peer(n), handle, List.of(reported));
+        registry.register(key, peer(n), observed, session(n));
+        registry.updateReported(peer(n), session(n), List.of(reported));
         ledger.connect(peer(n));
+    }
+
+    /** An IHello for {@code target} that the session of peer {@code n} sent from {@code from}. */
+    private Introducer.Outcome<String> ask(int n, InetSocketAddress from, PeerId target, byte[] tag) {
+        return introducer.introduce(peer(n), session(n), from, target, tag);
     }
 
     private Introduce<String> introduced(Introducer.Outcome<String> o) {
@@ -58,7 +67,7 @@ class IntroducerTest {
     void introducesWithTargetAddressesObservedFirstAndTheInitiatorsObservedAddress() {
         add("k", 1, aPublic, addr("192.168.1.10", 40000));
         add("k", 2, bPublic, addr("10.0.0.20", 50000), bPublic, addr("[fd00::20]", 50000), addr("10.0.0.20", 50000));
-        Introduce<String> i = introduced(introducer.introduce(aPublic, peer(2), TAG));
+        Introduce<String> i = introduced(ask(1, aPublic, peer(2), TAG));
         assertEquals(List.of(
                 new PeerAddress(bPublic, Origin.OBSERVED),
                 new PeerAddress(addr("10.0.0.20", 50000), Origin.REPORTED),
@@ -77,17 +86,17 @@ class IntroducerTest {
     void tagsAreLimitedAsOnTheWire() {
         add("k", 1, aPublic);
         add("k", 2, bPublic);
-        introduced(introducer.introduce(aPublic, peer(2), new byte[org.rtmfpd.wire.Limits.MAX_IHELLO_TAG]));
+        introduced(ask(1, aPublic, peer(2), new byte[org.rtmfpd.wire.Limits.MAX_IHELLO_TAG]));
         assertThrows(IllegalArgumentException.class,
-                () -> introducer.introduce(aPublic, peer(2), new byte[org.rtmfpd.wire.Limits.MAX_IHELLO_TAG + 1]));
+                () -> ask(1, aPublic, peer(2), new byte[org.rtmfpd.wire.Limits.MAX_IHELLO_TAG + 1]));
     }
 
     @Test
     void repeatedIHelloIsAllowedWithoutANewSlot() {
         add("k", 1, aPublic);
         add("k", 2, bPublic);
-        assertTrue(introduced(introducer.introduce(aPublic, peer(2), TAG)).newPair());
-        assertFalse(introduced(introducer.introduce(aPublic, peer(2), TAG)).newPair());
+        assertTrue(introduced(ask(1, aPublic, peer(2), TAG)).newPair());
+        assertFalse(introduced(ask(1, aPublic, peer(2), TAG)).newPair());
         assertEquals(2, introducer.introductionCount());
         assertEquals(1, introducer.newPairCount());
         assertEquals(1, ledger.slotsInUse(peer(2)));
@@ -96,25 +105,38 @@ class IntroducerTest {
     @Test
     void initiatorMustBeARegisteredSession() {
         add("k", 2, bPublic);
-        assertEquals(Reason.INITIATOR_NOT_REGISTERED, refused(introducer.introduce(aPublic, peer(2), TAG)));
+        assertEquals(Reason.INITIATOR_NOT_REGISTERED, refused(ask(1, aPublic, peer(2), TAG)));
         assertEquals(1, introducer.refusalCount(Reason.INITIATOR_NOT_REGISTERED));
+    }
+
+    @Test
+    void initiatorMustBeTheSessionRegisteredForItsPeerId() {
+        // Another session with peer 1's ID (one that has not connected, or that a newer one replaced)
+        // is not peer 1's registered session.
+        add("k", 1, aPublic);
+        add("k", 2, bPublic);
+        InetSocketAddress elsewhere = addr("203.0.113.11", 40000);
+        assertEquals(Reason.INITIATOR_NOT_REGISTERED,
+                refused(introducer.introduce(peer(1), "session-1b", elsewhere, peer(2), TAG)));
+        assertEquals(0, ledger.slotsInUse(peer(1)));
+        assertEquals(0, introducer.introductionCount());
     }
 
     @Test
     void selfIsIgnored() {
         add("k", 1, aPublic);
-        assertEquals(Reason.SELF, refused(introducer.introduce(aPublic, peer(1), TAG)));
+        assertEquals(Reason.SELF, refused(ask(1, aPublic, peer(1), TAG)));
         assertEquals(1, introducer.refusalCount(Reason.SELF));
     }
 
     @Test
     void unknownTarget() {
         add("k", 1, aPublic);
-        assertEquals(Reason.UNKNOWN_TARGET, refused(introducer.introduce(aPublic, peer(2), TAG)));
+        assertEquals(Reason.UNKNOWN_TARGET, refused(ask(1, aPublic, peer(2), TAG)));
         add("k", 2, bPublic);
         registry.unregister(peer(2), "session-2");
         ledger.release(peer(2));
-        assertEquals(Reason.UNKNOWN_TARGET, refused(introducer.introduce(aPublic, peer(2), TAG)), "no ghost");
+        assertEquals(Reason.UNKNOWN_TARGET, refused(ask(1, aPublic, peer(2), TAG)), "no ghost");
         assertEquals(2, introducer.refusalCount(Reason.UNKNOWN_TARGET));
     }
 
@@ -124,7 +146,7 @@ class IntroducerTest {
         add("k", 1, aPublic);
         add("k", 2, bPublic);
         ledger.release(peer(2));
-        assertEquals(Reason.UNKNOWN_TARGET, refused(introducer.introduce(aPublic, peer(2), TAG)));
+        assertEquals(Reason.UNKNOWN_TARGET, refused(ask(1, aPublic, peer(2), TAG)));
         assertEquals(0, ledger.slotsInUse(peer(1)));
     }
 
@@ -132,7 +154,7 @@ class IntroducerTest {
     void peersOfAnotherKeyNeverMeet() {
         add("k", 1, aPublic);
         add("other", 2, bPublic);
-        assertEquals(Reason.OTHER_DEVELOPER_KEY, refused(introducer.introduce(aPublic, peer(2), TAG)));
+        assertEquals(Reason.OTHER_DEVELOPER_KEY, refused(ask(1, aPublic, peer(2), TAG)));
         assertEquals(0, ledger.slotsInUse(peer(1)));
         assertEquals(1, introducer.refusalCount(Reason.OTHER_DEVELOPER_KEY));
         assertEquals(0, introducer.introductionCount());
@@ -145,13 +167,13 @@ class IntroducerTest {
             add("k", n, addr("203.0.113." + n, 40000));
         }
         for (int n = 1; n <= 5; n++) {
-            introduced(introducer.introduce(addr("203.0.113." + n, 40000), peer(0), TAG));
+            introduced(ask(n, addr("203.0.113." + n, 40000), peer(0), TAG));
         }
-        assertEquals(Reason.TARGET_CAP, refused(introducer.introduce(addr("203.0.113.6", 40000), peer(0), TAG)));
+        assertEquals(Reason.TARGET_CAP, refused(ask(6, addr("203.0.113.6", 40000), peer(0), TAG)));
         assertEquals(1, introducer.refusalCount(Reason.TARGET_CAP));
         registry.unregister(peer(2), "session-2");
         ledger.release(peer(2));
-        introduced(introducer.introduce(addr("203.0.113.6", 40000), peer(0), TAG));
+        introduced(ask(6, addr("203.0.113.6", 40000), peer(0), TAG));
     }
 
     @Test
@@ -161,9 +183,9 @@ class IntroducerTest {
             add("k", n, addr("198.51.100." + n, 50000));
         }
         for (int n = 1; n <= 5; n++) {
-            introduced(introducer.introduce(aPublic, peer(n), TAG));
+            introduced(ask(0, aPublic, peer(n), TAG));
         }
-        assertEquals(Reason.INITIATOR_CAP, refused(introducer.introduce(aPublic, peer(6), TAG)));
+        assertEquals(Reason.INITIATOR_CAP, refused(ask(0, aPublic, peer(6), TAG)));
     }
 
     @Test
@@ -173,10 +195,10 @@ class IntroducerTest {
             add("big", n, addr("10.9." + (n / 200) + "." + (n % 200 + 1), 40000));
         }
         for (int n = 1; n <= 50; n++) {
-            introduced(introducer.introduce(addr("10.9." + (n / 200) + "." + (n % 200 + 1), 40000), peer(0), TAG));
+            introduced(ask(n, addr("10.9." + (n / 200) + "." + (n % 200 + 1), 40000), peer(0), TAG));
         }
         assertEquals(Reason.TARGET_CAP,
-                refused(introducer.introduce(addr("10.9.0." + (51 % 200 + 1), 40000), peer(0), TAG)));
+                refused(ask(51, addr("10.9.0." + (51 % 200 + 1), 40000), peer(0), TAG)));
     }
 
     @Test
@@ -188,7 +210,7 @@ class IntroducerTest {
         add("k", 2, bPublic, addr("192.168.1.20", 50000));
         List<PeerAddress> forwarded = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            forwarded.add(introduced(introducer.introduce(aNat, peer(2), TAG)).forward());
+            forwarded.add(introduced(ask(1, aNat, peer(2), TAG)).forward());
         }
         assertEquals(List.of(
                 new PeerAddress(aLan1, Origin.REPORTED),
@@ -197,7 +219,7 @@ class IntroducerTest {
                 new PeerAddress(aLan1, Origin.REPORTED)), forwarded);
         // Another tag starts from the first address again.
         assertEquals(new PeerAddress(aLan1, Origin.REPORTED),
-                introduced(introducer.introduce(aNat, peer(2), new byte[] {9})).forward());
+                introduced(ask(1, aNat, peer(2), new byte[] {9})).forward());
     }
 
     @Test
@@ -205,7 +227,7 @@ class IntroducerTest {
         InetSocketAddress aNat = addr("198.51.100.20", 40001);
         add("k", 1, aNat);
         add("k", 2, bPublic);
-        assertEquals(new PeerAddress(aNat, Origin.OBSERVED), introduced(introducer.introduce(aNat, peer(2), TAG)).forward());
+        assertEquals(new PeerAddress(aNat, Origin.OBSERVED), introduced(ask(1, aNat, peer(2), TAG)).forward());
         assertEquals(0, introducer.rotationMemorySize(), "nothing to rotate, nothing remembered");
     }
 
@@ -215,11 +237,11 @@ class IntroducerTest {
         InetSocketAddress aNat = addr("198.51.100.20", 40001);
         add("k", 1, aNat, aLan);
         add("k", 2, bPublic);
-        assertEquals(aLan, introduced(introducer.introduce(aNat, peer(2), TAG)).forward().address());
+        assertEquals(aLan, introduced(ask(1, aNat, peer(2), TAG)).forward().address());
         millis.addAndGet(94_000);
-        assertEquals(aNat, introduced(introducer.introduce(aNat, peer(2), TAG)).forward().address());
+        assertEquals(aNat, introduced(ask(1, aNat, peer(2), TAG)).forward().address());
         millis.addAndGet(95_000);
-        assertEquals(aLan, introduced(introducer.introduce(aNat, peer(2), TAG)).forward().address(),
+        assertEquals(aLan, introduced(ask(1, aNat, peer(2), TAG)).forward().address(),
                 "95 s after the last repeat the tag is forgotten");
     }
 
@@ -230,27 +252,40 @@ class IntroducerTest {
         add("k", 1, aNat, aLan);
         add("k", 2, bPublic);
         for (int t = 0; t < 10; t++) {
-            introducer.introduce(aNat, peer(2), new byte[] {(byte) t});
+            ask(1, aNat, peer(2), new byte[] {(byte) t});
         }
         assertEquals(3, introducer.rotationMemorySize());
         // Tag 0 was evicted: it starts over at the first address.
-        assertEquals(aLan, introduced(introducer.introduce(aNat, peer(2), new byte[] {0})).forward().address());
+        assertEquals(aLan, introduced(ask(1, aNat, peer(2), new byte[] {0})).forward().address());
         // Tag 9 is still remembered: its repeat moves on.
-        assertEquals(aNat, introduced(introducer.introduce(aNat, peer(2), new byte[] {9})).forward().address());
+        assertEquals(aNat, introduced(ask(1, aNat, peer(2), new byte[] {9})).forward().address());
     }
 
     @Test
     void overlongTagIsAProgrammingError() {
-        assertThrows(IllegalArgumentException.class, () -> introducer.introduce(aPublic, peer(2), new byte[256]));
+        assertThrows(IllegalArgumentException.class, () -> ask(1, aPublic, peer(2), new byte[256]));
     }
 
     @Test
     void addressChangeOfTheInitiatorIsFollowed() {
+        // The server finds the initiator's session at its new address (that an IHello from the old one
+        // finds none is the dispatcher's rule); the address forwarded is the one the IHello came from.
         add("k", 1, aPublic);
         add("k", 2, bPublic);
         InetSocketAddress moved = addr("203.0.113.99", 41000);
-        registry.updateObserved(peer(1), "session-1", moved);
-        assertEquals(Reason.INITIATOR_NOT_REGISTERED, refused(introducer.introduce(aPublic, peer(2), TAG)));
-        assertEquals(moved, introduced(introducer.introduce(moved, peer(2), TAG)).forward().address());
+        registry.updateObserved(peer(1), session(1), moved);
+        assertEquals(moved, introduced(ask(1, moved, peer(2), TAG)).forward().address());
+    }
+
+    @Test
+    void addressChangeOfTheTargetIsFollowedInTheRedirect() {
+        add("k", 1, aPublic);
+        add("k", 2, bPublic, addr("10.0.0.20", 50000));
+        InetSocketAddress moved = addr("198.51.100.99", 51000);
+        registry.updateObserved(peer(2), session(2), moved);
+        assertEquals(List.of(
+                new PeerAddress(moved, Origin.OBSERVED),
+                new PeerAddress(addr("10.0.0.20", 50000), Origin.REPORTED)),
+                introduced(ask(1, aPublic, peer(2), TAG)).redirect());
     }
 }

@@ -30,9 +30,10 @@ class PeerCapExampleTest {
         rv.connected("app", peer(ids.get(name)), at(name), name);
     }
 
-    /** "introduced" or the refusal reason. */
+    /** "introduced" or the refusal reason; {@code from}'s name is its session handle. */
     private String ask(String from, String to) {
-        Introducer.Outcome<String> o = rv.introduce(at(from), peer(ids.get(to)), new byte[16]);
+        Introducer.Outcome<String> o = rv.introduce(peer(ids.get(from)), from, at(from), peer(ids.get(to)),
+                new byte[16]);
         return o instanceof Introducer.Refused<String> r ? r.reason().name() : "introduced";
     }
 

@@ -11,8 +11,10 @@ import static org.rtmfpd.rendezvous.Ids.peer;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
@@ -42,15 +44,20 @@ class RendezvousTest {
         return addr("10." + (n >> 16 & 0xff) + "." + (n >> 8 & 0xff) + "." + (n & 0xff), 1935 + (n & 0xfff));
     }
 
+    /** The last session {@link #connect} made for each peer number. */
+    final Map<Integer, Session> sessions = new HashMap<>();
+
     private Session connect(String key, int n) {
         Session s = new Session(n);
         Rendezvous.Connect<Session> c = rv.connected(key, peer(n), at(n), s);
         assertTrue(c.admitted(), c.toString());
+        sessions.put(n, s);
         return s;
     }
 
+    /** An IHello for peer {@code to} from the session of peer {@code from}, at its address. */
     private Introducer.Outcome<Session> ask(int from, int to) {
-        return rv.introduce(at(from), peer(to), TAG);
+        return rv.introduce(peer(from), sessions.get(from), at(from), peer(to), TAG);
     }
 
     private Reason refusal(Introducer.Outcome<Session> o) {
@@ -217,6 +224,8 @@ class RendezvousTest {
         assertTrue(rv.ledger().isConnected(peer(1)));
         assertInstanceOf(Introduce.class, ask(2, 1));
         assertEquals(List.of(), rv.join(peer(1), old, group(2)), "a stale session cannot join");
+        assertEquals(Reason.INITIATOR_NOT_REGISTERED, refusal(rv.introduce(peer(1), old, at(1), peer(2), TAG)),
+                "nor introduce");
     }
 
     @Test
@@ -267,7 +276,7 @@ class RendezvousTest {
                         }
                         default -> {
                             if (mine[n] != null) {
-                                rv.introduce(at(n), peer(r.nextInt(peers)), TAG);
+                                rv.introduce(peer(n), mine[n], at(n), peer(r.nextInt(peers)), TAG);
                             }
                         }
                     }
