@@ -351,4 +351,21 @@ class NetConnectionServiceTest {
                 redirect.addresses());
         assertEquals(1, open.counted("introduction"));
     }
+
+    @Test
+    void aSessionThatNeverConnectsIsClosedAfterTheConnectTimeout() {
+        FlashHarness.TestClient idle = harness.client("192.0.2.20", 5000, 3);
+        FlashHarness.TestClient connected = harness.client("192.0.2.21", 5000, 4);
+        harness.service.onSessionOpened(idle.server);
+        harness.service.onSessionOpened(connected.server);
+        connected.connect("secret-key-1");
+        harness.clock.now += NetConnectionService.DEFAULT_CONNECT_TIMEOUT_MILLIS - 1;
+        harness.service.tick();
+        assertTrue(idle.server.isOpen());
+        harness.clock.now += 1;
+        harness.service.tick();
+        assertFalse(idle.server.isOpen(), "closed: no connect within the timeout");
+        assertTrue(connected.server.isOpen(), "a connected session stays");
+        assertEquals(1, harness.refused("connect_timeout"));
+    }
 }

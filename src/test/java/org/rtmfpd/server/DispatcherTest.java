@@ -508,4 +508,74 @@ class DispatcherTest {
         assertArrayEquals(concat(hex("01 0a 41 0e"), new byte[64], hex("02 15 02")), rhello.certificate(),
                 "Stratus's option order: ancillary data, extra randomness, groups");
     }
+
+    private Dispatcher withLimits(AdmissionLimits limits, int queueLimit) {
+        return new Dispatcher(certificate, new CookieJar(random, () -> now[0]),
+                new ResponderKeying(List.of(DhGroup.GROUP_2), new EphemeralKeys(random, () -> now[0], 60_000)), queueLimit,
+                limits, SessionSettings.DEFAULT, (to, d) -> sent.add(new Sent(to, d)), () -> now[0], keyingQueue::add,
+                Runnable::run, new Application(), metrics);
+    }
+
+    /** IHello then IIKeying from {@code from}, on {@code d}; returns whether DH work was queued. */
+    private boolean handshake(Dispatcher d, InetSocketAddress from, int initiatorSessionId) {
+        d.onDatagram(from, startup(new IHello(EndpointDiscriminator.ofAncillaryData(URL), new byte[16])));
+        RHello rhello = assertInstanceOf(RHello.class, sent.remove(sent.size() - 1).chunk());
+        int queued = keyingQueue.size();
+        d.onDatagram(from, startup(keying(rhello.cookie(), initiatorSessionId)));
+        return keyingQueue.size() > queued;
+    }
+
+    @Test
+    void oneSourceHasAtMostItsShareOfHandshakesInProgress() {
+        Dispatcher d = withLimits(AdmissionLimits.DEFAULT, 16);
+        for (int i = 0; i < AdmissionLimits.DEFAULT_MAX_HANDSHAKES_PER_SOURCE; i++) {
+            assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40000 + i), 10 + i));
+        }
+        assertFalse(handshake(d, new InetSocketAddress("198.51.100.7", 41000), 99), "one too many from one source");
+        assertEquals(1, metrics.dropped("source_handshakes"));
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.8", 40000), 100), "another source still gets in");
+        runKeying();
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 41000), 99), "room again once the work is done");
+    }
+
+    @Test
+    void theServerAndEachSourceHoldAtMostTheirSessions() {
+        Dispatcher d = withLimits(new AdmissionLimits(3, 2, 4, 20), 16);
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40000), 1));
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40001), 2));
+        runKeying();
+        assertFalse(handshake(d, new InetSocketAddress("198.51.100.7", 40002), 3), "a third session from one source");
+        assertEquals(1, metrics.dropped("source_sessions"));
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.9", 40000), 4));
+        runKeying();
+        assertEquals(3, d.sessionCount());
+        assertFalse(handshake(d, new InetSocketAddress("198.51.100.10", 40000), 5), "the server is full");
+        assertEquals(1, metrics.dropped("max_sessions"));
+    }
+
+    @Test
+    void iiKeyingsFromOneSourceAreRateLimited() {
+        Dispatcher d = withLimits(new AdmissionLimits(100_000, 1_000, 1_000, 5), 10_000);
+        int queued = 0;
+        for (int i = 0; i < 30; i++) {
+            if (handshake(d, new InetSocketAddress("198.51.100.7", 40000 + i), 10 + i)) {
+                queued++;
+            }
+        }
+        assertEquals(10, queued, "a burst of twice the rate");
+        assertEquals(20, metrics.dropped("source_iikeying_rate"));
+        now[0] += 1_000;
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 41000), 99), "then the rate");
+    }
+
+    @Test
+    void aSourceThatHoldsASessionFillsAtMostHalfTheKeyingQueue() {
+        Dispatcher d = withLimits(new AdmissionLimits(100_000, 1_000, 100, 100), 4);
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40000), 1));
+        runKeying();
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40001), 2));
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40002), 3));
+        assertFalse(handshake(d, new InetSocketAddress("198.51.100.7", 40003), 4), "half of 4 taken by a held source");
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.8", 40000), 5), "a new source still finds room");
+    }
 }

@@ -178,4 +178,37 @@ class SessionTest {
                 SessionPair.RESPONDER_ADDRESS), "an initiator-mode packet sent to an initiator");
         assertTrue(pair.toResponder.isEmpty(), "and nothing answered");
     }
+
+    @Test
+    void aServerSessionGivesAVanishedClientUpAfterThreeOfItsKeepalivePeriods() {
+        SessionPair pair = new SessionPair(SessionSettings.forServer(15_000), false);
+        pair.clock.advance(29_999);
+        pair.responder.tick();
+        assertTrue(pair.toInitiator.isEmpty(), "no ping within two periods");
+        pair.clock.advance(1);
+        pair.responder.tick();
+        assertEquals(1, pair.toInitiator.size(), "a ping after two periods of silence");
+        pair.clock.advance(5_000);
+        pair.responder.tick();
+        pair.clock.advance(5_000);
+        pair.responder.tick();
+        assertEquals(3, pair.toInitiator.size(), "three pings in the third period");
+        pair.clock.advance(4_999);
+        pair.responder.tick();
+        assertTrue(pair.responder.isOpen());
+        pair.clock.advance(1);
+        pair.responder.tick();
+        assertTrue(pair.responder.isClosed(), "given up after 45 s with nothing received");
+    }
+
+    @Test
+    void aServerSessionKeepsAClientThatAnswersItsPings() {
+        SessionPair pair = new SessionPair(SessionSettings.forServer(15_000), false);
+        for (int i = 0; i < 20; i++) {
+            pair.clock.advance(5_000);
+            pair.responder.tick();
+            pair.exchange();
+        }
+        assertTrue(pair.responder.isOpen(), "100 s on, answering every ping");
+    }
 }
