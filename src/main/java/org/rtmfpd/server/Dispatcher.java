@@ -95,10 +95,10 @@ public final class Dispatcher implements StartupSender {
     /** Sources whose IIKeying rate is remembered; the least recent are forgotten first. */
     static final int IIKEYING_RATE_MEMORY = 16_384;
     /**
-     * Sources that already hold a session may fill the keying queue up to this share of its limit only,
-     * so that under an IIKeying flood a source with no session still finds room.
+     * Past the keying queue's limit, sources that hold no session yet still find this share of it more
+     * (at least one place), so that under an IIKeying flood from sources that do, a new client gets in.
      */
-    static final int HELD_SOURCE_QUEUE_SHARE_DIVISOR = 2;
+    public static final int NEW_SOURCE_RESERVE_DIVISOR = 4;
     /** At most one error log line with its stack trace this often; the others are counted only. */
     static final long ERROR_LOG_INTERVAL_MILLIS = 60_000;
 
@@ -409,8 +409,7 @@ public final class Dispatcher implements StartupSender {
         if (!admitted(existing, source)) {
             return true;
         }
-        int held = sessionsBySource.getOrDefault(source, 0);
-        int room = held > 0 ? Math.max(1, keyingQueueLimit / HELD_SOURCE_QUEUE_SHARE_DIVISOR) : keyingQueueLimit;
+        int room = sessionsBySource.containsKey(source) ? keyingQueueLimit : keyingQueueCapacity(keyingQueueLimit);
         if (keyingInProgress.size() >= room) {
             metrics.drop("keying_queue_full");
             return true;
@@ -424,6 +423,11 @@ public final class Dispatcher implements StartupSender {
             metrics.drop("keying_queue_full");
         }
         return true;
+    }
+
+    /** The most handshakes in the keying queue: the limit, and the reserve for sources with no session. */
+    public static int keyingQueueCapacity(int keyingQueueLimit) {
+        return keyingQueueLimit + Math.max(1, keyingQueueLimit / NEW_SOURCE_RESERVE_DIVISOR);
     }
 
     /** The admission limits, for an IIKeying from {@code source} that would replace {@code existing} (or not). */

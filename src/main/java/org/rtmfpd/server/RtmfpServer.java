@@ -79,7 +79,7 @@ public final class RtmfpServer implements AutoCloseable {
         this.loop = new MultiThreadIoEventLoopGroup(1, io);
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         this.keyingWorkers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(config.dhQueueLimit() + workers),
+                new LinkedBlockingQueue<>(Dispatcher.keyingQueueCapacity(config.dhQueueLimit()) + workers),
                 r -> {
                     Thread t = new Thread(r, "rtmfpd-keying");
                     t.setDaemon(true);

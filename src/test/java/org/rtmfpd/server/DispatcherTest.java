@@ -178,10 +178,13 @@ class DispatcherTest {
         RHello b = hello(OTHER);
         InetSocketAddress third = new InetSocketAddress("127.0.0.1", 50002);
         RHello c = hello(third);
+        InetSocketAddress fourth = new InetSocketAddress("127.0.0.1", 50003);
+        RHello e = hello(fourth);
         dispatcher.onDatagram(CLIENT, startup(keying(a.cookie(), 1)));
         dispatcher.onDatagram(OTHER, startup(keying(b.cookie(), 2)));
         dispatcher.onDatagram(third, startup(keying(c.cookie(), 3)));
-        assertEquals(2, keyingQueue.size(), "limit of 2");
+        dispatcher.onDatagram(fourth, startup(keying(e.cookie(), 4)));
+        assertEquals(Dispatcher.keyingQueueCapacity(2), keyingQueue.size(), "limit of 2, and one more for new sources");
         assertEquals(1, metrics.dropped("keying_queue_full"));
         dispatcher.onDatagram(third, startup(keying(c.cookie(), 0)));
         assertEquals(1, metrics.dropped("iikeying_session_id_zero"));
@@ -569,13 +572,16 @@ class DispatcherTest {
     }
 
     @Test
-    void aSourceThatHoldsASessionFillsAtMostHalfTheKeyingQueue() {
+    void pastTheKeyingQueuesLimitASourceWithNoSessionStillFindsItsReserve() {
         Dispatcher d = withLimits(new AdmissionLimits(100_000, 1_000, 100, 100), 4);
         assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40000), 1));
         runKeying();
-        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40001), 2));
-        assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40002), 3));
-        assertFalse(handshake(d, new InetSocketAddress("198.51.100.7", 40003), 4), "half of 4 taken by a held source");
-        assertTrue(handshake(d, new InetSocketAddress("198.51.100.8", 40000), 5), "a new source still finds room");
+        for (int i = 1; i <= 4; i++) {
+            assertTrue(handshake(d, new InetSocketAddress("198.51.100.7", 40000 + i), 1 + i));
+        }
+        assertFalse(handshake(d, new InetSocketAddress("198.51.100.7", 40005), 6), "a held source stops at the limit");
+        assertTrue(handshake(d, new InetSocketAddress("198.51.100.8", 40000), 7), "a new source uses the reserve");
+        assertFalse(handshake(d, new InetSocketAddress("198.51.100.9", 40000), 8), "which is a quarter of the limit");
+        assertEquals(Dispatcher.keyingQueueCapacity(4), d.keyingQueueLength());
     }
 }
