@@ -22,10 +22,8 @@ import org.rtmfpd.crypto.PacketCipher;
 import org.rtmfpd.handshake.EphemeralKeys;
 import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.handshake.ResponderKeying;
-import org.rtmfpd.handshake.ServerApplication;
 import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.Datagrams;
-import org.rtmfpd.session.RecvFlow;
 import org.rtmfpd.session.Session;
 import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.wire.Chunk;
@@ -76,23 +74,11 @@ class DispatcherTest {
         }
     }
 
-    private class Application implements ServerApplication {
+    /** Records introductions in this test's list. */
+    private class Application extends RecordingApplication {
         @Override
         public void onIntroductionRequest(IntroductionRequest request) {
-            introductions.add(request);
-        }
-
-        @Override
-        public boolean onFlowOpened(Session session, RecvFlow flow) {
-            return true;
-        }
-
-        @Override
-        public void onMessage(Session session, RecvFlow flow, byte[] message) {
-        }
-
-        @Override
-        public void onClosed(Session session) {
+            DispatcherTest.this.introductions.add(request);
         }
     }
 

@@ -21,12 +21,8 @@ import org.rtmfpd.crypto.DhGroup;
 import org.rtmfpd.crypto.PacketCipher;
 import org.rtmfpd.handshake.EphemeralKeys;
 import org.rtmfpd.handshake.InitiatorKeying;
-import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.handshake.ResponderKeying;
-import org.rtmfpd.handshake.ServerApplication;
 import org.rtmfpd.session.Datagrams;
-import org.rtmfpd.session.RecvFlow;
-import org.rtmfpd.session.Session;
 import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.wire.Chunk;
 import org.rtmfpd.wire.IHello;
@@ -53,24 +49,7 @@ class LibrtmfpHandshakeTest {
     private final Dispatcher dispatcher = new Dispatcher(Certificate.ephemeral(groups, new byte[64]),
             new CookieJar(random, () -> now[0]), new ResponderKeying(groups, new EphemeralKeys(random, () -> now[0], 60_000)),
             16, SessionSettings.DEFAULT, (to, d) -> sent.add(d), () -> now[0], keying::add, Runnable::run,
-            new ServerApplication() {
-                @Override
-                public void onIntroductionRequest(IntroductionRequest request) {
-                }
-
-                @Override
-                public boolean onFlowOpened(Session session, RecvFlow flow) {
-                    return true;
-                }
-
-                @Override
-                public void onMessage(Session session, RecvFlow flow, byte[] message) {
-                }
-
-                @Override
-                public void onClosed(Session session) {
-                }
-            }, new ServerMetrics());
+            new RecordingApplication(), new ServerMetrics());
 
     private static List<byte[]> capture() throws IOException {
         try (InputStream in = LibrtmfpHandshakeTest.class.getResourceAsStream("/captures/librtmfp-handshake.txt")) {
