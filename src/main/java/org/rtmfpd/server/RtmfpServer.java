@@ -12,8 +12,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -91,19 +89,9 @@ public final class RtmfpServer implements AutoCloseable {
         List<DhGroup> groups = config.dhGroups().stream().map(id -> DhGroup.byId(id).orElseThrow()).toList();
         Certificate certificate = Certificate.ephemeral(groups, extra);
         this.rendezvous = new Rendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
+        TimedApplication timed = new TimedApplication(metrics);
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
-                new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), clock,
-                new NetConnectionService.Counter() {
-                    @Override
-                    public void count(String event) {
-                        metrics.count(event);
-                    }
-
-                    @Override
-                    public void refuse(String reason) {
-                        metrics.refuse(reason);
-                    }
-                });
+                new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), clock, timed);
         Bootstrap bootstrap = new Bootstrap().group(loop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
@@ -111,8 +99,8 @@ public final class RtmfpServer implements AutoCloseable {
         Router router = new Router(channels);
         this.dispatcher = new Dispatcher(certificate, new CookieJar(random, clock::nowMillis),
                 new ResponderKeying(groups, new EphemeralKeys(random, clock, EPHEMERAL_KEY_LIFETIME_MILLIS)),
-                config.dhQueueLimit(), SessionSettings.DEFAULT, router, clock, keyingWorkers,
-                loop.next(), service, metrics);
+                config.dhQueueLimit(), SessionSettings.DEFAULT, router, clock, timedKeying(keyingWorkers, metrics),
+                loop.next(), timed.wrap(service), metrics);
         service.startupSender(dispatcher);
         DatagramHandler handler = new DatagramHandler(router, dispatcher::onDatagram);
         bootstrap.handler(handler);
@@ -129,13 +117,40 @@ public final class RtmfpServer implements AutoCloseable {
         keyReloader.scheduleWithFixedDelay(this::reloadKeysIfChanged, KEY_FILE_CHECK_MILLIS, KEY_FILE_CHECK_MILLIS,
                 TimeUnit.MILLISECONDS);
         // The dispatcher's tables belong to the protocol thread: the metrics read what its tick published.
-        metrics.gauge("rtmfpd_sessions", dispatcher::publishedSessionCount);
-        metrics.gauge("rtmfpd_keying_queue", dispatcher::publishedKeyingQueueLength);
-        metrics.gauge("rtmfpd_registered_peers", () -> rendezvous.registry().size());
-        metrics.gauge("rtmfpd_netgroup_members", () -> rendezvous.groups().memberCount());
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        metrics.gauge("rtmfpd_jvm_heap_used_bytes", () -> memory.getHeapMemoryUsage().getUsed());
+        metrics.gauge("rtmfpd_sessions", "Sessions held (open or closing), as of the last timer tick.",
+                dispatcher::publishedSessionCount);
+        metrics.gauge("rtmfpd_keying_queue", "IIKeyings queued or running for Diffie-Hellman work, as of the last tick.",
+                dispatcher::publishedKeyingQueueLength);
+        metrics.gauge("rtmfpd_registered_peers", "Connected clients that can be introduced.",
+                () -> rendezvous.registry().size());
+        metrics.labelledGauge("rtmfpd_developer_key_peers",
+                "Connected clients by developer key, named by its label (or key# and its hash's first 8 hex digits).",
+                "key", () -> peersByKey(keys, rendezvous));
+        metrics.gauge("rtmfpd_netgroups", "NetGroups with at least one member.", () -> rendezvous.groups().groupCount());
+        metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", () -> rendezvous.groups().memberCount());
+        metrics.gauge("rtmfpd_developer_keys", "Developer keys in force.", () -> keys.current().size());
+        metrics.withJvmMetrics();
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
+    }
+
+    /** Peers by developer key label; keys that share a label are added up, and the key itself never appears. */
+    static java.util.Map<String, Long> peersByKey(DeveloperKeyStore keys, Rendezvous<Session> rendezvous) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (org.rtmfpd.rendezvous.DeveloperKey key : keys.current().keys()) {
+            out.merge(key.logName(), (long) rendezvous.registry().size(key.key()), Long::sum);
+        }
+        return out;
+    }
+
+    /** The keying pool, as seen by the dispatcher: each task's wait for a worker is observed. */
+    static java.util.concurrent.Executor timedKeying(ExecutorService workers, ServerMetrics metrics) {
+        return task -> {
+            long queued = metrics.now();
+            workers.execute(() -> {
+                metrics.observe(ServerMetrics.Timing.KEYING_WAIT, queued);
+                task.run();
+            });
+        };
     }
 
     /** Binds every listen address and starts serving; throws if an address cannot be bound. */
