@@ -1,6 +1,7 @@
 package org.rtmfpd.server;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -35,6 +36,7 @@ import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.Session;
+import org.rtmfpd.wire.SessionIdScrambler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,8 @@ public final class RtmfpServer implements AutoCloseable {
     private final DeveloperKeyStore keys;
     private final ServerMetrics metrics = new ServerMetrics();
     private final Rendezvous<Session> rendezvous;
+    /** Cleared when the server starts to stop: from then on no handshake starts, sessions only close. */
+    private volatile boolean accepting = true;
 
     private RtmfpServer(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
         this.keys = keys;
@@ -102,7 +106,7 @@ public final class RtmfpServer implements AutoCloseable {
                 config.dhQueueLimit(), SessionSettings.DEFAULT, router, clock, timedKeying(keyingWorkers, metrics),
                 loop.next(), timed.wrap(service), metrics);
         service.startupSender(dispatcher);
-        DatagramHandler handler = new DatagramHandler(router, dispatcher::onDatagram);
+        DatagramHandler handler = new DatagramHandler(router, this::onDatagram);
         bootstrap.handler(handler);
         for (InetSocketAddress address : config.listen()) {
             Channel channel = bootstrap.bind(address).sync().channel();
@@ -131,6 +135,24 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.gauge("rtmfpd_developer_keys", "Developer keys in force.", () -> keys.current().size());
         metrics.withJvmMetrics();
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
+    }
+
+    private boolean onDatagram(InetSocketAddress from, byte[] datagram) {
+        if (!accepting && isStartup(datagram)) {
+            metrics.drop("stopping");
+            return false;
+        }
+        return dispatcher.onDatagram(from, datagram);
+    }
+
+    /** Whether a datagram is addressed to session 0: an IHello or IIKeying (or junk), never a session's. */
+    static boolean isStartup(byte[] datagram) {
+        return datagram.length >= 4 && SessionIdScrambler.sessionIdOf(Unpooled.wrappedBuffer(datagram)) == 0;
+    }
+
+    /** Stops answering handshakes; sessions carry on. The first step of {@link #shutdown}. */
+    public void stopAccepting() {
+        accepting = false;
     }
 
     /** Peers by developer key label; keys that share a label are added up, and the key itself never appears. */
@@ -217,10 +239,11 @@ public final class RtmfpServer implements AutoCloseable {
     }
 
     /**
-     * Closes every session politely (RFC 7016 §3.5.5.1), waits up to {@code graceMillis} for the
-     * acknowledgements, then stops.
+     * Stops answering handshakes, closes every session politely (RFC 7016 §3.5.5.1) so that clients
+     * learn it at once, waits up to {@code graceMillis} for the acknowledgements, then stops.
      */
     public void shutdown(long graceMillis) {
+        stopAccepting();
         try {
             loop.next().submit(dispatcher::closeAll).get(5, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + graceMillis * 1_000_000;

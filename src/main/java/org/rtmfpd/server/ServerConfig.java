@@ -30,6 +30,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param dhQueueLimit      IIKeyings waiting for DH work beyond which further ones are dropped
  * @param metricsListen     TCP address of the Prometheus text endpoint, if any
  * @param logConfig         a logback configuration file to use instead of the built-in one, if any
+ * @param logFormat         the line format of the built-in logging setup
  * @param openIntroductions  also introduce initiators that hold no session with the server
  */
 public record ServerConfig(
@@ -42,6 +43,7 @@ public record ServerConfig(
         int dhQueueLimit,
         Optional<InetSocketAddress> metricsListen,
         Optional<Path> logConfig,
+        LogFormat logFormat,
         boolean openIntroductions) {
 
     public static final int DEFAULT_PORT = 1935;
@@ -84,6 +86,7 @@ public record ServerConfig(
             }
         });
         Objects.requireNonNull(logConfig, "logConfig");
+        Objects.requireNonNull(logFormat, "logFormat");
     }
 
     /** The settings rtmfpd uses with no configuration file and no options. */
@@ -109,6 +112,7 @@ public record ServerConfig(
         b.dhQueueLimit = dhQueueLimit;
         b.metricsListen = metricsListen;
         b.logConfig = logConfig;
+        b.logFormat = logFormat;
         b.openIntroductions = openIntroductions;
         return b;
     }
@@ -147,6 +151,7 @@ public record ServerConfig(
         private int dhQueueLimit = DEFAULT_DH_QUEUE_LIMIT;
         private Optional<InetSocketAddress> metricsListen = Optional.empty();
         private Optional<Path> logConfig = Optional.empty();
+        private LogFormat logFormat = LogFormat.TEXT;
         private boolean openIntroductions;
 
         private Builder() {
@@ -228,6 +233,11 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder logFormat(LogFormat format) {
+            logFormat = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
         /** The checked settings; throws IllegalArgumentException naming the option at fault. */
         public Builder openIntroductions(boolean open) {
             openIntroductions = open;
@@ -236,7 +246,7 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(listen, developerKeys, peerCap, dhGroups, serverKeepaliveMs, peerKeepaliveMs,
-                    dhQueueLimit, metricsListen, logConfig, openIntroductions);
+                    dhQueueLimit, metricsListen, logConfig, logFormat, openIntroductions);
         }
     }
 }

@@ -25,6 +25,11 @@ import java.util.function.Supplier;
  * thread, so what they read must be safe to read there (never the protocol thread's tables).
  */
 public final class ServerMetrics {
+    /**
+     * One DEBUG line per drop and refusal, whose {@code event} is the metric's {@code reason} label: turn
+     * it on alone with {@code <logger name="org.rtmfpd.events" level="DEBUG"/>}.
+     */
+    private static final org.slf4j.Logger EVENTS = org.slf4j.LoggerFactory.getLogger("org.rtmfpd.events");
     /** A client address's first IHello is remembered this long for the connect histogram (cookie lifetime and more). */
     static final long CONNECT_MEMORY_NANOS = 120_000_000_000L;
     /** At most this many client addresses are remembered between their IHello and their connect. */
@@ -115,14 +120,20 @@ public final class ServerMetrics {
         return this;
     }
 
-    /** A datagram was dropped silently, for {@code reason}. */
+    /** A datagram was dropped silently, for {@code reason}; logged at DEBUG as event {@code reason}. */
     public void drop(String reason) {
         drops.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        if (EVENTS.isDebugEnabled()) {
+            EVENTS.atDebug().addKeyValue("event", reason).log("dropped: {}", reason);
+        }
     }
 
-    /** A request (introduction, connect, join) was refused, for {@code reason}. */
+    /** A request (introduction, connect, join) was refused, for {@code reason}; logged at DEBUG as event {@code reason}. */
     public void refuse(String reason) {
         refusals.computeIfAbsent(reason, r -> new LongAdder()).increment();
+        if (EVENTS.isDebugEnabled()) {
+            EVENTS.atDebug().addKeyValue("event", reason).log("refused: {}", reason);
+        }
     }
 
     /** Something worth counting happened (an introduction, a join, a connect). */
