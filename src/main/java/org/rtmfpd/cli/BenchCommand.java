@@ -614,7 +614,7 @@ public final class BenchCommand implements Callable<Integer> {
                 progress("jcmd " + serverPid + " GC.run (" + when + ")");
                 runJcmdGc();
             }
-            double h = metric("rtmfpd_jvm_heap_used_bytes");
+            double h = metric("jvm_memory_used_bytes{area=\"heap\"}");
             heap = h >= 0 ? (long) h : -1;
         }
         long rss = -1;

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** Entry point of the rtmfpd command line: {@code serve}, {@code probe}, {@code bench}. */
-@Command(name = "rtmfpd", mixinStandardHelpOptions = true, version = "rtmfpd 0.1.0",
+@Command(name = "rtmfpd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "An open RTMFP rendezvous server (RFC 7016 / RFC 7425).",
         subcommands = {ServeCommand.class, ProbeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -12,6 +12,7 @@ import org.rtmfpd.rendezvous.DeveloperKeysException;
 import org.rtmfpd.server.ConfigException;
 import org.rtmfpd.server.ConfigFile;
 import org.rtmfpd.server.ConfigOption;
+import org.rtmfpd.server.LogFormat;
 import org.rtmfpd.server.MetricsEndpoint;
 import org.rtmfpd.server.RtmfpServer;
 import org.rtmfpd.server.ServerConfig;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Option;
 public final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     private static final long SHUTDOWN_GRACE_MILLIS = 3_000;
+    /** The most a stop may take, whatever hangs: then the process exits 1 (under systemd's TimeoutStopSec). */
+    private static final long SHUTDOWN_LIMIT_MILLIS = 10_000;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "Settings file (default: config/rtmfpd.conf when it exists).")
@@ -64,6 +67,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-config", paramLabel = "FILE", description = "A logback configuration file to use.")
     String logConfig;
 
+    @Option(names = "--log-format", paramLabel = "text|json",
+            description = "Log lines as text (default) or JSON, one object per line; not used with --log-config.")
+    String logFormat;
+
     @Option(names = "--open-introductions", negatable = true,
             description = "Also introduce initiators that hold no session with this server (default: off).")
     Boolean openIntroductions;
@@ -96,7 +103,12 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("rtmfpd: " + e.getMessage());
             return 2;
         }
-        settings.logConfig().ifPresent(LogConfig::load);
+        if (settings.logConfig().isPresent()) {
+            LogConfig.load(settings.logConfig().get());
+        } else if (settings.logFormat() != LogFormat.TEXT) {
+            LogConfig.loadResource(settings.logFormat().resource());
+        }
+        LOG.info("{}", Version.line());
         DeveloperKeyStore keys;
         try {
             keys = DeveloperKeyStore.load(settings.developerKeys());
@@ -117,9 +129,23 @@ public final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Signals.on("TERM", stop::countDown);
         Signals.on("INT", stop::countDown);
-        Signals.on("HUP", server::reloadKeys);
+        Signals.on("HUP", () -> {
+            LogConfig.reload();
+            server.reloadKeys();
+        });
         stop.await();
-        LOG.info("shutting down: closing sessions");
+        LOG.info("shutting down: no new sessions; closing every session");
+        Thread watchdog = new Thread(() -> {
+            try {
+                Thread.sleep(SHUTDOWN_LIMIT_MILLIS);
+                System.err.println("rtmfpd: did not stop within " + SHUTDOWN_LIMIT_MILLIS + " ms; exiting");
+                Runtime.getRuntime().halt(1);
+            } catch (InterruptedException e) {
+                // stopped in time
+            }
+        }, "rtmfpd-stop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         server.shutdown(SHUTDOWN_GRACE_MILLIS);
         if (metrics != null) {
             metrics.close();
@@ -165,6 +191,7 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.DH_QUEUE_LIMIT, dhQueueLimit);
         m.put(ConfigOption.METRICS_LISTEN, metricsListen);
         m.put(ConfigOption.LOG_CONFIG, logConfig);
+        m.put(ConfigOption.LOG_FORMAT, logFormat);
         m.put(ConfigOption.OPEN_INTRODUCTIONS, flag(openIntroductions));
         m.put(ConfigOption.MAX_SESSIONS, maxSessions);
         m.put(ConfigOption.MAX_SESSIONS_PER_SOURCE, maxSessionsPerSource);

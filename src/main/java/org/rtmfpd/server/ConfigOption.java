@@ -51,6 +51,9 @@ public enum ConfigOption {
     /** Logback configuration. */
     LOG_CONFIG("log-config", "FILE", "none", false,
             "a logback configuration file to use instead of the built-in logging setup"),
+    /** Log line format of the built-in logging setup. */
+    LOG_FORMAT("log-format", "text|json", "text", false,
+            "text (human lines) or json (one JSON object per line, for a log collector); not used with log-config"),
     /** Introductions for initiators without a session. */
     OPEN_INTRODUCTIONS("open-introductions", "false",
             "also introduce initiators that hold no session with this server"),
@@ -174,6 +177,7 @@ public enum ConfigOption {
                 case DH_QUEUE_LIMIT -> builder.dhQueueLimit(number(v, 1, ServerConfig.MAX_DH_QUEUE_LIMIT));
                 case METRICS_LISTEN -> builder.metricsListen(Optional.of(ListenAddress.parse(v, -1)));
                 case LOG_CONFIG -> builder.logConfig(Optional.of(path(v)));
+                case LOG_FORMAT -> builder.logFormat(LogFormat.parse(v));
                 case OPEN_INTRODUCTIONS -> builder.openIntroductions(bool(v));
                 case MAX_SESSIONS -> builder.maxSessions(number(v, 1, ServerConfig.MAX_SESSIONS_LIMIT));
                 case MAX_SESSIONS_PER_SOURCE -> builder.maxSessionsPerSource(number(v, 1, ServerConfig.MAX_SESSIONS_LIMIT));

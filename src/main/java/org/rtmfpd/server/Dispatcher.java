@@ -336,6 +336,7 @@ public final class Dispatcher implements StartupSender {
             }
             LOG.debug("IHello from {}: RHello", from);
             metrics.handshakes.increment();
+            metrics.helloFrom(from);
             send(from, rhello);
             return;
         }

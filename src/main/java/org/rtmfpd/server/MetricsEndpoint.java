@@ -1,46 +1,52 @@
 package org.rtmfpd.server;
 
-import com.sun.net.httpserver.HttpServer;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
-/** Serves {@link ServerMetrics} as Prometheus text on {@code GET /metrics}, with the JDK's HTTP server. */
+/**
+ * Serves {@link ServerMetrics} on {@code GET /metrics} with the Prometheus client's exporter (the JDK's
+ * HTTP server underneath): the text format 0.0.4, or OpenMetrics when the scraper asks for it; and
+ * {@code GET /-/healthy} for liveness checks.
+ */
 public final class MetricsEndpoint implements AutoCloseable {
-    private static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
-    private final HttpServer http;
+    /** Scrapes are rare and cheap: one thread answers them all. */
+    private final ExecutorService executor;
+    private final HTTPServer http;
+    private final InetSocketAddress address;
 
-    private MetricsEndpoint(HttpServer http) {
+    private MetricsEndpoint(ExecutorService executor, HTTPServer http, InetSocketAddress address) {
+        this.executor = executor;
         this.http = http;
+        this.address = address;
     }
 
     public static MetricsEndpoint start(InetSocketAddress address, ServerMetrics metrics) throws IOException {
-        HttpServer http = HttpServer.create(address, 16);
-        http.createContext("/metrics", exchange -> {
-            try (exchange) {
-                if (!"GET".equals(exchange.getRequestMethod())) {
-                    exchange.sendResponseHeaders(405, -1);
-                    return;
-                }
-                byte[] body = metrics.render().getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-                exchange.sendResponseHeaders(200, body.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(body);
-                }
-            }
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "rtmfpd-metrics");
+            t.setDaemon(true);
+            return t;
         });
-        http.start();
-        return new MetricsEndpoint(http);
+        try {
+            HTTPServer http = HTTPServer.builder().inetAddress(address.getAddress()).port(address.getPort())
+                    .registry(metrics.registry()).executorService(executor).buildAndStart();
+            return new MetricsEndpoint(executor, http, new InetSocketAddress(address.getAddress(), http.getPort()));
+        } catch (IOException | RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
     }
 
+    /** The address bound (with the actual port when port 0 was asked for). */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return address;
     }
 
     @Override
     public void close() {
-        http.stop(0);
+        http.close();
+        executor.shutdownNow();
     }
 }

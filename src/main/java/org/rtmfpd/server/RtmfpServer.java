@@ -1,6 +1,7 @@
 package org.rtmfpd.server;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -12,8 +13,6 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -37,6 +36,7 @@ import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.Session;
+import org.rtmfpd.wire.SessionIdScrambler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +71,8 @@ public final class RtmfpServer implements AutoCloseable {
     private final DeveloperKeyStore keys;
     private final ServerMetrics metrics = new ServerMetrics();
     private final Rendezvous<Session> rendezvous;
+    /** Cleared when the server starts to stop: from then on no handshake starts, sessions only close. */
+    private volatile boolean accepting = true;
 
     private RtmfpServer(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
         this.keys = keys;
@@ -91,19 +93,10 @@ public final class RtmfpServer implements AutoCloseable {
         List<DhGroup> groups = config.dhGroups().stream().map(id -> DhGroup.byId(id).orElseThrow()).toList();
         Certificate certificate = Certificate.ephemeral(groups, extra);
         this.rendezvous = new Rendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
+        TimedApplication timed = new TimedApplication(metrics);
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
                 new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), config.connectTimeoutMs(), clock,
-                new NetConnectionService.Counter() {
-                    @Override
-                    public void count(String event) {
-                        metrics.count(event);
-                    }
-
-                    @Override
-                    public void refuse(String reason) {
-                        metrics.refuse(reason);
-                    }
-                });
+                timed);
         Bootstrap bootstrap = new Bootstrap().group(loop)
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
@@ -112,10 +105,9 @@ public final class RtmfpServer implements AutoCloseable {
         this.dispatcher = new Dispatcher(certificate, new CookieJar(random, clock::nowMillis),
                 new ResponderKeying(groups, new EphemeralKeys(random, clock, EPHEMERAL_KEY_LIFETIME_MILLIS)),
                 config.dhQueueLimit(), config.admission(), SessionSettings.forServer(config.serverKeepaliveMs()), router,
-                clock, keyingWorkers,
-                loop.next(), service, metrics);
+                clock, timedKeying(keyingWorkers, metrics), loop.next(), timed.wrap(service), metrics);
         service.startupSender(dispatcher);
-        DatagramHandler handler = new DatagramHandler(router, dispatcher::onDatagram);
+        DatagramHandler handler = new DatagramHandler(router, this::onDatagram);
         bootstrap.handler(handler);
         for (InetSocketAddress address : config.listen()) {
             Channel channel = bootstrap.bind(address).sync().channel();
@@ -130,13 +122,58 @@ public final class RtmfpServer implements AutoCloseable {
         keyReloader.scheduleWithFixedDelay(this::reloadKeysIfChanged, KEY_FILE_CHECK_MILLIS, KEY_FILE_CHECK_MILLIS,
                 TimeUnit.MILLISECONDS);
         // The dispatcher's tables belong to the protocol thread: the metrics read what its tick published.
-        metrics.gauge("rtmfpd_sessions", dispatcher::publishedSessionCount);
-        metrics.gauge("rtmfpd_keying_queue", dispatcher::publishedKeyingQueueLength);
-        metrics.gauge("rtmfpd_registered_peers", () -> rendezvous.registry().size());
-        metrics.gauge("rtmfpd_netgroup_members", () -> rendezvous.groups().memberCount());
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        metrics.gauge("rtmfpd_jvm_heap_used_bytes", () -> memory.getHeapMemoryUsage().getUsed());
+        metrics.gauge("rtmfpd_sessions", "Sessions held (open or closing), as of the last timer tick.",
+                dispatcher::publishedSessionCount);
+        metrics.gauge("rtmfpd_keying_queue", "IIKeyings queued or running for Diffie-Hellman work, as of the last tick.",
+                dispatcher::publishedKeyingQueueLength);
+        metrics.gauge("rtmfpd_registered_peers", "Connected clients that can be introduced.",
+                () -> rendezvous.registry().size());
+        metrics.labelledGauge("rtmfpd_developer_key_peers",
+                "Connected clients by developer key, named by its label (or key# and its hash's first 8 hex digits).",
+                "key", () -> peersByKey(keys, rendezvous));
+        metrics.gauge("rtmfpd_netgroups", "NetGroups with at least one member.", () -> rendezvous.groups().groupCount());
+        metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", () -> rendezvous.groups().memberCount());
+        metrics.gauge("rtmfpd_developer_keys", "Developer keys in force.", () -> keys.current().size());
+        metrics.withJvmMetrics();
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
+    }
+
+    private boolean onDatagram(InetSocketAddress from, byte[] datagram) {
+        if (!accepting && isStartup(datagram)) {
+            metrics.drop("stopping");
+            return false;
+        }
+        return dispatcher.onDatagram(from, datagram);
+    }
+
+    /** Whether a datagram is addressed to session 0: an IHello or IIKeying (or junk), never a session's. */
+    static boolean isStartup(byte[] datagram) {
+        return datagram.length >= 4 && SessionIdScrambler.sessionIdOf(Unpooled.wrappedBuffer(datagram)) == 0;
+    }
+
+    /** Stops answering handshakes; sessions carry on. The first step of {@link #shutdown}. */
+    public void stopAccepting() {
+        accepting = false;
+    }
+
+    /** Peers by developer key label; keys that share a label are added up, and the key itself never appears. */
+    static java.util.Map<String, Long> peersByKey(DeveloperKeyStore keys, Rendezvous<Session> rendezvous) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        for (org.rtmfpd.rendezvous.DeveloperKey key : keys.current().keys()) {
+            out.merge(key.logName(), (long) rendezvous.registry().size(key.key()), Long::sum);
+        }
+        return out;
+    }
+
+    /** The keying pool, as seen by the dispatcher: each task's wait for a worker is observed. */
+    static java.util.concurrent.Executor timedKeying(ExecutorService workers, ServerMetrics metrics) {
+        return task -> {
+            long queued = metrics.now();
+            workers.execute(() -> {
+                metrics.observe(ServerMetrics.Timing.KEYING_WAIT, queued);
+                task.run();
+            });
+        };
     }
 
     /** Binds every listen address and starts serving; throws if an address cannot be bound. */
@@ -203,10 +240,11 @@ public final class RtmfpServer implements AutoCloseable {
     }
 
     /**
-     * Closes every session politely (RFC 7016 §3.5.5.1), waits up to {@code graceMillis} for the
-     * acknowledgements, then stops.
+     * Stops answering handshakes, closes every session politely (RFC 7016 §3.5.5.1) so that clients
+     * learn it at once, waits up to {@code graceMillis} for the acknowledgements, then stops.
      */
     public void shutdown(long graceMillis) {
+        stopAccepting();
         try {
             loop.next().submit(dispatcher::closeAll).get(5, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + graceMillis * 1_000_000;

@@ -30,6 +30,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param dhQueueLimit      IIKeyings waiting for DH work beyond which further ones are dropped
  * @param metricsListen     TCP address of the Prometheus text endpoint, if any
  * @param logConfig         a logback configuration file to use instead of the built-in one, if any
+ * @param logFormat         the line format of the built-in logging setup
  * @param openIntroductions  also introduce initiators that hold no session with the server
  * @param admission         the bounds on who may start a session (max-sessions and the per-source limits)
  * @param connectTimeoutMs  a session that has not connected this long after its handshake is closed
@@ -44,6 +45,7 @@ public record ServerConfig(
         int dhQueueLimit,
         Optional<InetSocketAddress> metricsListen,
         Optional<Path> logConfig,
+        LogFormat logFormat,
         boolean openIntroductions,
         AdmissionLimits admission,
         int connectTimeoutMs) {
@@ -93,6 +95,7 @@ public record ServerConfig(
             }
         });
         Objects.requireNonNull(logConfig, "logConfig");
+        Objects.requireNonNull(logFormat, "logFormat");
         Objects.requireNonNull(admission, "admission");
         check("max-sessions", admission.maxSessions(), 1, MAX_SESSIONS_LIMIT);
         check("max-sessions-per-source", admission.maxSessionsPerSource(), 1, MAX_SESSIONS_LIMIT);
@@ -124,6 +127,7 @@ public record ServerConfig(
         b.dhQueueLimit = dhQueueLimit;
         b.metricsListen = metricsListen;
         b.logConfig = logConfig;
+        b.logFormat = logFormat;
         b.openIntroductions = openIntroductions;
         b.admission = admission;
         b.connectTimeoutMs = connectTimeoutMs;
@@ -164,6 +168,7 @@ public record ServerConfig(
         private int dhQueueLimit = DEFAULT_DH_QUEUE_LIMIT;
         private Optional<InetSocketAddress> metricsListen = Optional.empty();
         private Optional<Path> logConfig = Optional.empty();
+        private LogFormat logFormat = LogFormat.TEXT;
         private boolean openIntroductions;
         private AdmissionLimits admission = AdmissionLimits.DEFAULT;
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
@@ -247,6 +252,11 @@ public record ServerConfig(
             return this;
         }
 
+        public Builder logFormat(LogFormat format) {
+            logFormat = Objects.requireNonNull(format, "format");
+            return this;
+        }
+
         /** The checked settings; throws IllegalArgumentException naming the option at fault. */
         public Builder openIntroductions(boolean open) {
             openIntroductions = open;
@@ -284,7 +294,7 @@ public record ServerConfig(
 
         public ServerConfig build() {
             return new ServerConfig(listen, developerKeys, peerCap, dhGroups, serverKeepaliveMs, peerKeepaliveMs,
-                    dhQueueLimit, metricsListen, logConfig, openIntroductions, admission, connectTimeoutMs);
+                    dhQueueLimit, metricsListen, logConfig, logFormat, openIntroductions, admission, connectTimeoutMs);
         }
     }
 }

@@ -98,7 +98,7 @@ class HostileHandshakeEndToEndTest {
         String text = server.server.metrics().render();
         for (String line : text.split("\n")) {
             if (line.startsWith("rtmfpd_keying_queue ")) {
-                return Integer.parseInt(line.substring(line.indexOf(' ') + 1).trim());
+                return (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1).trim());
             }
         }
         throw new AssertionError("no rtmfpd_keying_queue gauge in\n" + text);
