@@ -108,7 +108,7 @@ final class RegistryHttpHandler extends SimpleChannelInboundHandler<FullHttpRequ
         if (answer.status() == 405) {
             r.headers().set(HttpHeaderNames.ALLOW, "GET");
         }
-        answer.refusal().ifPresent(reason -> r.headers().set("X-Rtmfpd-Refused", reason));
+        answer.refusal().ifPresent(reason -> r.headers().set("x-rtmfpd-refused", reason));
         if (!keepAlive) {
             r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

@@ -4,6 +4,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.group.ChannelGroup;
@@ -58,15 +59,21 @@ public final class RegistryServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(limit)
-                                .addLast(new HttpServerCodec(MAX_LINE_BYTES, MAX_HEADER_BYTES, 8192))
-                                .addLast(new RequestDeadline(deadlineMillis, counter))
-                                .addLast(new HttpObjectAggregator(MAX_BODY_BYTES, true))
-                                .addLast(new RegistryHttpHandler(service, counter));
+                        pipeline(ch.pipeline(), limit, service, deadlineMillis, counter);
                     }
                 });
         Channel channel = bootstrap.bind(address).sync().channel();
         return new RegistryServer(channel, connections);
+    }
+
+    /** Builds one connection's pipeline. */
+    static void pipeline(ChannelPipeline p, ConnectionLimit limit, RegistryService service, long deadlineMillis,
+            Consumer<RegistryEvent> counter) {
+        p.addLast(limit)
+                .addLast(new HttpServerCodec(MAX_LINE_BYTES, MAX_HEADER_BYTES, 8192))
+                .addLast(new RequestDeadline(deadlineMillis, counter))
+                .addLast(new HttpObjectAggregator(MAX_BODY_BYTES, true))
+                .addLast(new RegistryHttpHandler(service, counter));
     }
 
     /** The address bound (with the real port when 0 was asked). */

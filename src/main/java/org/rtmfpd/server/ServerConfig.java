@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKey;
 
 /**
@@ -31,6 +32,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param metricsListen     TCP address of the Prometheus text endpoint, if any
  * @param logConfig         a logback configuration file to use instead of the built-in one, if any
  * @param openIntroductions  also introduce initiators that hold no session with the server
+ * @param registry          the HTTP name registry's settings (off unless it has a listen address)
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -42,7 +44,8 @@ public record ServerConfig(
         int dhQueueLimit,
         Optional<InetSocketAddress> metricsListen,
         Optional<Path> logConfig,
-        boolean openIntroductions) {
+        boolean openIntroductions,
+        RegistrySettings registry) {
 
     public static final int DEFAULT_PORT = 1935;
     public static final Path DEFAULT_DEVELOPER_KEYS = Path.of("config", "developer-keys.conf");
@@ -84,6 +87,7 @@ public record ServerConfig(
             }
         });
         Objects.requireNonNull(logConfig, "logConfig");
+        Objects.requireNonNull(registry, "registry");
     }
 
     /** The settings rtmfpd uses with no configuration file and no options. */
@@ -110,6 +114,7 @@ public record ServerConfig(
         b.metricsListen = metricsListen;
         b.logConfig = logConfig;
         b.openIntroductions = openIntroductions;
+        b.registry = registry;
         return b;
     }
 
@@ -148,6 +153,7 @@ public record ServerConfig(
         private Optional<InetSocketAddress> metricsListen = Optional.empty();
         private Optional<Path> logConfig = Optional.empty();
         private boolean openIntroductions;
+        private RegistrySettings registry = RegistrySettings.DEFAULTS;
 
         private Builder() {
         }
@@ -234,9 +240,19 @@ public record ServerConfig(
             return this;
         }
 
+        /** The name registry's settings held so far. */
+        public RegistrySettings registry() {
+            return registry;
+        }
+
+        public Builder registry(RegistrySettings settings) {
+            registry = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(listen, developerKeys, peerCap, dhGroups, serverKeepaliveMs, peerKeepaliveMs,
-                    dhQueueLimit, metricsListen, logConfig, openIntroductions);
+                    dhQueueLimit, metricsListen, logConfig, openIntroductions, registry);
         }
     }
 }
