@@ -3,10 +3,11 @@ package org.rtmfpd.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** Entry point of the rtmfpd command line: {@code serve}, {@code probe}, {@code bench}. */
+/** Entry point of the rtmfpd command line: {@code serve}, {@code probe}, {@code bench}, {@code keys}. */
 @Command(name = "rtmfpd", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "An open RTMFP rendezvous server (RFC 7016 / RFC 7425).",
-        subcommands = {ServeCommand.class, ProbeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, ProbeCommand.class, BenchCommand.class, KeysCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -26,6 +27,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, probe or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: serve, probe, bench or keys");
     }
 }

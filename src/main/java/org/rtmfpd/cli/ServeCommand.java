@@ -94,6 +94,26 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Close a session that has not connected this long after its handshake (default: 15000).")
     String connectTimeoutMs;
 
+    @Option(names = "--registry-listen", paramLabel = "HOST:PORT",
+            description = "Serve the Stratus sample's HTTP name registry here (default: off).")
+    String registryListen;
+
+    @Option(names = "--registry-open", negatable = true,
+            description = "Let the name registry register peers not connected with the key (default: off).")
+    Boolean registryOpen;
+
+    @Option(names = "--registry-expiry-ms", paramLabel = "MS",
+            description = "A user name not refreshed for this long expires (default: 2100000, 35 minutes).")
+    String registryExpiry;
+
+    @Option(names = "--registry-allow-domains", paramLabel = "LIST",
+            description = "Domains the name registry's crossdomain.xml allows (default: *).")
+    String registryAllowDomains;
+
+    @Option(names = "--registry-max-connections", paramLabel = "N",
+            description = "Most HTTP connections the name registry holds open (default: 256).")
+    String registryMaxConnections;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig settings;
@@ -198,6 +218,11 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.MAX_HANDSHAKES_PER_SOURCE, maxHandshakesPerSource);
         m.put(ConfigOption.IIKEYINGS_PER_SECOND_PER_SOURCE, iikeyingsPerSecondPerSource);
         m.put(ConfigOption.CONNECT_TIMEOUT_MS, connectTimeoutMs);
+        m.put(ConfigOption.REGISTRY_LISTEN, registryListen);
+        m.put(ConfigOption.REGISTRY_OPEN, flag(registryOpen));
+        m.put(ConfigOption.REGISTRY_EXPIRY_MS, registryExpiry);
+        m.put(ConfigOption.REGISTRY_ALLOW_DOMAINS, registryAllowDomains);
+        m.put(ConfigOption.REGISTRY_MAX_CONNECTIONS, registryMaxConnections);
         return m;
     }
 }

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.rtmfpd.registry.CrossDomainPolicy;
+import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKey;
 
 /**
@@ -76,7 +78,26 @@ public enum ConfigOption {
     /** Time a session has to connect after its handshake. */
     CONNECT_TIMEOUT_MS("connect-timeout-ms", "MS", String.valueOf(ServerConfig.DEFAULT_CONNECT_TIMEOUT_MS), false,
             "a session that has not sent connect this long after its handshake is closed ("
-                    + ServerConfig.MIN_CONNECT_TIMEOUT_MS + " to " + ServerConfig.MAX_CONNECT_TIMEOUT_MS + ")");
+                    + ServerConfig.MIN_CONNECT_TIMEOUT_MS + " to " + ServerConfig.MAX_CONNECT_TIMEOUT_MS + ")"),
+    /** The name registry's HTTP address. */
+    REGISTRY_LISTEN("registry-listen", "HOST:PORT", "none", false,
+            "TCP address of the Stratus sample's HTTP name registry (docs/registry.md), port required; off when"
+                    + " not set"),
+    /** Name registry without the connected-peer rule. */
+    REGISTRY_OPEN("registry-open", "false",
+            "let the name registry register peer IDs that are not connected with the key, and show every live"
+                    + " name"),
+    /** Name registry expiry. */
+    REGISTRY_EXPIRY_MS("registry-expiry-ms", "MS", String.valueOf(RegistrySettings.DEFAULT_EXPIRY_MS), false,
+            "a registered user name not refreshed for this long, in milliseconds, expires ("
+                    + RegistrySettings.MIN_EXPIRY_MS + " to " + RegistrySettings.MAX_EXPIRY_MS + ")"),
+    /** Domains of the name registry's cross-domain policy. */
+    REGISTRY_ALLOW_DOMAINS("registry-allow-domains", "LIST", "*", false,
+            "domains whose SWFs may call the name registry (its /crossdomain.xml), comma-separated; * for all"),
+    /** Name registry connection cap. */
+    REGISTRY_MAX_CONNECTIONS("registry-max-connections", "N", String.valueOf(RegistrySettings.DEFAULT_MAX_CONNECTIONS),
+            false, "most HTTP connections the name registry holds open at once (1 to "
+                    + RegistrySettings.MAX_MAX_CONNECTIONS + ")");
 
     /** The value label of flags: the two values the file accepts. */
     public static final String FLAG_VALUES = "true|false";
@@ -186,6 +207,14 @@ public enum ConfigOption {
                         number(v, 1, ServerConfig.MAX_IIKEYINGS_PER_SECOND));
                 case CONNECT_TIMEOUT_MS -> builder.connectTimeoutMs(
                         number(v, ServerConfig.MIN_CONNECT_TIMEOUT_MS, ServerConfig.MAX_CONNECT_TIMEOUT_MS));
+                case REGISTRY_LISTEN -> builder.registry(builder.registry()
+                        .withListen(Optional.of(ListenAddress.parse(v, -1))));
+                case REGISTRY_OPEN -> builder.registry(builder.registry().withOpen(bool(v)));
+                case REGISTRY_EXPIRY_MS -> builder.registry(builder.registry().withExpiryMs(
+                        number(v, RegistrySettings.MIN_EXPIRY_MS, RegistrySettings.MAX_EXPIRY_MS)));
+                case REGISTRY_ALLOW_DOMAINS -> builder.registry(builder.registry().withAllowDomains(domains(v)));
+                case REGISTRY_MAX_CONNECTIONS -> builder.registry(builder.registry().withMaxConnections(
+                        number(v, 1, RegistrySettings.MAX_MAX_CONNECTIONS)));
                 default -> throw new IllegalStateException(name());
             }
         } catch (IllegalArgumentException e) {
@@ -258,6 +287,25 @@ public enum ConfigOption {
             out.add(Integer.parseInt(part));
         }
         ServerConfig.checkDhGroups(out);
+        return out;
+    }
+
+    private static List<String> domains(String v) {
+        List<String> out = new ArrayList<>();
+        for (String part : v.split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            String problem = CrossDomainPolicy.problem(part);
+            if (problem != null) {
+                throw new IllegalArgumentException(problem);
+            }
+            out.add(part);
+        }
+        if (out.isEmpty() || out.size() > CrossDomainPolicy.MAX_DOMAINS) {
+            throw new IllegalArgumentException("list 1 to " + CrossDomainPolicy.MAX_DOMAINS
+                    + " domains, such as example.com,*.example.org, or * for all");
+        }
         return out;
     }
 

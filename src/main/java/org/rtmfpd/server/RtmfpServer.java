@@ -10,14 +10,17 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +34,12 @@ import org.rtmfpd.flash.NetConnectionService;
 import org.rtmfpd.handshake.EphemeralKeys;
 import org.rtmfpd.handshake.ResponderKeying;
 import org.rtmfpd.crypto.DhGroup;
+import org.rtmfpd.registry.ConnectedPeers;
+import org.rtmfpd.registry.CrossDomainPolicy;
+import org.rtmfpd.registry.MemoryNameStore;
+import org.rtmfpd.registry.RegistryServer;
+import org.rtmfpd.registry.RegistryService;
+import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.session.SessionSettings;
@@ -50,6 +59,8 @@ public final class RtmfpServer implements AutoCloseable {
     private static final long KEY_FILE_CHECK_MILLIS = 2_000;
     /** Routes of addresses that no longer hold a session are forgotten this often. */
     private static final long ROUTE_SWEEP_MILLIS = 60_000;
+    /** Expired user names of the name registry are forgotten this often (they are invisible at once). */
+    private static final long NAME_SWEEP_MILLIS = 60_000;
     private static final int EXTRA_RANDOMNESS = 64;
     /**
      * One ephemeral DH key pair serves the handshakes of this long; session keys still differ, as they
@@ -73,6 +84,7 @@ public final class RtmfpServer implements AutoCloseable {
     private final Rendezvous<Session> rendezvous;
     /** Cleared when the server starts to stop: from then on no handshake starts, sessions only close. */
     private volatile boolean accepting = true;
+    private final RegistryServer registry;
 
     private RtmfpServer(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
         this.keys = keys;
@@ -135,6 +147,7 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", () -> rendezvous.groups().memberCount());
         metrics.gauge("rtmfpd_developer_keys", "Developer keys in force.", () -> keys.current().size());
         metrics.withJvmMetrics();
+        this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll) : null;
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
     }
 
@@ -174,6 +187,36 @@ public final class RtmfpServer implements AutoCloseable {
                 task.run();
             });
         };
+    }
+
+    /** The HTTP name registry, on the protocol event loop: its work is a few map operations per request. */
+    private RegistryServer startRegistry(RegistrySettings settings, Clock clock, boolean epoll)
+            throws InterruptedException {
+        MemoryNameStore names = new MemoryNameStore(settings.expiryMs());
+        ConnectedPeers peers = (key, peer) -> rendezvous.registry().find(peer)
+                .map(e -> e.developerKey().equals(key)).orElse(false);
+        RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), clock::nowMillis,
+                CrossDomainPolicy.render(settings.allowDomains()));
+        RegistryServer server = RegistryServer.start(loop,
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, settings.listen().get(),
+                service, settings.maxConnections(), RegistryServer.REQUEST_DEADLINE_MILLIS, e -> {
+                    if (e.refusal()) {
+                        metrics.refuse(e.label());
+                    } else {
+                        metrics.count(e.label());
+                    }
+                });
+        loop.next().scheduleAtFixedRate(() -> names.sweep(clock.nowMillis()), NAME_SWEEP_MILLIS, NAME_SWEEP_MILLIS,
+                TimeUnit.MILLISECONDS);
+        metrics.gauge("rtmfpd_registry_names", names::size);
+        LOG.info("name registry on HTTP {}:{}{}", server.address().getAddress().getHostAddress(),
+                server.address().getPort(), settings.open() ? " (open: peers need not be connected)" : "");
+        return server;
+    }
+
+    /** The name registry's HTTP address, when it is on. */
+    public Optional<InetSocketAddress> registryAddress() {
+        return registry == null ? Optional.empty() : Optional.of(registry.address());
     }
 
     /** Binds every listen address and starts serving; throws if an address cannot be bound. */
@@ -259,6 +302,9 @@ public final class RtmfpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (registry != null) {
+            registry.close();
+        }
         for (Channel c : channels) {
             c.close().awaitUninterruptibly();
         }

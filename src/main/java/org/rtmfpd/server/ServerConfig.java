@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKey;
 
 /**
@@ -34,6 +35,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param openIntroductions  also introduce initiators that hold no session with the server
  * @param admission         the bounds on who may start a session (max-sessions and the per-source limits)
  * @param connectTimeoutMs  a session that has not connected this long after its handshake is closed
+ * @param registry          the HTTP name registry's settings (off unless it has a listen address)
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -48,7 +50,8 @@ public record ServerConfig(
         LogFormat logFormat,
         boolean openIntroductions,
         AdmissionLimits admission,
-        int connectTimeoutMs) {
+        int connectTimeoutMs,
+        RegistrySettings registry) {
 
     public static final int DEFAULT_PORT = 1935;
     public static final Path DEFAULT_DEVELOPER_KEYS = Path.of("config", "developer-keys.conf");
@@ -102,6 +105,7 @@ public record ServerConfig(
         check("max-handshakes-per-source", admission.maxHandshakesPerSource(), 1, MAX_DH_QUEUE_LIMIT);
         check("iikeyings-per-second-per-source", admission.iikeyingsPerSecondPerSource(), 1, MAX_IIKEYINGS_PER_SECOND);
         check("connect-timeout-ms", connectTimeoutMs, MIN_CONNECT_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS);
+        Objects.requireNonNull(registry, "registry");
     }
 
     /** The settings rtmfpd uses with no configuration file and no options. */
@@ -131,6 +135,7 @@ public record ServerConfig(
         b.openIntroductions = openIntroductions;
         b.admission = admission;
         b.connectTimeoutMs = connectTimeoutMs;
+        b.registry = registry;
         return b;
     }
 
@@ -172,6 +177,7 @@ public record ServerConfig(
         private boolean openIntroductions;
         private AdmissionLimits admission = AdmissionLimits.DEFAULT;
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
+        private RegistrySettings registry = RegistrySettings.DEFAULTS;
 
         private Builder() {
         }
@@ -292,9 +298,20 @@ public record ServerConfig(
             return this;
         }
 
+        /** The name registry's settings held so far. */
+        public RegistrySettings registry() {
+            return registry;
+        }
+
+        public Builder registry(RegistrySettings settings) {
+            registry = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(listen, developerKeys, peerCap, dhGroups, serverKeepaliveMs, peerKeepaliveMs,
-                    dhQueueLimit, metricsListen, logConfig, logFormat, openIntroductions, admission, connectTimeoutMs);
+                    dhQueueLimit, metricsListen, logConfig, logFormat, openIntroductions, admission, connectTimeoutMs,
+                    registry);
         }
     }
 }

@@ -98,7 +98,10 @@ class ConfigFileTest {
     void unknownOptionListsTheValidNamesAndGuesses() {
         assertEquals("rtmfpd.conf:2: unknown option 'peer_cap' (did you mean peer-cap?); the options are listen,"
                 + " developer-keys, peer-cap, dh-groups, server-keepalive-ms, peer-keepalive-ms, dh-queue-limit,"
-                + " metrics-listen, log-config, log-format, open-introductions, max-sessions, max-sessions-per-source, max-handshakes-per-source, iikeyings-per-second-per-source, connect-timeout-ms", problem("# x", "peer_cap = 5"));
+                + " metrics-listen, log-config, log-format, open-introductions, max-sessions, max-sessions-per-source,"
+                + " max-handshakes-per-source, iikeyings-per-second-per-source, connect-timeout-ms, registry-listen,"
+                + " registry-open, registry-expiry-ms, registry-allow-domains, registry-max-connections",
+                problem("# x", "peer_cap = 5"));
         assertTrue(problem("--peer-cap = 5").contains("did you mean peer-cap?"));
         String p = problem("colour = blue");
         assertTrue(p.startsWith("rtmfpd.conf:1: unknown option 'colour'; the options are listen,"), p);

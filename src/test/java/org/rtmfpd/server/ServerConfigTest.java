@@ -48,9 +48,10 @@ class ServerConfigTest {
     }
 
     @Test
-    void onlyOpenIntroductionsIsAFlag() {
+    void onlyTheOnOffSettingsAreFlags() {
         for (ConfigOption o : ConfigOption.values()) {
-            assertEquals(o == ConfigOption.OPEN_INTRODUCTIONS, o.isFlag(), o.optionName());
+            assertEquals(o == ConfigOption.OPEN_INTRODUCTIONS || o == ConfigOption.REGISTRY_OPEN, o.isFlag(),
+                    o.optionName());
         }
         assertThrows(IllegalStateException.class, ConfigOption.PEER_CAP::negatedLongOption);
     }
