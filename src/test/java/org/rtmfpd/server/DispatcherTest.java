@@ -508,4 +508,24 @@ class DispatcherTest {
         assertArrayEquals(concat(hex("01 0a 41 0e"), new byte[64], hex("02 15 02")), rhello.certificate(),
                 "Stratus's option order: ancillary data, extra randomness, groups");
     }
+
+    @Test
+    void aLateCopyOfTheIIKeyingAfterTheSessionsFirstPacketLeavesTheSessionOpen() {
+        // Over a network that duplicates and reorders, a copy of the IIKeying can arrive after the
+        // initiator's first session packet, when the RIKeying is no longer kept for repeats.
+        RHello rhello = hello(CLIENT);
+        IIKeying iikeying = keying(rhello.cookie(), 31);
+        dispatcher.onDatagram(CLIENT, startup(iikeying));
+        runKeying();
+        ClientEnd a = new ClientEnd(assertInstanceOf(RIKeying.class, sent.remove(0).chunk()));
+        Session session = dispatcher.sessionAt(CLIENT);
+        assertTrue(dispatcher.onDatagram(CLIENT, a.packet(new Ping(new byte[] {1}))));
+        sent.clear();
+        dispatcher.onDatagram(CLIENT, startup(iikeying));
+        runKeying();
+        assertEquals(session, dispatcher.sessionAt(CLIENT), "the open session stays");
+        assertFalse(session.isClosed());
+        assertEquals(1, dispatcher.sessionCount());
+        assertEquals(1, metrics.dropped("iikeying_for_open_session"));
+    }
 }
