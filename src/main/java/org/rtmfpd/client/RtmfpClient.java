@@ -52,16 +52,20 @@ public final class RtmfpClient implements AutoCloseable {
 
     private final ClientIdentity identity;
     private final EventLoopGroup group;
+    private static final Clock SYSTEM_CLOCK = Clock.system();
+
     private final Channel channel;
     private final EventLoop loop;
     private final ClientCore core;
     private final AtomicReference<CompletableFuture<Void>> closed = new AtomicReference<>();
 
-    private RtmfpClient(ClientIdentity identity, ClientSettings settings, InetSocketAddress bind, ClientListener listener) {
+    private RtmfpClient(ClientIdentity identity, ClientSettings settings, InetSocketAddress bind, ClientListener listener,
+                        Clock clock) {
         this.identity = identity;
         this.group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rtmfp-client", true), NioIoHandler.newFactory());
         ChannelTransmitter transmitter = new ChannelTransmitter();
-        this.core = new ClientCore(identity, settings, transmitter, Clock.system(), System::nanoTime, new SecureRandom(), listener);
+        this.core = new ClientCore(identity, settings, transmitter, clock, clock == SYSTEM_CLOCK ? System::nanoTime : null,
+                new SecureRandom(), listener);
         try {
             this.channel = new Bootstrap().group(group)
                     .channel(NioDatagramChannel.class)
@@ -89,7 +93,17 @@ public final class RtmfpClient implements AutoCloseable {
      */
     public static RtmfpClient open(ClientIdentity identity, ClientSettings settings, InetSocketAddress bind,
                                    ClientListener listener) {
-        return new RtmfpClient(identity, settings, bind, listener);
+        return new RtmfpClient(identity, settings, bind, listener, SYSTEM_CLOCK);
+    }
+
+    /**
+     * As {@link #open(ClientIdentity, ClientSettings, InetSocketAddress, ClientListener)}, with the protocol
+     * timers read from {@code clock} (tests run them faster than real time); round-trip times are then
+     * measured on it too.
+     */
+    public static RtmfpClient open(ClientIdentity identity, ClientSettings settings, InetSocketAddress bind,
+                                   ClientListener listener, Clock clock) {
+        return new RtmfpClient(identity, settings, bind, listener, clock);
     }
 
     public ClientIdentity identity() {

@@ -403,6 +403,13 @@ public final class Dispatcher implements StartupSender {
         }
         InitiatorKeying request = ((InitiatorKeying.Accepted) checked).request();
         Session existing = byAddress.get(from);
+        if (existing != null && existing.farId() == key.initiatorSessionId
+                && existing.isFarFingerprint(request.certificate().fingerprint())) {
+            // A late copy of the IIKeying that opened this session (a network duplicate or a retransmission
+            // overtaken by the session's first packets): the initiator has its keys already.
+            metrics.drop("iikeying_for_open_session");
+            return true;
+        }
         if (existing != null && !existing.isFarFingerprint(request.certificate().fingerprint())) {
             metrics.drop("address_in_use");
             return true;

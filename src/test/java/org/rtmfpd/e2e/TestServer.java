@@ -25,11 +25,20 @@ final class TestServer implements AutoCloseable {
     }
 
     TestServer(Path dir, ServerConfig.Builder builder) throws Exception {
+        this(dir, builder, WarpClock.REAL_TIME);
+    }
+
+    /** A server whose protocol clock is {@code clock}, moved on by {@link #clockOffset} as well. */
+    TestServer(Path dir, WarpClock clock) throws Exception {
+        this(dir, ServerConfig.builder(), clock);
+    }
+
+    private TestServer(Path dir, ServerConfig.Builder builder, WarpClock clock) throws Exception {
         Path keys = dir.resolve("developer-keys.conf");
         Files.writeString(keys, KEY_A + "\n" + KEY_B + "\n" + KEY_CAP_50 + " peer-cap=50\n");
         builder.resetListen().addListen(new InetSocketAddress("127.0.0.1", 0)).developerKeys(keys);
         server = RtmfpServer.start(builder.build(), DeveloperKeyStore.load(keys),
-                () -> System.nanoTime() / 1_000_000 + clockOffset.get());
+                () -> clock.nowMillis() + clockOffset.get());
         address = server.localAddresses().get(0);
     }
 

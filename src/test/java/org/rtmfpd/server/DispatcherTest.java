@@ -570,4 +570,24 @@ class DispatcherTest {
         assertFalse(handshake(d, new InetSocketAddress("198.51.100.9", 40000), 8), "which is a quarter of the limit");
         assertEquals(Dispatcher.keyingQueueCapacity(4), d.keyingQueueLength());
     }
+
+    @Test
+    void aLateCopyOfTheIIKeyingAfterTheSessionsFirstPacketLeavesTheSessionOpen() {
+        // Over a network that duplicates and reorders, a copy of the IIKeying can arrive after the
+        // initiator's first session packet, when the RIKeying is no longer kept for repeats.
+        RHello rhello = hello(CLIENT);
+        IIKeying iikeying = keying(rhello.cookie(), 31);
+        dispatcher.onDatagram(CLIENT, startup(iikeying));
+        runKeying();
+        ClientEnd a = new ClientEnd(assertInstanceOf(RIKeying.class, sent.remove(0).chunk()));
+        Session session = dispatcher.sessionAt(CLIENT);
+        assertTrue(dispatcher.onDatagram(CLIENT, a.packet(new Ping(new byte[] {1}))));
+        sent.clear();
+        dispatcher.onDatagram(CLIENT, startup(iikeying));
+        runKeying();
+        assertEquals(session, dispatcher.sessionAt(CLIENT), "the open session stays");
+        assertFalse(session.isClosed());
+        assertEquals(1, dispatcher.sessionCount());
+        assertEquals(1, metrics.dropped("iikeying_for_open_session"));
+    }
 }
