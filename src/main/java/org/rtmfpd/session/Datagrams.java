@@ -20,7 +20,13 @@ public final class Datagrams {
     public static byte[] encode(int farSessionId, PacketCipher cipher, long sequenceNumber, Packet packet) {
         ByteBuf plain = Unpooled.buffer(256);
         packet.encode(plain);
-        byte[] sealed = cipher.seal(plain.array(), plain.arrayOffset(), plain.readableBytes(), sequenceNumber);
+        return seal(farSessionId, cipher, sequenceNumber, plain.array(), plain.arrayOffset(), plain.readableBytes());
+    }
+
+    /** Encrypts {@code length} bytes of an encoded packet and puts the scrambled session ID in front. */
+    public static byte[] seal(int farSessionId, PacketCipher cipher, long sequenceNumber, byte[] plain, int offset,
+                              int length) {
+        byte[] sealed = cipher.seal(plain, offset, length, sequenceNumber);
         byte[] datagram = new byte[SSID_LENGTH + sealed.length];
         System.arraycopy(sealed, 0, datagram, SSID_LENGTH, sealed.length);
         int ssid = SessionIdScrambler.scramble(farSessionId, Unpooled.wrappedBuffer(sealed));

@@ -16,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtmfpd.cli.bench.PrometheusText;
-import org.rtmfpd.client.ClientIdentity;
-import org.rtmfpd.client.ClientSettings;
 import org.rtmfpd.client.RtmfpClient;
 import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.server.ServerMetrics.Timing;
@@ -40,12 +38,7 @@ class MetricsEndToEndTest {
     }
 
     private RtmfpClient connected(String key) throws Exception {
-        RtmfpClient client = RtmfpClient.open(ClientIdentity.generate(RANDOM),
-                ClientSettings.FLASH_LIKE.withOpenTimeout(Duration.ofSeconds(10)));
-        clients.add(client);
-        assertEquals("NetConnection.Connect.Success", client.connect(server.url(key)).get(WAIT, TimeUnit.SECONDS).get("code"));
-        client.setPeerInfo(List.of(client.localAddress())).get(WAIT, TimeUnit.SECONDS);
-        return client;
+        return server.connected(key, Duration.ofSeconds(10), clients);
     }
 
     @Test

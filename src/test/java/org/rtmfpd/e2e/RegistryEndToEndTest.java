@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -22,8 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.rtmfpd.client.ClientIdentity;
-import org.rtmfpd.client.ClientSettings;
 import org.rtmfpd.client.PeerSession;
 import org.rtmfpd.client.RtmfpClient;
 import org.rtmfpd.registry.RegistrySettings;
@@ -35,7 +32,6 @@ import org.rtmfpd.server.ServerConfig;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class RegistryEndToEndTest {
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final long WAIT = 15;
     private static final Pattern IDENTITY = Pattern.compile("<identity>([0-9a-f]{64})</identity>");
 
@@ -62,13 +58,7 @@ class RegistryEndToEndTest {
     }
 
     private RtmfpClient connected(String key) throws Exception {
-        RtmfpClient client = RtmfpClient.open(ClientIdentity.generate(RANDOM),
-                ClientSettings.FLASH_LIKE.withOpenTimeout(Duration.ofSeconds(10)));
-        clients.add(client);
-        assertEquals("NetConnection.Connect.Success",
-                client.connect(server.url(key)).get(WAIT, TimeUnit.SECONDS).get("code"));
-        client.setPeerInfo(List.of(client.localAddress())).get(WAIT, TimeUnit.SECONDS);
-        return client;
+        return server.connected(key, Duration.ofSeconds(10), clients);
     }
 
     private HttpResponse<String> get(String path) throws Exception {

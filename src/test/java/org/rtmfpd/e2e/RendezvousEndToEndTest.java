@@ -20,8 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.rtmfpd.client.ClientIdentity;
-import org.rtmfpd.client.ClientSettings;
 import org.rtmfpd.client.GroupMembership;
 import org.rtmfpd.client.PeerSession;
 import org.rtmfpd.client.RtmfpClient;
@@ -51,13 +49,7 @@ class RendezvousEndToEndTest {
     }
 
     private RtmfpClient connected(String key, Duration openTimeout) throws Exception {
-        RtmfpClient client = RtmfpClient.open(ClientIdentity.generate(RANDOM),
-                ClientSettings.FLASH_LIKE.withOpenTimeout(openTimeout));
-        clients.add(client);
-        assertEquals("NetConnection.Connect.Success",
-                client.connect(server.url(key)).get(WAIT, TimeUnit.SECONDS).get("code"));
-        client.setPeerInfo(List.of(client.localAddress())).get(WAIT, TimeUnit.SECONDS);
-        return client;
+        return server.connected(key, openTimeout, clients);
     }
 
     private RtmfpClient connected(String key) throws Exception {

@@ -1,10 +1,18 @@
 package org.rtmfpd.e2e;
 
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import org.rtmfpd.client.ClientIdentity;
+import org.rtmfpd.client.ClientSettings;
+import org.rtmfpd.client.RtmfpClient;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.server.RtmfpServer;
 import org.rtmfpd.server.ServerConfig;
@@ -15,6 +23,7 @@ final class TestServer implements AutoCloseable {
     static final String KEY_B = "key-b";
     static final String KEY_CAP_50 = "key-cap-50";
     private static final long WAIT_LIMIT_MILLIS = 10_000;
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     final AtomicLong clockOffset = new AtomicLong();
     final RtmfpServer server;
@@ -44,6 +53,21 @@ final class TestServer implements AutoCloseable {
 
     String url(String key) {
         return "rtmfp://127.0.0.1:" + address.getPort() + "/" + key;
+    }
+
+    /**
+     * A Flash-like client connected with {@code key} that has sent setPeerInfo with its address; it is
+     * added to {@code owned}, for the test to close.
+     */
+    RtmfpClient connected(String key, Duration openTimeout, List<RtmfpClient> owned) throws Exception {
+        RtmfpClient client = RtmfpClient.open(ClientIdentity.generate(RANDOM), ClientSettings.FLASH_LIKE.withOpenTimeout(openTimeout));
+        owned.add(client);
+        Map<String, Object> info = client.connect(url(key)).get(WAIT_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
+        if (!"NetConnection.Connect.Success".equals(info.get("code"))) {
+            throw new AssertionError("connect with " + key + ": " + info);
+        }
+        client.setPeerInfo(List.of(client.localAddress())).get(WAIT_LIMIT_MILLIS, TimeUnit.MILLISECONDS);
+        return client;
     }
 
     int sessions() throws Exception {

@@ -4,7 +4,6 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
-import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.NoSuchAlgorithmException;
@@ -43,7 +42,6 @@ import org.rtmfpd.wire.IIKeying;
 import org.rtmfpd.wire.Packet;
 import org.rtmfpd.wire.RHello;
 import org.rtmfpd.wire.RIKeying;
-import org.rtmfpd.wire.SessionIdScrambler;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -164,15 +162,7 @@ final class SansIoServer {
     }
 
     static byte[] seal(int farSessionId, PacketCipher cipher, long sequenceNumber, byte[] plain) {
-        byte[] sealed = cipher.seal(plain, 0, plain.length, sequenceNumber);
-        byte[] datagram = new byte[Datagrams.SSID_LENGTH + sealed.length];
-        System.arraycopy(sealed, 0, datagram, Datagrams.SSID_LENGTH, sealed.length);
-        int ssid = SessionIdScrambler.scramble(farSessionId, Unpooled.wrappedBuffer(sealed));
-        datagram[0] = (byte) (ssid >>> 24);
-        datagram[1] = (byte) (ssid >>> 16);
-        datagram[2] = (byte) (ssid >>> 8);
-        datagram[3] = (byte) ssid;
-        return datagram;
+        return Datagrams.seal(farSessionId, cipher, sequenceNumber, plain, 0, plain.length);
     }
 
     private Chunk lastChunkTo(InetSocketAddress to) {
