@@ -11,7 +11,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.rendezvous.DeveloperKeys;
 import org.rtmfpd.rendezvous.DeveloperKeysException;
 import org.rtmfpd.rendezvous.DeveloperKeysFile;
-import org.rtmfpd.server.ServerConfig;
+import org.rtmfpd.config.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

@@ -1,5 +1,6 @@
 package org.rtmfpd.server;
 
+import org.rtmfpd.config.AdmissionLimits;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;

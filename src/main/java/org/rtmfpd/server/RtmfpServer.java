@@ -1,5 +1,6 @@
 package org.rtmfpd.server;
 
+import org.rtmfpd.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

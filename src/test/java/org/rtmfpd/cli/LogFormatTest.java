@@ -15,7 +15,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import org.rtmfpd.server.LogFormat;
+import org.rtmfpd.config.LogFormat;
 import org.rtmfpd.server.ServerMetrics;
 import org.slf4j.LoggerFactory;
 

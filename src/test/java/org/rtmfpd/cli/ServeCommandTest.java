@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.rtmfpd.server.ConfigException;
-import org.rtmfpd.server.ConfigOption;
-import org.rtmfpd.server.ServerConfig;
+import org.rtmfpd.config.ConfigException;
+import org.rtmfpd.config.ConfigOption;
+import org.rtmfpd.config.ServerConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 

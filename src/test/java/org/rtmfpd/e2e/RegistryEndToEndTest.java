@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rtmfpd.client.PeerSession;
 import org.rtmfpd.client.RtmfpClient;
 import org.rtmfpd.registry.RegistrySettings;
-import org.rtmfpd.server.ServerConfig;
+import org.rtmfpd.config.ServerConfig;
 
 /**
  * The Stratus sample's flow over 127.0.0.1: clients connect with a key, register their user names with

@@ -15,7 +15,7 @@ import org.rtmfpd.client.ClientSettings;
 import org.rtmfpd.client.RtmfpClient;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.server.RtmfpServer;
-import org.rtmfpd.server.ServerConfig;
+import org.rtmfpd.config.ServerConfig;
 
 /** An rtmfpd on an ephemeral port of 127.0.0.1, with a developer-keys file and a clock the test can move. */
 final class TestServer implements AutoCloseable {

@@ -1,5 +1,6 @@
 package org.rtmfpd.server;
 
+import org.rtmfpd.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,5 +1,7 @@
 package org.rtmfpd.server;
 
+import org.rtmfpd.config.ConfigFile;
+import org.rtmfpd.config.ServerConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

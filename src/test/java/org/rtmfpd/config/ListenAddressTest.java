@@ -1,4 +1,4 @@
-package org.rtmfpd.server;
+package org.rtmfpd.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

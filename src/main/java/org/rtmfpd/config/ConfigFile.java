@@ -1,4 +1,4 @@
-package org.rtmfpd.server;
+package org.rtmfpd.config;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;

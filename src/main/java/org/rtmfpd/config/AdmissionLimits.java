@@ -1,4 +1,4 @@
-package org.rtmfpd.server;
+package org.rtmfpd.config;
 
 /**
  * The bounds on who may start a session, all counted by source (an IPv4 address or an IPv6 /64, see

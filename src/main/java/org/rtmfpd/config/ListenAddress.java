@@ -1,4 +1,4 @@
-package org.rtmfpd.server;
+package org.rtmfpd.config;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
