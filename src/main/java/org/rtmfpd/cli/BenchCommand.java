@@ -1,13 +1,10 @@
 package org.rtmfpd.cli;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,7 +26,7 @@ import org.rtmfpd.cli.bench.Latencies;
 import org.rtmfpd.cli.bench.LoopbackAddresses;
 import org.rtmfpd.cli.bench.Phase;
 import org.rtmfpd.cli.bench.ProcStats;
-import org.rtmfpd.cli.bench.PrometheusText;
+import org.rtmfpd.cli.bench.ServerProbe;
 import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientSettings;
 import picocli.CommandLine.Command;
@@ -146,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private PrintWriter out;
     private PrintWriter err;
-    private ProcStats proc;
+    private ServerProbe probe;
     private final ProcStats self = new ProcStats(ProcessHandle.current().pid(), ProcStats.DEFAULT_TICKS_PER_SECOND);
     private InetSocketAddress server;
     private URI url;
@@ -175,10 +172,10 @@ public final class BenchCommand implements Callable<Integer> {
             err.flush();
             return USAGE;
         }
+        probe = new ServerProbe(serverPid, metricsUrl != null ? URI.create(metricsUrl) : null, jcmdGc, this::progress);
         if (serverPid != null) {
-            proc = new ProcStats(serverPid, ProcStats.ticksPerSecond());
             try {
-                proc.read();
+                probe.checkProcess();
             } catch (IOException | RuntimeException e) {
                 err.println("bench: cannot read /proc/" + serverPid + ": " + e.getMessage());
                 err.flush();
@@ -608,39 +605,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private Memory memory(String when) {
-        long heap = -1;
-        if (metricsUrl != null) {
-            if (jcmdGc && serverPid != null) {
-                progress("jcmd " + serverPid + " GC.run (" + when + ")");
-                runJcmdGc();
-            }
-            double h = metric("rtmfpd_jvm_heap_used_bytes");
-            heap = h >= 0 ? (long) h : -1;
-        }
-        long rss = -1;
+        long heap = probe.heapBytes(when);
         ProcStats.Sample s = cpu();
-        if (s != null) {
-            rss = s.rssBytes();
-        }
+        long rss = s != null ? s.rssBytes() : -1;
         double sessions = metric("rtmfpd_sessions");
         return new Memory(rss, heap, sessions >= 0 ? (long) sessions : -1);
-    }
-
-    private void runJcmdGc() {
-        try {
-            Process p = new ProcessBuilder("jcmd", Long.toString(serverPid), "GC.run").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                progress("jcmd GC.run took more than 60 s; heap figures include garbage");
-            } else if (p.exitValue() != 0) {
-                progress("jcmd GC.run failed (exit " + p.exitValue() + "); heap figures include garbage");
-            }
-        } catch (IOException e) {
-            progress("cannot run jcmd (" + e.getMessage() + "); heap figures include garbage");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private long selfCpu() {
@@ -652,56 +621,19 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private ProcStats.Sample cpu() {
-        if (proc == null) {
-            return null;
-        }
-        try {
-            return proc.read();
-        } catch (IOException e) {
-            return null;
-        }
+        return probe.cpu();
     }
 
-    /** A series of rtmfpd's metrics, or -1 without --metrics or when it cannot be read. */
     private double metric(String series) {
-        String text = metricsText();
-        return text == null ? -1 : PrometheusText.value(text, series).orElse(-1);
+        return probe.metric(series);
     }
 
-    /** A counter of rtmfpd's metrics: 0 while it has no series yet, -1 without --metrics or when unreadable. */
     private double counter(String series) {
-        String text = metricsText();
-        return text == null ? -1 : PrometheusText.value(text, series).orElse(0);
+        return probe.counter(series);
     }
 
-    /** rtmfpd's metrics, or null without --metrics or when they cannot be read. */
-    private String metricsText() {
-        if (metricsUrl == null) {
-            return null;
-        }
-        try {
-            HttpURLConnection http = (HttpURLConnection) URI.create(metricsUrl).toURL().openConnection();
-            http.setConnectTimeout(5_000);
-            http.setReadTimeout(10_000);
-            try (InputStream in = http.getInputStream()) {
-                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            } finally {
-                http.disconnect();
-            }
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** The server's drop and refusal counters, by kind and reason (empty without --metrics). */
     private Map<String, Double> serverCounters() {
-        Map<String, Double> out = new java.util.TreeMap<>();
-        String text = metricsText();
-        if (text != null) {
-            PrometheusText.labelled(text, "rtmfpd_dropped_total").forEach((k, v) -> out.put("dropped " + k, v));
-            PrometheusText.labelled(text, "rtmfpd_refused_total").forEach((k, v) -> out.put("refused " + k, v));
-        }
-        return out;
+        return probe.dropsAndRefusals();
     }
 
     /** How many files this process has open, or -1. */
