@@ -27,6 +27,8 @@ import org.rtmfpd.cli.bench.LoopbackAddresses;
 import org.rtmfpd.cli.bench.Phase;
 import org.rtmfpd.cli.bench.ProcStats;
 import org.rtmfpd.cli.bench.ServerProbe;
+import org.rtmfpd.cli.bench.Soak;
+import org.rtmfpd.cli.bench.SoakReport;
 import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientSettings;
 import picocli.CommandLine.Command;
@@ -47,13 +49,27 @@ import picocli.CommandLine.Spec;
         footer = {"", "Phases: warm-up (--warmup), connect (--clients at --rate), hold (--hold), NetGroup joins "
                 + "(--groups), introductions (--pairs). Client keys are made before any phase. Loopback addresses only. "
                 + "Each client has its own UDP socket: raise 'ulimit -n' above --clients. Against rtmfpd, start it with "
-                + "--dh-queue-limit at least --max-pending, or it drops the IIKeyings beyond its queue."},
+                + "--dh-queue-limit at least --max-pending, or it drops the IIKeyings beyond its queue.",
+                "", "Soak (--soak MINUTES): after a ramp to --clients (default 5000 with --soak) at --rate, steady churn: "
+                + "--churn connects and as many closes a second, --soak-introductions, --soak-joins and as many leaves, "
+                + "a --lossy share of the new clients dropping --loss of their datagrams both ways (their failures are "
+                + "counted apart, as injected). One line a minute: operations, the server's heap after GC, RSS, descriptors "
+                + "and threads; then a verdict. Needs --server-pid and --metrics. rtmfpd admits at most 20 IIKeyings a second "
+                + "(bursts of 40) and 4 handshakes at a time from one source address: spread the clients with "
+                + "--source-addresses 127.0.1.1-127.0.4.255, or raise --iikeyings-per-second-per-source and "
+                + "--max-handshakes-per-source on the server."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the bench ran (failures are in the report)", "1:the bench could not run", "64:invalid arguments"})
+        exitCodeList = {"0:the bench ran (failures are in the report); a soak: no operation failed that was not injected, "
+                + "and the server's heap, descriptors and threads stayed flat",
+            "1:the bench could not run", "2:a soak: operations failed that were not injected",
+            "3:a soak: no such failure, but the server's heap, descriptors or threads grew", "64:invalid arguments"})
 public final class BenchCommand implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
+    public static final int SOAK_FAILURES = 2;
+    public static final int SOAK_GREW = 3;
     public static final int USAGE = 64;
+    private static final int SOAK_DEFAULT_CLIENTS = 5000;
     private static final int MAX_CLIENTS = 1_000_000;
     private static final long SETTLE_MILLIS = 500;
     private static final int GROUP_ID_LENGTH = 32;
@@ -138,6 +154,39 @@ public final class BenchCommand implements Callable<Integer> {
             description = "An operation with no outcome after this long fails (default: ${DEFAULT-VALUE}).")
     double timeoutSeconds;
 
+    @Option(names = "--soak", paramLabel = "MINUTES",
+            description = "Instead of the phases: steady churn for this many minutes, with the server's readings every minute "
+                    + "(see below; needs --server-pid and --metrics).")
+    Integer soakMinutes;
+
+    @Option(names = "--churn", paramLabel = "R", defaultValue = "250",
+            description = "Soak: connects of new clients a second, and as many closes of held ones (default: ${DEFAULT-VALUE}).")
+    double churn;
+
+    @Option(names = "--soak-introductions", paramLabel = "R", defaultValue = "250",
+            description = "Soak: introductions a second between random held clients, under the peer cap (default: ${DEFAULT-VALUE}).")
+    double soakIntroductions;
+
+    @Option(names = "--soak-joins", paramLabel = "R", defaultValue = "100",
+            description = "Soak: NetGroup joins a second, and as many leaves (default: ${DEFAULT-VALUE}).")
+    double soakJoins;
+
+    @Option(names = "--soak-groups", paramLabel = "G", defaultValue = "100",
+            description = "Soak: NetGroups the clients join and leave (default: ${DEFAULT-VALUE}).")
+    int soakGroups;
+
+    @Option(names = "--lossy", paramLabel = "SHARE", defaultValue = "0.1",
+            description = "Soak: share of the new clients that are lossy (default: ${DEFAULT-VALUE}).")
+    double lossyShare;
+
+    @Option(names = "--loss", paramLabel = "SHARE", defaultValue = "0.1",
+            description = "Soak: share of a lossy client's datagrams dropped, each way (default: ${DEFAULT-VALUE}).")
+    double loss;
+
+    @Option(names = "--peer-cap", paramLabel = "N", defaultValue = "5",
+            description = "Soak: the server's peer cap; a client is introduced to at most N-1 others (default: ${DEFAULT-VALUE}).")
+    int peerCap;
+
     @Spec
     CommandSpec spec;
 
@@ -182,6 +231,9 @@ public final class BenchCommand implements Callable<Integer> {
                 return FAILED;
             }
         }
+        if (soakMinutes != null) {
+            return soak(sources);
+        }
         long openFiles = openFilesLimit();
         int sockets = clients; // the warm-up rounds use at most as many, and are closed before the others bind
         if (openFiles > 0 && sockets + 100L > openFiles) {
@@ -192,6 +244,71 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try {
             return run(sources);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return FAILED;
+        }
+    }
+
+    private void validateSoak() {
+        if (soakMinutes < 1 || soakMinutes > 7 * 24 * 60) {
+            throw new IllegalArgumentException("--soak must be 1..10080 minutes");
+        }
+        if (serverPid == null || metricsUrl == null) {
+            throw new IllegalArgumentException("--soak needs --server-pid and --metrics");
+        }
+        if (!(churn > 0) || soakIntroductions < 0 || soakJoins < 0 || soakGroups < 0 || (soakJoins > 0 && soakGroups < 1)) {
+            throw new IllegalArgumentException("--churn must be positive; --soak-introductions, --soak-joins and --soak-groups "
+                    + "not negative, and joins need groups");
+        }
+        if (!(lossyShare >= 0 && lossyShare <= 1) || !(loss >= 0 && loss < 1)) {
+            throw new IllegalArgumentException("--lossy must be 0..1 and --loss 0..1 (less than 1)");
+        }
+        if (peerCap < 2) {
+            throw new IllegalArgumentException("--peer-cap must be at least 2");
+        }
+    }
+
+    /** {@code --soak}: the {@link Soak} runner and its report. */
+    private int soak(List<InetAddress> sources) {
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--clients")) {
+            clients = SOAK_DEFAULT_CLIENTS;
+        }
+        try {
+            validateSoak();
+        } catch (IllegalArgumentException e) {
+            err.println("bench: invalid arguments: " + e.getMessage());
+            err.flush();
+            return USAGE;
+        }
+        startedAt = System.nanoTime();
+        Soak.Settings settings = new Soak.Settings(soakMinutes, clients, rate, churn, soakIntroductions, soakJoins, soakGroups,
+                lossyShare, loss, timeoutSeconds, peerCap, maxPending);
+        long openFiles = openFilesLimit();
+        if (openFiles > 0 && settings.slots() + 100L > openFiles) {
+            err.println("bench: the soak binds " + settings.slots() + " sockets (--clients and room for the churn), but the "
+                    + "open-files limit is " + openFiles + ": raise it, or lower --clients or --churn");
+            err.flush();
+            return FAILED;
+        }
+        ClientSettings client = (hmacSseq ? ClientSettings.HMAC_SSEQ_REQUIRED : ClientSettings.FLASH_LIKE)
+                .withOpenTimeout(java.time.Duration.ofMillis((long) (timeoutSeconds * 1000)));
+        Soak soak = new Soak(settings, threads, client, url, server, probe, out, this::progress);
+        try {
+            int bound = soak.bind(sources);
+            if (bound < settings.slots()) {
+                err.println("bench: only " + bound + " of " + settings.slots() + " sockets could be bound");
+                err.flush();
+                return FAILED;
+            }
+            out.printf(Locale.ROOT, "rtmfpd bench --soak %d: %s (server pid %d); %d clients held on %d source address(es), "
+                            + "%d event-loop thread(s) (%s); a second: %s connects and closes, %s introductions, %s joins and leaves "
+                            + "(%d groups); %s of new clients lossy (%s of datagrams dropped each way); timeout %s s%n",
+                    soakMinutes, url, serverPid, clients, sources.size(), threads, soak.usesEpoll() ? "epoll" : "nio", fmt(churn),
+                    fmt(soakIntroductions), fmt(soakJoins), soakGroups, fmt(lossyShare), fmt(loss), fmt(timeoutSeconds));
+            out.flush();
+            Soak.Outcome outcome = soak.run(SoakReport.Tolerance.DEFAULT);
+            return outcome.failed() > 0 ? SOAK_FAILURES : outcome.flat() ? OK : SOAK_GREW;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return FAILED;
