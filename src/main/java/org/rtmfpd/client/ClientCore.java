@@ -94,9 +94,14 @@ public final class ClientCore {
     private final Map<Long, PendingPing> pings = new HashMap<>();
     private long nextPing = 1;
     private final Map<Long, GroupMembership> groupsByFlow = new HashMap<>();
+    private final Map<GroupMembership, SendFlow> groupFlows = new HashMap<>();
+    private final List<Leaving> leaving = new ArrayList<>();
     private final Map<String, CompletableFuture<PeerSession>> peerRequests = new HashMap<>();
     private CompletableFuture<Void> closing;
     private long closeDeadline;
+
+    private record Leaving(SendFlow flow, CompletableFuture<Void> done) {
+    }
 
     private record PendingPing(long sentAtMillis, long sentAtNanos, CompletableFuture<Duration> result) {
     }
@@ -255,11 +260,36 @@ public final class ClientCore {
         SendFlow flow = server.openFlow(GROUP_METADATA, resultFlowId);
         GroupMembership membership = new GroupMembership(groupId);
         groupsByFlow.put(flow.flowId(), membership);
+        groupFlows.put(membership, flow);
         byte[] join = Arrays.copyOf(GROUP_JOIN_HEAD, GROUP_JOIN_HEAD.length + groupId.length);
         System.arraycopy(groupId, 0, join, GROUP_JOIN_HEAD.length, groupId.length);
         flow.send(join);
         server.flush();
         return CompletableFuture.completedFuture(membership);
+    }
+
+    /**
+     * Leaves a NetGroup joined with {@link #joinGroup}: ends its {@code GC} flow (a final fragment with
+     * FIN), which the server takes for a leave. Completes when the server acknowledged the FIN; fails if
+     * this client is not in that group, or if the session with the server ends first.
+     */
+    public CompletableFuture<Void> leaveGroup(GroupMembership membership) {
+        if (closing != null) {
+            return closedFuture();
+        }
+        if (!isConnected()) {
+            return notOpen();
+        }
+        SendFlow flow = groupFlows.remove(membership);
+        if (flow == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not in that group through this client"));
+        }
+        groupsByFlow.remove(flow.flowId());
+        flow.close();
+        server.flush();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        leaving.add(new Leaving(flow, done));
+        return done;
     }
 
     /**
@@ -278,6 +308,7 @@ public final class ClientCore {
         for (Session session : List.copyOf(sessions.values())) {
             session.close();
         }
+        checkLeaving();
         checkClosed();
         return closing;
     }
@@ -306,6 +337,7 @@ public final class ClientCore {
                 session.receive(decoded, from);
             }
         }
+        checkLeaving();
         checkRefused();
         checkClosed();
     }
@@ -330,6 +362,7 @@ public final class ClientCore {
                         new RtmfpException(RtmfpException.Reason.TIMEOUT, "no Ping Reply within " + PING_TIMEOUT_MILLIS + " ms"));
             }
         }
+        checkLeaving();
         checkRefused();
         checkClosed();
     }
@@ -658,6 +691,25 @@ public final class ClientCore {
             return closedFuture();
         }
         return control != null && server.isOpen() ? null : notOpen();
+    }
+
+    /** Completes the leaves whose FIN was acknowledged, and fails them all once the server session is gone. */
+    private void checkLeaving() {
+        if (leaving.isEmpty()) {
+            return;
+        }
+        boolean open = server != null && server.isOpen() && closing == null;
+        for (java.util.Iterator<Leaving> it = leaving.iterator(); it.hasNext(); ) {
+            Leaving l = it.next();
+            if (!open) {
+                it.remove();
+                l.done().completeExceptionally(new RtmfpException(RtmfpException.Reason.CLOSED,
+                        "the session with the server closed before the leave was acknowledged"));
+            } else if (l.flow().isDone()) {
+                it.remove();
+                l.done().complete(null);
+            }
+        }
     }
 
     private static <T> CompletableFuture<T> notOpen() {

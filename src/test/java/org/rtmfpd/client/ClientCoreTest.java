@@ -233,6 +233,38 @@ class ClientCoreTest {
     }
 
     @Test
+    void leaveEndsTheGroupFlowAndCompletesOnTheAcknowledgement() throws Exception {
+        ClientCore alice = client(ALICE, ClientSettings.FLASH_LIKE, ALICE_AT, new Recorded());
+        alice.connect(URL, SERVER);
+        net.advance(100);
+        byte[] groupId = new byte[32];
+        groupId[0] = 9;
+        GroupMembership membership = done(alice.joinGroup(groupId));
+        net.advance(100);
+        CompletableFuture<Void> left = alice.leaveGroup(membership);
+        assertFalse(left.isDone());
+        net.advance(100);
+        done(left);
+        ExecutionException again = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> alice.leaveGroup(membership).get());
+        assertTrue(again.getCause() instanceof IllegalArgumentException);
+    }
+
+    @Test
+    void leaveFailsWhenTheClientClosesFirst() throws Exception {
+        ClientCore alice = client(ALICE, ClientSettings.FLASH_LIKE, ALICE_AT, new Recorded());
+        alice.connect(URL, SERVER);
+        net.advance(100);
+        byte[] groupId = new byte[32];
+        groupId[0] = 10;
+        GroupMembership membership = done(alice.joinGroup(groupId));
+        CompletableFuture<Void> left = alice.leaveGroup(membership);
+        alice.close();
+        ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, left::get);
+        assertEquals(RtmfpException.Reason.CLOSED, ((RtmfpException) failed.getCause()).reason());
+    }
+
+    @Test
     void closeSendsACloseRequestAndCompletesOnTheAcknowledgement() throws Exception {
         ClientCore alice = client(ALICE, ClientSettings.FLASH_LIKE, ALICE_AT, new Recorded());
         CompletableFuture<Map<String, Object>> connected = alice.connect(URL, SERVER);

@@ -160,6 +160,9 @@ final class MiniServer implements SessionListener {
     public void onMessage(Session session, RecvFlow flow, byte[] message) {
         Client client = clients.get(session);
         if (flow.metadata()[0] == 'G') {
+            if (message.length < 3) {
+                return; // the end of the flow (a leave): nothing to answer
+            }
             String group = Arrays.toString(Arrays.copyOfRange(message, 3, message.length));
             List<Client> members = groups.computeIfAbsent(group, g -> new ArrayList<>());
             SendFlow reply = session.openFlow(new byte[] {'G', 'C'}, flow.flowId());

@@ -77,6 +77,9 @@ public final class Fleet implements AutoCloseable {
     private final URI url;
     private final InetSocketAddress server;
     private final LongAdder errors = new LongAdder();
+    private final LongAdder injectedDrops = new LongAdder();
+    private final ClientSettings settings;
+    private final Clock clock = Clock.system();
 
     /**
      * @param threads event loop threads shared by every client
@@ -85,6 +88,7 @@ public final class Fleet implements AutoCloseable {
     public Fleet(int threads, List<ClientIdentity> identities, ClientSettings settings, URI url, InetSocketAddress server) {
         this.url = url;
         this.server = server;
+        this.settings = settings;
         this.epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("bench-clients", true), io);
@@ -97,11 +101,11 @@ public final class Fleet implements AutoCloseable {
             loop.scheduleAtFixedRate(wheel, SLICE_MILLIS, SLICE_MILLIS, TimeUnit.MILLISECONDS);
             randoms.add(newRandom());
         }
-        Clock clock = Clock.system();
         this.members = new Member[identities.size()];
         for (int i = 0; i < members.length; i++) {
             int k = i % loops.size();
-            members[i] = new Member(identities.get(i), loops.get(k), wheels.get(k), settings, clock, randoms.get(k));
+            members[i] = new Member(identities.get(i), loops.get(k), wheels.get(k), settings, clock, randoms.get(k),
+                    injectedDrops);
         }
     }
 
@@ -129,6 +133,11 @@ public final class Fleet implements AutoCloseable {
 
     public ClientIdentity identity(int i) {
         return members[i].identity;
+    }
+
+    /** The peer ID of the client slot {@code i} holds now (it changes with {@link #renew}). */
+    public byte[] peerId(int i) {
+        return members[i].identity.peerId();
     }
 
     /** Whether client {@code i} has a socket; {@link #bindFailure} says why not. */
@@ -184,7 +193,7 @@ public final class Fleet implements AutoCloseable {
      * succeeds when {@code _result} arrives, after which the client sends {@code setPeerInfo} with its
      * address, as Flash Player does.
      */
-    public void connect(int i, Phase phase, int op) {
+    public void connect(int i, Operations phase, int op) {
         Member m = members[i];
         if (m.channel == null) {
             phase.fail(op, "no socket", m.bindFailure);
@@ -227,7 +236,7 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** Client {@code i} asks the server for client {@code target} by peer ID; {@code op} succeeds when their session opens. */
-    public void introduce(int i, int target, Phase phase, int op) {
+    public void introduce(int i, int target, Operations phase, int op) {
         Member m = members[i];
         byte[] peerId = members[target].identity.peerId();
         m.loop.execute(() -> {
@@ -247,7 +256,7 @@ public final class Fleet implements AutoCloseable {
      * Client {@code i} joins the NetGroup {@code groupId}; with a {@code phase}, operation {@code op}
      * succeeds when the server names the first member to it.
      */
-    public void join(int i, byte[] groupId, Phase phase, int op) {
+    public void join(int i, byte[] groupId, Operations phase, int op) {
         Member m = members[i];
         m.loop.execute(() -> {
             if (phase != null) {
@@ -256,11 +265,83 @@ public final class Fleet implements AutoCloseable {
                 phase.start(op);
             }
             m.core.joinGroup(groupId).whenComplete((membership, failure) -> {
-                if (failure != null && phase != null) {
-                    phase.fail(op, reason(failure), detail(failure));
+                if (failure != null) {
+                    if (phase != null) {
+                        phase.fail(op, reason(failure), detail(failure));
+                    }
+                } else {
+                    m.groups.put(java.util.HexFormat.of().formatHex(groupId), membership);
                 }
             });
         });
+    }
+
+    /**
+     * Client {@code i} leaves the NetGroup {@code groupId} it joined (ends its GC flow); operation {@code op}
+     * succeeds when the server acknowledged the end of the flow.
+     */
+    public void leave(int i, byte[] groupId, Operations ops, int op) {
+        Member m = members[i];
+        m.loop.execute(() -> {
+            ops.start(op);
+            GroupMembership membership = m.groups.remove(java.util.HexFormat.of().formatHex(groupId));
+            if (membership == null) {
+                ops.fail(op, "not in the group", null);
+                return;
+            }
+            m.core.leaveGroup(membership).whenComplete((v, failure) -> {
+                if (failure != null) {
+                    ops.fail(op, reason(failure), detail(failure));
+                } else {
+                    ops.succeed(op);
+                }
+            });
+        });
+    }
+
+    /**
+     * Client {@code i} closes its sessions (Close Requests); operation {@code op}, if {@code ops} is not
+     * null, succeeds when they were acknowledged or the client stopped waiting (1 s).
+     */
+    public void close(int i, Operations ops, int op) {
+        Member m = members[i];
+        m.loop.execute(() -> {
+            m.closedByUs = true;
+            if (ops != null) {
+                ops.start(op);
+            }
+            m.core.close().whenComplete((v, failure) -> {
+                m.connected = false;
+                if (ops == null) {
+                    return;
+                }
+                if (failure != null) {
+                    ops.fail(op, reason(failure), detail(failure));
+                } else {
+                    ops.succeed(op);
+                }
+            });
+        });
+    }
+
+    /**
+     * Gives slot {@code i}, whose client was closed (or never used), a new client with {@code identity}
+     * on the same socket; with {@code lossRate} above 0 its datagrams are dropped at that rate both ways.
+     * Runs on the slot's event loop, before anything asked of the slot afterwards.
+     */
+    public void renew(int i, ClientIdentity identity, double lossRate) {
+        Member m = members[i];
+        m.loop.execute(() -> m.renew(identity, lossRate));
+    }
+
+    /** Whether client {@code i}'s session with the server closed without the bench asking for it. */
+    public boolean lostServer(int i) {
+        return members[i].lostServer;
+    }
+
+    /** Datagrams a lossy client dropped on purpose, both ways. */
+    public long injectedDrops() {
+        return injectedDrops.sum();
     }
 
     /**
@@ -330,10 +411,20 @@ public final class Fleet implements AutoCloseable {
 
     /** One simulated client: its core, its socket, and what the bench waits for from it. */
     private static final class Member implements Transmitter, ClientListener {
-        final ClientIdentity identity;
+        volatile ClientIdentity identity;
         final EventLoop loop;
         final Wheel wheel;
-        final ClientCore core;
+        final ClientSettings settings;
+        final Clock clock;
+        final SecureRandom random;
+        final LongAdder injectedDrops;
+        ClientCore core;
+        /** The NetGroups joined, by group ID in hex. */
+        final java.util.Map<String, GroupMembership> groups = new java.util.HashMap<>();
+        /** Share of datagrams dropped on purpose, both ways (0: none). */
+        volatile double lossRate;
+        volatile boolean closedByUs;
+        volatile boolean lostServer;
         volatile Channel channel;
         volatile String bindFailure = "not bound";
         volatile InetSocketAddress local;
@@ -342,15 +433,52 @@ public final class Fleet implements AutoCloseable {
         volatile int serverStage;
         volatile int peerStage;
         boolean active;
-        Phase joinPhase;
+        Operations joinPhase;
         int joinOp = -1;
 
         Member(ClientIdentity identity, EventLoop loop, Wheel wheel, ClientSettings settings, Clock clock,
-               SecureRandom random) {
+               SecureRandom random, LongAdder injectedDrops) {
             this.identity = identity;
             this.loop = loop;
             this.wheel = wheel;
+            this.settings = settings;
+            this.clock = clock;
+            this.random = random;
+            this.injectedDrops = injectedDrops;
             this.core = new ClientCore(identity, settings, this, clock, System::nanoTime, random, this);
+        }
+
+        /** A new client on this socket; the old core is dropped (it was closed). On the loop only. */
+        void renew(ClientIdentity next, double loss) {
+            identity = next;
+            core = new ClientCore(next, settings, this, clock, System::nanoTime, random, this);
+            lossRate = loss;
+            connected = false;
+            closedByUs = false;
+            lostServer = false;
+            serverStage = 0;
+            peerStage = 0;
+            joinPhase = null;
+            joinOp = -1;
+            groups.clear();
+        }
+
+        /** Whether a lossy client drops this datagram, in or out. */
+        boolean drops() {
+            double loss = lossRate;
+            if (loss > 0 && java.util.concurrent.ThreadLocalRandom.current().nextDouble() < loss) {
+                injectedDrops.increment();
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void onServerClosed() {
+            if (!closedByUs) {
+                lostServer = true;
+            }
+            connected = false;
         }
 
         /** From its first operation on, the client's timers run. */
@@ -364,7 +492,7 @@ public final class Fleet implements AutoCloseable {
         @Override
         public void send(InetSocketAddress to, byte[] datagram) {
             Channel ch = channel;
-            if (ch != null) {
+            if (ch != null && !drops()) {
                 ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), ch.voidPromise());
             }
         }
@@ -448,6 +576,9 @@ public final class Fleet implements AutoCloseable {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            if (member.drops()) {
+                return;
+            }
             try {
                 member.core.receive(ByteBufUtil.getBytes(packet.content()), packet.sender());
             } catch (RuntimeException e) {

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
  * how it ended, how long it took, and why those that failed did. Each operation ends once: the first of
  * success, failure or expiry wins. Safe to use from the client threads and the driving thread.
  */
-public final class Phase {
+public final class Phase implements Operations {
     private static final int IDLE = 0;
     private static final int STARTED = 1;
     private static final int OK = 2;
@@ -45,6 +45,7 @@ public final class Phase {
     }
 
     /** Operation {@code i} starts now (call it on the thread that will complete it). */
+    @Override
     public void start(int i) {
         startNanos[i] = System.nanoTime();
         if (state.compareAndSet(i, IDLE, STARTED)) {
@@ -53,6 +54,7 @@ public final class Phase {
     }
 
     /** Operation {@code i} succeeded now; false if it had already ended. */
+    @Override
     public boolean succeed(int i) {
         long now = System.nanoTime();
         latencyNanos[i] = now - startNanos[i];
@@ -78,6 +80,7 @@ public final class Phase {
      * Operation {@code i} failed for {@code reason} (a short, repeatable category); {@code detail}, if not
      * null, is kept as the example of the first failure for that reason.
      */
+    @Override
     public boolean fail(int i, String reason, String detail) {
         if (detail != null) {
             examples.putIfAbsent(reason, detail);

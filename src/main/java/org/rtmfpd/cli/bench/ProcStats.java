@@ -64,6 +64,28 @@ public final class ProcStats {
         return fields;
     }
 
+    /** The process's threads ({@code Threads} of {@code /proc/PID/status}). */
+    public long threads() throws IOException {
+        return threads(Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8));
+    }
+
+    /** The process's open file descriptors: the entries of {@code /proc/PID/fd} (readable for one's own processes). */
+    public long openFiles() throws IOException {
+        try (var entries = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return entries.count();
+        }
+    }
+
+    /** {@code Threads} from the text of {@code /proc/PID/status}. */
+    public static long threads(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Threads:")) {
+                return Long.parseLong(line.substring("Threads:".length()).trim());
+            }
+        }
+        throw new IllegalArgumentException("no Threads line (not a /proc/PID/status text)");
+    }
+
     /** {@code VmRSS} in KiB from the text of {@code /proc/PID/status}. */
     public static long rssKiB(String status) {
         for (String line : status.split("\n")) {

@@ -41,9 +41,23 @@ class ProcStatsTest {
     }
 
     @Test
+    void threadsComeFromTheThreadsLine() {
+        String status = "Name:\tjava\nVmRSS:\t  443492 kB\nThreads:\t31\nSigQ:\t0/94568\n";
+        assertEquals(31, ProcStats.threads(status));
+        assertThrows(IllegalArgumentException.class, () -> ProcStats.threads("Name:\tjava\nVmRSS:\t 1 kB\n"));
+    }
+
+    @Test
     void readsThisProcess() throws IOException {
-        ProcStats.Sample sample = new ProcStats(ProcessHandle.current().pid(), ProcStats.DEFAULT_TICKS_PER_SECOND).read();
+        ProcStats stats = new ProcStats(ProcessHandle.current().pid(), ProcStats.DEFAULT_TICKS_PER_SECOND);
+        ProcStats.Sample sample = stats.read();
         assertTrue(sample.rssBytes() > 0);
         assertTrue(sample.cpuNanos() >= 0);
+        assertTrue(stats.threads() >= Thread.activeCount(), "threads " + stats.threads());
+        java.nio.channels.DatagramChannel.open().close(); // loads what the first channel needs
+        long files = stats.openFiles();
+        try (java.nio.channels.DatagramChannel extra = java.nio.channels.DatagramChannel.open()) {
+            assertEquals(files + 1, stats.openFiles());
+        }
     }
 }

@@ -1,0 +1,670 @@
+package org.rtmfpd.cli.bench;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
+import org.rtmfpd.client.ClientIdentity;
+import org.rtmfpd.client.ClientSettings;
+
+/**
+ * The phases of {@code rtmfpd bench} and their report: (warm-up), connect, hold, NetGroup joins,
+ * introductions, against a server on this machine, with the server's CPU time and memory read through a
+ * {@link ServerProbe}. {@code BenchCommand} parses the options into {@link Settings} and calls {@link #run}.
+ */
+public final class Bench {
+    public static final int OK = 0;
+    private static final long SETTLE_MILLIS = 500;
+    private static final int GROUP_ID_LENGTH = 32;
+
+    /** The options of {@code rtmfpd bench} that the phases use; see its help for each. */
+    public record Settings(int clients, double rate, int maxPending, double holdSeconds, int pairs, Double introRate,
+                           int groups, int groupSize, Long serverPid, String metricsUrl, boolean jcmdGc, boolean hmacSseq,
+                           int threads, int warmup, Integer awaitSessions, double timeoutSeconds) {
+    }
+
+    private final int clients;
+    private final double rate;
+    private final int maxPending;
+    private final double holdSeconds;
+    private final int pairs;
+    private final Double introRate;
+    private final int groups;
+    private final int groupSize;
+    private final Long serverPid;
+    private final String metricsUrl;
+    private final boolean jcmdGc;
+    private final boolean hmacSseq;
+    private final int threads;
+    private final int warmup;
+    private final Integer awaitSessions;
+    private final double timeoutSeconds;
+
+    private final URI url;
+    private final InetSocketAddress server;
+    private final ServerProbe probe;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final ProcStats self = new ProcStats(ProcessHandle.current().pid(), ProcStats.DEFAULT_TICKS_PER_SECOND);
+    private long startedAt;
+    private Map<String, Double> countersBefore = Map.of();
+
+    public Bench(Settings s, URI url, InetSocketAddress server, ServerProbe probe, PrintWriter out, PrintWriter err) {
+        this.clients = s.clients();
+        this.rate = s.rate();
+        this.maxPending = s.maxPending();
+        this.holdSeconds = s.holdSeconds();
+        this.pairs = s.pairs();
+        this.introRate = s.introRate();
+        this.groups = s.groups();
+        this.groupSize = s.groupSize();
+        this.serverPid = s.serverPid();
+        this.metricsUrl = s.metricsUrl();
+        this.jcmdGc = s.jcmdGc();
+        this.hmacSseq = s.hmacSseq();
+        this.threads = s.threads();
+        this.warmup = s.warmup();
+        this.awaitSessions = s.awaitSessions();
+        this.timeoutSeconds = s.timeoutSeconds();
+        this.url = url;
+        this.server = server;
+        this.probe = probe;
+        this.out = out;
+        this.err = err;
+        this.startedAt = System.nanoTime();
+    }
+
+    /** Makes the identities, runs the warm-up and the phases, prints the report; returns the exit code. */
+    public int run(List<InetAddress> sources) throws InterruptedException {
+        startedAt = System.nanoTime();
+        ClientSettings settings = (hmacSseq ? ClientSettings.HMAC_SSEQ_REQUIRED : ClientSettings.FLASH_LIKE)
+                .withOpenTimeout(java.time.Duration.ofMillis((long) (timeoutSeconds * 1000)));
+        int warmIdentities = Math.min(warmup, clients);
+        List<ClientIdentity> identities = makeIdentities(warmIdentities + clients);
+        if (warmup > 0) {
+            warmUp(identities.subList(0, warmIdentities), settings, sources);
+        }
+        Fleet fleet = new Fleet(threads, identities.subList(warmIdentities, identities.size()), settings, url, server);
+        try {
+            progress("binding " + clients + " sockets on " + sources.size() + " source address(es); "
+                    + openFiles() + " files open now");
+            int bound = fleet.bind(sources, n -> progress("bound " + n));
+            if (bound < clients) {
+                progress((clients - bound) + " sockets could not be bound, e.g. " + firstBindFailure(fleet));
+            }
+            return measure(fleet, sources, bound);
+        } finally {
+            progress("closing the clients, " + fmt(closeRate()) + " a second");
+            fleet.closeAll(closeRate(), 3_000);
+            fleet.close();
+        }
+    }
+
+    private int measure(Fleet fleet, List<InetAddress> sources, int bound) throws InterruptedException {
+        Memory before = memory("before the connects");
+        countersBefore = serverCounters();
+        double opRate = introRate != null ? introRate : rate;
+
+        Phase connects = new Phase("connect", clients);
+        Result connect = drive(connects, clients, rate, i -> fleet.connect(i, connects, i), fleet::connectStage);
+
+        int[] connected = connectedClients(fleet, connects);
+        if (awaitSessions != null) {
+            awaitServerSessions(awaitSessions);
+        }
+        Result hold = holdPhase(connected.length);
+        Memory held = memory("with " + connected.length + " sessions held");
+        double idleCpuPerSecond = hold.cpuNanos >= 0 && hold.wallNanos > 0 ? hold.cpuNanos / (hold.wallNanos / 1e9) : -1;
+
+        int usablePairs = Math.min(pairs, connected.length / 2);
+        int usableGroups = Math.min(groups, (connected.length - 2 * usablePairs) / Math.max(1, groupSize));
+        Result join = null;
+        if (usableGroups > 0) {
+            join = groupPhase(fleet, connected, 2 * usablePairs, usableGroups, opRate, "join");
+        }
+        Result intro = null;
+        if (usablePairs > 0) {
+            intro = introductionPhase(fleet, connected, usablePairs, opRate, "introduction");
+        }
+        if (pairs > usablePairs || groups > usableGroups) {
+            progress("only " + connected.length + " clients connected: " + usablePairs + " pairs and " + usableGroups + " groups");
+        }
+        report(fleet, sources, bound, connect, hold, join, intro, before, held, connected.length, idleCpuPerSecond);
+        return OK;
+    }
+
+    // ---------------------------------------------------------------- phases
+
+    private List<ClientIdentity> makeIdentities(int n) throws InterruptedException {
+        progress("making " + n + " client identities (a static group-2 DH key each)");
+        ClientIdentity[] made = new ClientIdentity[n];
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        for (int w = 0; w < workers; w++) {
+            pool.execute(() -> {
+                SecureRandom random = new SecureRandom();
+                int i;
+                while ((i = next.getAndIncrement()) < n) {
+                    made[i] = ClientIdentity.generate(random);
+                    done.incrementAndGet();
+                }
+            });
+        }
+        pool.shutdown();
+        while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+            progress("identities " + done.get() + "/" + n);
+        }
+        return Arrays.asList(made);
+    }
+
+    /** Clients closed per second at the end: the connect rate, within 1,000..10,000. */
+    private double closeRate() {
+        return Math.max(1_000, Math.min(10_000, rate));
+    }
+
+    /**
+     * Connects {@code --warmup} clients, closes them and waits until the server has forgotten them, in
+     * rounds of at most {@code --clients} sockets (the warm-up identities are used again in each round).
+     */
+    private void warmUp(List<ClientIdentity> identities, ClientSettings settings, List<InetAddress> sources)
+            throws InterruptedException {
+        int round = Math.min(identities.size(), clients);
+        int done = 0;
+        for (int r = 1; done < warmup; r++) {
+            int n = Math.min(round, warmup - done);
+            Fleet warm = new Fleet(threads, identities.subList(0, n), settings, url, server);
+            try {
+                warm.bind(sources, null);
+                Phase phase = new Phase("warm-up", n);
+                Result res = drive(phase, n, rate, i -> warm.connect(i, phase, i), warm::connectStage);
+                int[] connected = connectedClients(warm, phase);
+                int warmPairs = Math.min(pairs, connected.length / 2);
+                int warmGroups = Math.min(groups, (connected.length - 2 * warmPairs) / Math.max(1, groupSize));
+                double opRate = introRate != null ? introRate : rate;
+                if (warmGroups > 0) {
+                    groupPhase(warm, connected, 2 * warmPairs, warmGroups, opRate, "warm-up join");
+                }
+                if (warmPairs > 0) {
+                    introductionPhase(warm, connected, warmPairs, opRate, "warm-up introduction");
+                }
+                progress("warm-up round " + r + ": " + res.phase.succeeded() + " connected, " + res.phase.failed()
+                        + " failed; closing them");
+                warm.closeAll(closeRate(), 3_000);
+            } finally {
+                warm.close();
+            }
+            done += n;
+            drain();
+        }
+    }
+
+    /** Waits until the server holds no session (with --metrics), or 21 s (RFC 7016 close linger: 19 s). */
+    private void drain() throws InterruptedException {
+        long deadline = System.nanoTime() + 150_000_000_000L; // the idle timeout (120 s) ends any that were not closed
+        if (metricsUrl != null) {
+            double left;
+            while (System.nanoTime() < deadline && (left = metric("rtmfpd_sessions")) > 0) {
+                progress("warm-up: waiting for the server to forget the warm-up sessions (" + (long) left + " left)");
+                Thread.sleep(1_000);
+            }
+        } else {
+            progress("warm-up: waiting 21 s for the server to forget the warm-up sessions (RFC 7016 close linger: 19 s)");
+            Thread.sleep(21_000);
+        }
+    }
+
+    private void awaitServerSessions(int wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        double now;
+        while ((now = metric("rtmfpd_sessions")) < wanted && System.nanoTime() < deadline) {
+            progress("waiting for the server to hold " + wanted + " sessions: " + (long) now);
+            Thread.sleep(1_000);
+        }
+        progress("the server holds " + (long) metric("rtmfpd_sessions") + " sessions");
+    }
+
+    private Result holdPhase(int held) throws InterruptedException {
+        progress("holding " + held + " sessions for " + holdSeconds + " s");
+        ProcStats.Sample c0 = cpu();
+        long t0 = System.nanoTime();
+        long end = t0 + (long) (holdSeconds * 1e9);
+        long nextReport = t0 + 1_000_000_000L;
+        ProcStats.Sample last = c0;
+        long lastReportAt = t0;
+        while (System.nanoTime() < end) {
+            long now = System.nanoTime();
+            if (now >= nextReport) {
+                ProcStats.Sample c = cpu();
+                progress(String.format(Locale.ROOT, "hold %5.1f s: %d sessions%s%s", (now - t0) / 1e9, held,
+                        cpuPercent(last, c, (now - lastReportAt) / 1e9), metricsUrl != null ? ", server counts " + (long) metric("rtmfpd_sessions") : ""));
+                last = c;
+                lastReportAt = now;
+                nextReport += 1_000_000_000L;
+            }
+            Thread.sleep(Math.max(1, Math.min(200, (end - now) / 1_000_000)));
+        }
+        long t1 = System.nanoTime();
+        ProcStats.Sample c1 = cpu();
+        Result r = new Result(new Phase("hold", 0), t1 - t0, c0 != null && c1 != null ? c1.cpuNanos() - c0.cpuNanos() : -1);
+        r.held = held;
+        return r;
+    }
+
+    private Result groupPhase(Fleet fleet, int[] connected, int from, int count, double opRate, String name)
+            throws InterruptedException {
+        SecureRandom random = new SecureRandom();
+        byte[][] ids = new byte[count][GROUP_ID_LENGTH];
+        for (byte[] id : ids) {
+            random.nextBytes(id);
+        }
+        progress("groups: " + count + " founders join first");
+        for (int g = 0; g < count; g++) {
+            fleet.join(connected[from + g * groupSize], ids[g], null, -1);
+        }
+        Thread.sleep(1_000);
+        int joiners = count * (groupSize - 1);
+        Phase joins = new Phase(name, joiners);
+        return drive(joins, joiners, opRate, i -> {
+            int g = i % count;
+            int k = 1 + i / count;
+            fleet.join(connected[from + g * groupSize + k], ids[g], joins, i);
+        }, i -> "no member named");
+    }
+
+    /**
+     * Issues {@code count} operations at {@code perSecond}, at most {@code --max-pending} in progress, and
+     * waits until each has ended, printing a progress line every second. Operations with no outcome after
+     * {@code --timeout} fail, for the reason {@code stall} gives; the whole phase is cut off at its ramp time
+     * plus twice the timeout plus 30 s. The server's CPU time is read every 100 ms; the phase's share is
+     * the time from its start to the first reading at least {@value #SETTLE_MILLIS} ms after its last
+     * success, so that operations left to time out do not add the server's idle time.
+     */
+    private Result drive(Phase phase, int count, double perSecond, IntConsumer issue, IntFunction<String> stall)
+            throws InterruptedException {
+        progress(phase.name() + ": " + count + " at " + fmt(perSecond) + "/s");
+        long timeout = (long) (timeoutSeconds * 1e9);
+        List<long[]> cpuSamples = new ArrayList<>();
+        ProcStats.Sample c0 = cpu();
+        long b0 = selfCpu();
+        long t0 = System.nanoTime();
+        if (c0 != null) {
+            cpuSamples.add(new long[] {t0, c0.cpuNanos(), c0.systemNanos()});
+        }
+        long cutoff = t0 + (long) (count / perSecond * 1e9) + 2 * timeout + 30_000_000_000L;
+        long nextReport = t0 + 1_000_000_000L;
+        long nextSample = t0 + 100_000_000L;
+        long nextExpiry = t0 + 250_000_000L;
+        String timedOut = "no outcome within " + fmt(timeoutSeconds) + " s: ";
+        int issued = 0;
+        int lastOk = 0;
+        long lastReportAt = t0;
+        ProcStats.Sample lastCpu = c0;
+        long lastSelf = b0;
+        while (phase.ended() < count) {
+            long now = System.nanoTime();
+            long allowed = Math.min(count, 1 + (long) ((now - t0) / 1e9 * perSecond));
+            while (issued < allowed && issued - phase.ended() < maxPending) {
+                issue.accept(issued++);
+            }
+            if (now >= nextExpiry) {
+                phase.expireStartedBefore(now - timeout, i -> timedOut + stall.apply(i));
+                nextExpiry = now + 250_000_000L;
+            }
+            if (now - cutoff >= 0) {
+                for (int i = 0; i < count; i++) {
+                    phase.fail(i, "phase cut off");
+                }
+                break;
+            }
+            if (now >= nextSample && c0 != null) {
+                ProcStats.Sample c = cpu();
+                if (c != null) {
+                    cpuSamples.add(new long[] {now, c.cpuNanos(), c.systemNanos()});
+                }
+                nextSample = now + 100_000_000L;
+            }
+            if (now >= nextReport) {
+                ProcStats.Sample c = cpu();
+                long b = selfCpu();
+                int ok = phase.succeeded();
+                progress(String.format(Locale.ROOT, "%s %5.1f s: %d/%d ok, %d failed, %d pending, %d/s%s, bench CPU %.0f %%",
+                        phase.name(), (now - t0) / 1e9, ok, count, phase.failed(), issued - phase.ended(), ok - lastOk,
+                        cpuPercent(lastCpu, c, (now - lastReportAt) / 1e9), (b - lastSelf) / 1e7 / ((now - lastReportAt) / 1e9)));
+                lastSelf = b;
+                lastOk = ok;
+                lastCpu = c;
+                lastReportAt = now;
+                nextReport += 1_000_000_000L;
+            }
+            LockSupport.parkNanos(500_000);
+        }
+        long t1 = System.nanoTime();
+        long last = phase.lastSuccessNanos() != 0 ? phase.lastSuccessNanos() : t1;
+        long cpuNanos = -1;
+        long systemNanos = -1;
+        long window = 0;
+        if (c0 != null) {
+            long[] end = null;
+            for (long[] sample : cpuSamples) {
+                if (sample[0] - (last + SETTLE_MILLIS * 1_000_000) >= 0) {
+                    end = sample;
+                    break;
+                }
+            }
+            if (end == null) {
+                long wait = last + SETTLE_MILLIS * 1_000_000 - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000 + 1);
+                }
+                ProcStats.Sample c = cpu();
+                ProcStats.Sample e = c != null ? c : c0;
+                end = new long[] {System.nanoTime(), e.cpuNanos(), e.systemNanos()};
+            }
+            cpuNanos = end[1] - c0.cpuNanos();
+            systemNanos = end[2] - c0.systemNanos();
+            window = end[0] - t0;
+        }
+        Result r = new Result(phase, Math.max(1, last - t0), cpuNanos);
+        r.cpuWindowNanos = window;
+        r.systemNanos = systemNanos;
+        long[] completions = phase.completions(t0);
+        if (completions.length > 0) {
+            for (int k = 0; k < Result.MARKS.length; k++) {
+                int needed = (int) Math.ceil(Result.MARKS[k] / 100.0 * count);
+                if (needed >= 1 && completions.length >= needed) {
+                    r.markNanos[k] = completions[needed - 1];
+                }
+            }
+            for (long c : completions) {
+                r.heldSessionNanos += Math.max(0, window - c);
+            }
+        }
+        r.benchCpuNanos = selfCpu() - b0;
+        progress(String.format(Locale.ROOT, "%s done: %d ok, %d failed in %.2f s (last success at %.2f s)", phase.name(),
+                phase.succeeded(), phase.failed(), (t1 - t0) / 1e9, (last - t0) / 1e9));
+        return r;
+    }
+
+    /** Client {@code connected[2i]} asks for client {@code connected[2i + 1]}, for i below {@code count}. */
+    private Result introductionPhase(Fleet fleet, int[] connected, int count, double perSecond, String name)
+            throws InterruptedException {
+        Phase intros = new Phase(name, count);
+        double introsBefore = counter("rtmfpd_events_total{event=\"introduction\"}");
+        Result intro = drive(intros, count, perSecond,
+                i -> fleet.introduce(connected[2 * i], connected[2 * i + 1], intros, i), i -> fleet.peerStage(connected[2 * i]));
+        double introsAfter = counter("rtmfpd_events_total{event=\"introduction\"}");
+        if (introsBefore >= 0 && introsAfter >= 0) {
+            intro.serverCount = (long) (introsAfter - introsBefore);
+        }
+        return intro;
+    }
+
+    private static int[] connectedClients(Fleet fleet, Phase connects) {
+        int[] out = new int[connects.size()];
+        int n = 0;
+        for (int i = 0; i < connects.size(); i++) {
+            if (connects.isOk(i) && fleet.isConnected(i)) {
+                out[n++] = i;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    // ---------------------------------------------------------------- readings
+
+    /** What one phase measured. */
+    private static final class Result {
+        final Phase phase;
+        final long wallNanos;
+        final long cpuNanos;
+        /** The span the CPU time was read over. */
+        long cpuWindowNanos;
+        /** The kernel's part of {@link #cpuNanos} (stime): sockets, mostly. */
+        long systemNanos = -1;
+        /** Shares of the operations whose completion times the report gives. */
+        static final int[] MARKS = {50, 90, 99};
+        /** When each share of {@link #MARKS} of the operations had succeeded, after the start; 0 if it never did. */
+        final long[] markNanos = new long[MARKS.length];
+        /** Sum over the successful operations of the time from their success to the end of the CPU window. */
+        long heldSessionNanos;
+        /** The bench's own CPU time over the phase (and the wait after it). */
+        long benchCpuNanos;
+        long serverCount = -1;
+        int held;
+
+        Result(Phase phase, long wallNanos, long cpuNanos) {
+            this.phase = phase;
+            this.wallNanos = wallNanos;
+            this.cpuNanos = cpuNanos;
+        }
+    }
+
+    private record Memory(long rssBytes, long heapBytes, long sessions) {
+    }
+
+    private Memory memory(String when) {
+        long heap = probe.heapBytes(when);
+        ProcStats.Sample s = cpu();
+        long rss = s != null ? s.rssBytes() : -1;
+        double sessions = metric("rtmfpd_sessions");
+        return new Memory(rss, heap, sessions >= 0 ? (long) sessions : -1);
+    }
+
+    private long selfCpu() {
+        try {
+            return self.read().cpuNanos();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private ProcStats.Sample cpu() {
+        return probe.cpu();
+    }
+
+    private double metric(String series) {
+        return probe.metric(series);
+    }
+
+    private double counter(String series) {
+        return probe.counter(series);
+    }
+
+    private Map<String, Double> serverCounters() {
+        return probe.dropsAndRefusals();
+    }
+
+    /** How many files this process has open, or -1. */
+    private static long openFiles() {
+        try (var list = Files.list(Path.of("/proc/self/fd"))) {
+            return list.count();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+
+    // ---------------------------------------------------------------- output
+
+    private void report(Fleet fleet, List<InetAddress> sources, int bound, Result connect, Result hold, Result join,
+                        Result intro, Memory before, Memory held, int heldCount, double idleCpuPerSecond) {
+        StringBuilder s = new StringBuilder();
+        s.append("\nrtmfpd bench: ").append(url).append(serverPid != null ? " (server pid " + serverPid + ")" : "").append('\n');
+        s.append(String.format(Locale.ROOT, "  %d clients (%d bound) on %d source address(es), %d event-loop thread(s) (%s), "
+                        + "%s keying, DH group 2; connect rate target %s/s, at most %d pending%s%n",
+                clients, bound, sources.size(), threads, fleet.usesEpoll() ? "epoll" : "nio",
+                hmacSseq ? "HMAC+SSEQ required (0x07)" : "Flash-like (HMAC/SSEQ on request)", fmt(rate), maxPending,
+                warmup > 0 ? ", " + warmup + " warm-up connects first" : ""));
+        s.append('\n');
+        s.append(String.format(Locale.ROOT, "%-13s %8s %7s %8s %9s %9s %9s %9s %10s %6s %9s %9s %9s%n", "operation", "ok", "failed",
+                "time s", "ok/s", "p50 ms", "p99 ms", "max ms", "srv CPU s", "sys %", "µs/op", "net µs/op", "bench µs"));
+        long serverHeld = held.sessions > 0 ? held.sessions : heldCount; // other benches may hold sessions too
+        double idlePerSession = idleCpuPerSecond >= 0 && serverHeld > 0 ? idleCpuPerSecond / serverHeld : -1;
+        row(s, connect, idlePerSession >= 0 ? idlePerSession * (connect.heldSessionNanos / 1e9) : -1);
+        if (join != null) {
+            row(s, join, idleCpuPerSecond >= 0 ? idleCpuPerSecond * (join.cpuWindowNanos / 1e9) : -1);
+        }
+        if (intro != null) {
+            row(s, intro, idleCpuPerSecond >= 0 ? idleCpuPerSecond * (intro.cpuWindowNanos / 1e9) : -1);
+        }
+        Result[] timed = {connect, join, intro};
+        for (Result r : timed) {
+            StringBuilder marks = new StringBuilder();
+            for (int k = 0; k < Result.MARKS.length; k++) {
+                if (r != null && r.markNanos[k] > 0) {
+                    double n = Math.ceil(Result.MARKS[k] / 100.0 * r.phase.size());
+                    marks.append(String.format(Locale.ROOT, "%s%d %% done after %.2f s (%.1f/s)", marks.length() > 0 ? ", " : "",
+                            Result.MARKS[k], r.markNanos[k] / 1e9, n / (r.markNanos[k] / 1e9)));
+                }
+            }
+            if (marks.length() > 0) {
+                s.append("  ").append(r.phase.name()).append(": ").append(marks).append('\n');
+            }
+        }
+        s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"
+                + "  introduction = connectToPeer to the direct session open. ok/s = ok / (last success - start).\n"
+                + "  srv CPU = server utime+stime from the start to " + SETTLE_MILLIS + " ms after the last success;\n"
+                + "  sys % = the kernel's share of it (stime: socket calls, and on loopback the receiver's side too);\n"
+                + "  µs/op = srv CPU / ok; net = the same less the server's idle CPU measured during the hold (for\n"
+                + "  connects: per held session and second, times the session-seconds held in the window);\n"
+                + "  bench µs = this process's own CPU time per ok operation over the phase.\n");
+        if (intro != null && intro.serverCount >= 0) {
+            s.append(String.format(Locale.ROOT, "  the server counted %d introductions (retransmitted IHellos included)%s%n",
+                    intro.serverCount, intro.cpuNanos >= 0 && intro.serverCount > 0
+                            ? String.format(Locale.ROOT, ": %.2f µs of CPU each", intro.cpuNanos / 1e3 / intro.serverCount) : ""));
+        }
+        s.append('\n');
+        s.append(String.format(Locale.ROOT, "hold: %d sessions%s for %.1f s", heldCount,
+                serverHeld != heldCount ? " (the server holds " + serverHeld + ")" : "", hold.wallNanos / 1e9));
+        if (hold.cpuNanos >= 0) {
+            double perSecond = hold.cpuNanos / (hold.wallNanos / 1e9);
+            s.append(String.format(Locale.ROOT, ": server CPU %.3f s (%.1f %% of a core", hold.cpuNanos / 1e9, perSecond / 1e7));
+            if (serverHeld > 0) {
+                s.append(String.format(Locale.ROOT, ", %.3f µs per session per second", perSecond / 1e3 / serverHeld));
+            }
+            s.append(')');
+        }
+        s.append('\n');
+        if (before.rssBytes >= 0 || before.heapBytes >= 0) {
+            s.append("server memory");
+            if (before.sessions >= 0 || held.sessions >= 0) {
+                s.append(" (server's session gauge: ").append(before.sessions).append(" before, ").append(held.sessions).append(" held)");
+            }
+            s.append('\n');
+            long perSessions = heldCount;
+            if (before.sessions >= 0 && held.sessions > before.sessions) {
+                perSessions = held.sessions - before.sessions;
+                if (perSessions != heldCount) {
+                    s.append("  (per session: over the server's ").append(perSessions).append(" more sessions, this bench holds ")
+                            .append(heldCount).append(")\n");
+                }
+            }
+            memoryLine(s, "resident (VmRSS)", before.rssBytes, held.rssBytes, perSessions);
+            memoryLine(s, "JVM heap used" + (jcmdGc && serverPid != null ? " after GC.run" : ""), before.heapBytes, held.heapBytes,
+                    perSessions);
+        }
+        Map<String, Long> failures = new java.util.LinkedHashMap<>();
+        Map<String, String> examples = new java.util.LinkedHashMap<>();
+        for (Result r : new Result[] {connect, join, intro}) {
+            if (r != null) {
+                r.phase.failures().forEach((k, v) -> failures.put(r.phase.name() + ": " + k, v));
+                r.phase.failureExamples().forEach((k, v) -> examples.put(r.phase.name() + ": " + k, v));
+            }
+        }
+        if (!failures.isEmpty() || fleet.errors() > 0) {
+            s.append("\nfailures\n");
+            failures.forEach((k, v) -> s.append(String.format(Locale.ROOT, "  %-40s %8d%s%n", k, v,
+                    examples.containsKey(k) ? "  (e.g. " + examples.get(k) + ")" : "")));
+            if (fleet.errors() > 0) {
+                s.append(String.format(Locale.ROOT, "  %-40s %8d%n", "client errors (exceptions in cores)", fleet.errors()));
+            }
+        }
+        Map<String, Double> countersAfter = serverCounters();
+        StringBuilder counters = new StringBuilder();
+        countersAfter.forEach((k, v) -> {
+            double d = v - countersBefore.getOrDefault(k, 0.0);
+            if (d > 0) {
+                counters.append(String.format(Locale.ROOT, "  %-52s %10.0f%n", k, d));
+            }
+        });
+        if (counters.length() > 0) {
+            s.append("\nserver's drops and refusals during the run (its metrics)\n").append(counters);
+        }
+        s.append(String.format(Locale.ROOT, "%nbench ran %.1f s in all%n", (System.nanoTime() - startedAt) / 1e9));
+        out.print(s);
+        out.flush();
+    }
+
+    /** One line of the table; {@code idleNanos} is the server's idle CPU to take off for "net", or -1. */
+    private static void row(StringBuilder s, Result r, double idleNanos) {
+        Latencies.Summary l = Latencies.summarize(r.phase.latencies());
+        int ok = r.phase.succeeded();
+        double wall = r.wallNanos / 1e9;
+        String cpu = r.cpuNanos >= 0 ? String.format(Locale.ROOT, "%.3f", r.cpuNanos / 1e9) : "-";
+        String perOp = r.cpuNanos >= 0 && ok > 0 ? String.format(Locale.ROOT, "%.2f", r.cpuNanos / 1e3 / ok) : "-";
+        String netPerOp = r.cpuNanos >= 0 && ok > 0 && idleNanos >= 0
+                ? String.format(Locale.ROOT, "%.2f", Math.max(0, r.cpuNanos - idleNanos) / 1e3 / ok) : "-";
+        String benchPerOp = ok > 0 ? String.format(Locale.ROOT, "%.1f", r.benchCpuNanos / 1e3 / ok) : "-";
+        String sys = r.cpuNanos > 0 && r.systemNanos >= 0 ? String.format(Locale.ROOT, "%.0f", 100.0 * r.systemNanos / r.cpuNanos) : "-";
+        s.append(String.format(Locale.ROOT, "%-13s %8d %7d %8.2f %9.1f %9.3f %9.3f %9.3f %10s %6s %9s %9s %9s%n", r.phase.name(), ok,
+                r.phase.failed(), wall, wall > 0 ? ok / wall : 0, l.p50() / 1e6, l.p99() / 1e6, l.max() / 1e6, cpu, sys, perOp,
+                netPerOp, benchPerOp));
+    }
+
+    private static void memoryLine(StringBuilder s, String what, long before, long after, long held) {
+        if (before < 0 || after < 0) {
+            return;
+        }
+        s.append(String.format(Locale.ROOT, "  %-28s before %9.1f MiB, with %d held %9.1f MiB", what, before / 1048576.0, held,
+                after / 1048576.0));
+        if (held > 0) {
+            s.append(String.format(Locale.ROOT, ": %.0f bytes (%.2f KiB) per session", (after - before) / (double) held,
+                    (after - before) / 1024.0 / held));
+        }
+        s.append('\n');
+    }
+
+    private String cpuPercent(ProcStats.Sample from, ProcStats.Sample to, double seconds) {
+        if (from == null || to == null) {
+            return "";
+        }
+        return String.format(Locale.ROOT, ", server CPU %.0f %%", (to.cpuNanos() - from.cpuNanos()) / 1e7 / seconds);
+    }
+
+    private void progress(String line) {
+        err.printf(Locale.ROOT, "[%6.1f s] %s%n", (System.nanoTime() - startedAt) / 1e9, line);
+        err.flush();
+    }
+
+    private static String firstBindFailure(Fleet fleet) {
+        for (int i = 0; i < fleet.size(); i++) {
+            if (!fleet.isBound(i)) {
+                return fleet.bindFailure(i);
+            }
+        }
+        return "none";
+    }
+
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : String.format(Locale.ROOT, "%.1f", v);
+    }
+}
