@@ -294,7 +294,8 @@ public final class NetConnectionService implements ServerApplication {
         client.control.close();
         rejected.add(new Rejected(session, client.control, clock.nowMillis() + REJECT_LINGER_MILLIS));
         counter.refuse("connect_rejected");
-        remoteLog.info(session.farAddress(), "session {}: connect rejected: {}", id(session), toLog);
+        remoteLog.info(session.farAddress(), "session {}: connect rejected (event=connect_rejected): {}", id(session),
+                toLog);
     }
 
     /** The first path segment of the connect URL ({@code tcUrl}, or {@code app}): the developer key. */

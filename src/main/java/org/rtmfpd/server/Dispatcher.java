@@ -236,7 +236,7 @@ public final class Dispatcher implements StartupSender {
         long now = clock.nowMillis();
         if (lastErrorLogAt == Long.MIN_VALUE || now - lastErrorLogAt >= ERROR_LOG_INTERVAL_MILLIS) {
             lastErrorLogAt = now;
-            LOG.error("{} (logged at most once a minute; all are counted as internal_error)", what, e);
+            LOG.error("{} (event=internal_error; logged at most once a minute, all are counted)", what, e);
         }
     }
 
@@ -446,7 +446,7 @@ public final class Dispatcher implements StartupSender {
             long now = clock.nowMillis();
             if (lastFullLogAt == Long.MIN_VALUE || now - lastFullLogAt >= ERROR_LOG_INTERVAL_MILLIS) {
                 lastFullLogAt = now;
-                LOG.warn("the server holds max-sessions ({}) sessions: new clients are refused (logged at most"
+                LOG.warn("the server holds max-sessions ({}) sessions: new clients are refused (event=max_sessions; logged at most"
                         + " once a minute; counted as max_sessions)", admission.maxSessions());
             }
             return false;
@@ -497,7 +497,7 @@ public final class Dispatcher implements StartupSender {
         if (outcome instanceof ResponderKeying.Refused refused) {
             refuse(key, refused.reason(), refused.detail());
             if (refused.reason() == KeyingRefusal.INTERNAL_ERROR) {
-                remoteLog.warn(key.address, "keying for {} failed: {}", key.address,
+                remoteLog.warn(key.address, "keying for {} failed (event={}): {}", key.address, refused.reason().label(),
                         LogSafe.text(refused.detail(), LogSafe.MAX_MESSAGE_CHARS));
             }
             return;

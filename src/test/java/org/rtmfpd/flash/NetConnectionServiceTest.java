@@ -68,7 +68,7 @@ class NetConnectionServiceTest {
             assertEquals(CommandReplies.ERROR, client.lastReply().name());
             assertEquals(CommandReplies.CONNECT_REJECTED, info(client.lastReply(), "code"));
             assertEquals("Developer key 'guessed-secret' is not known to this server.", client.lastDescription());
-            assertTrue(log.text().contains("connect rejected: unknown developer key "
+            assertTrue(log.text().contains("connect rejected (event=connect_rejected): unknown developer key "
                     + DeveloperKey.logNameOf("guessed-secret")), log.text());
             assertFalse(log.text().contains("guessed-secret"), log.text());
         }
@@ -82,7 +82,7 @@ class NetConnectionServiceTest {
             second.connect("limited-secret");
             assertEquals(CommandReplies.ERROR, second.lastReply().name());
             assertEquals("This developer key has reached its max-sessions limit of 1.", second.lastDescription());
-            assertTrue(log.text().contains("connect rejected: developer key "
+            assertTrue(log.text().contains("connect rejected (event=connect_rejected): developer key "
                     + DeveloperKey.logNameOf("limited-secret") + " has reached its max-sessions limit of 1"), log.text());
             assertFalse(log.text().contains("limited-secret"), log.text());
         }
