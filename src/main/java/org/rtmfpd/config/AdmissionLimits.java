@@ -24,4 +24,20 @@ public record AdmissionLimits(int maxSessions, int maxSessionsPerSource, int max
             throw new IllegalArgumentException("admission limits must be at least 1");
         }
     }
+
+    public AdmissionLimits withMaxSessions(int n) {
+        return new AdmissionLimits(n, maxSessionsPerSource, maxHandshakesPerSource, iikeyingsPerSecondPerSource);
+    }
+
+    public AdmissionLimits withMaxSessionsPerSource(int n) {
+        return new AdmissionLimits(maxSessions, n, maxHandshakesPerSource, iikeyingsPerSecondPerSource);
+    }
+
+    public AdmissionLimits withMaxHandshakesPerSource(int n) {
+        return new AdmissionLimits(maxSessions, maxSessionsPerSource, n, iikeyingsPerSecondPerSource);
+    }
+
+    public AdmissionLimits withIikeyingsPerSecondPerSource(int n) {
+        return new AdmissionLimits(maxSessions, maxSessionsPerSource, maxHandshakesPerSource, n);
+    }
 }

@@ -270,26 +270,22 @@ public record ServerConfig(
         }
 
         public Builder maxSessions(int n) {
-            admission = new AdmissionLimits(n, admission.maxSessionsPerSource(), admission.maxHandshakesPerSource(),
-                    admission.iikeyingsPerSecondPerSource());
+            admission = admission.withMaxSessions(n);
             return this;
         }
 
         public Builder maxSessionsPerSource(int n) {
-            admission = new AdmissionLimits(admission.maxSessions(), n, admission.maxHandshakesPerSource(),
-                    admission.iikeyingsPerSecondPerSource());
+            admission = admission.withMaxSessionsPerSource(n);
             return this;
         }
 
         public Builder maxHandshakesPerSource(int n) {
-            admission = new AdmissionLimits(admission.maxSessions(), admission.maxSessionsPerSource(), n,
-                    admission.iikeyingsPerSecondPerSource());
+            admission = admission.withMaxHandshakesPerSource(n);
             return this;
         }
 
         public Builder iikeyingsPerSecondPerSource(int n) {
-            admission = new AdmissionLimits(admission.maxSessions(), admission.maxSessionsPerSource(),
-                    admission.maxHandshakesPerSource(), n);
+            admission = admission.withIikeyingsPerSecondPerSource(n);
             return this;
         }
 
