@@ -39,6 +39,12 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
         }
     }
 
+    /** The end of a read batch: the replies written during it are flushed together. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        router.endBatch();
+    }
+
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.warn("error on {}: {}", ctx.channel().localAddress(), cause.toString());

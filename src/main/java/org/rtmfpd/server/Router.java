@@ -5,9 +5,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import org.rtmfpd.session.Transmitter;
 
@@ -28,8 +30,22 @@ final class Router implements Transmitter {
     /** The datagram being handled on the protocol thread: its sender and the channel it came in on. */
     private InetSocketAddress currentSender;
     private Channel currentChannel;
+    /** Channels written to and not yet flushed (protocol thread only; one or two entries). */
+    private final List<Channel> unflushed = new ArrayList<>(2);
+    /** A read batch is being handled: its end flushes (protocol thread only). */
+    private boolean inBatch;
+    /** A flush task is queued on the protocol loop for writes made outside a read batch. */
+    private boolean flushQueued;
+    private final Runnable flushTask = () -> {
+        flushQueued = false;
+        flushAll();
+    };
 
-    Router(List<Channel> channels) {
+    /** Runs a task after the current one on the protocol loop: the flush of writes made outside a read batch. */
+    private final Executor afterTask;
+
+    Router(List<Channel> channels, Executor afterTask) {
+        this.afterTask = afterTask;
         setChannels(channels);
     }
 
@@ -41,13 +57,29 @@ final class Router implements Transmitter {
     }
 
     private static boolean isV6(Channel c) {
-        return ((InetSocketAddress) c.localAddress()).getAddress() instanceof Inet6Address;
+        return c.localAddress() instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address;
     }
 
     /** A datagram from {@code from} on {@code channel} is being handled (null, null: it is done). */
     void receiving(InetSocketAddress from, Channel channel) {
         currentSender = from;
         currentChannel = channel;
+        if (from != null) {
+            inBatch = true;
+        }
+    }
+
+    /** The read batch ended: everything written during it goes out now. */
+    void endBatch() {
+        inBatch = false;
+        flushAll();
+    }
+
+    private void flushAll() {
+        for (int i = 0; i < unflushed.size(); i++) {
+            unflushed.get(i).flush();
+        }
+        unflushed.clear();
     }
 
     /** {@code from} proved it receives at its address on {@code channel}: remember the route. */
@@ -75,8 +107,21 @@ final class Router implements Transmitter {
         if (channel == null) {
             channel = pick(to);
         }
-        if (channel != null) {
-            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), channel.voidPromise());
+        if (channel == null) {
+            return;
+        }
+        DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(datagram), to);
+        if (!channel.eventLoop().inEventLoop()) {
+            channel.writeAndFlush(packet, channel.voidPromise());
+            return;
+        }
+        channel.write(packet, channel.voidPromise());
+        if (!unflushed.contains(channel)) {
+            unflushed.add(channel);
+        }
+        if (!inBatch && !flushQueued) {
+            flushQueued = true;
+            afterTask.execute(flushTask);
         }
     }
 

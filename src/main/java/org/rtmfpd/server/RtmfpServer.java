@@ -8,7 +8,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
@@ -64,6 +66,13 @@ public final class RtmfpServer implements AutoCloseable {
     private static final long NAME_SWEEP_MILLIS = 60_000;
     private static final int EXTRA_RANDOMNESS = 64;
     /**
+     * The largest datagram received whole; longer ones are cut short and fail their checks. Netty's
+     * default receive buffer for datagram channels is as large, so this is no new limit.
+     */
+    static final int MAX_DATAGRAM = 2048;
+    /** Datagrams taken per recvmmsg call (epoll); the rest of a burst waits for the next call. */
+    static final int RECEIVE_BATCH = 32;
+    /**
      * One ephemeral DH key pair serves the handshakes of this long; session keys still differ, as they
      * hash both sides' fresh keying components.
      */
@@ -114,7 +123,13 @@ public final class RtmfpServer implements AutoCloseable {
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 .option(ChannelOption.SO_SNDBUF, 4 << 20);
-        Router router = new Router(channels);
+        if (epoll) {
+            // recvmmsg: up to RECEIVE_BATCH datagrams of at most MAX_DATAGRAM bytes per system call.
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(MAX_DATAGRAM * RECEIVE_BATCH).maxMessagesPerRead(4 * RECEIVE_BATCH));
+        }
+        Router router = new Router(channels, loop.next());
         this.dispatcher = new Dispatcher(certificate, new CookieJar(random, clock::nowMillis),
                 new ResponderKeying(groups, new EphemeralKeys(random, clock, EPHEMERAL_KEY_LIFETIME_MILLIS)),
                 config.dhQueueLimit(), config.admission(), SessionSettings.forServer(config.serverKeepaliveMs()), router,
