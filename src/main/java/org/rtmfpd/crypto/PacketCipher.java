@@ -31,6 +31,14 @@ public final class PacketCipher {
     private static final String AES = "AES/CBC/NoPadding";
     private static final ThreadLocal<Cipher> ENCRYPT = ThreadLocal.withInitial(PacketCipher::newAes);
     private static final ThreadLocal<Cipher> DECRYPT = ThreadLocal.withInitial(PacketCipher::newAes);
+    /**
+     * Ciphers keyed once per thread with the default key, for startup packets: no key schedule per
+     * packet. {@code doFinal} leaves a Cipher as {@code init} left it (same key, zero IV again).
+     */
+    private static final ThreadLocal<Cipher> DEFAULT_ENCRYPT =
+            ThreadLocal.withInitial(() -> keyedAes(Cipher.ENCRYPT_MODE, DEFAULT_KEY));
+    private static final ThreadLocal<Cipher> DEFAULT_DECRYPT =
+            ThreadLocal.withInitial(() -> keyedAes(Cipher.DECRYPT_MODE, DEFAULT_KEY));
     private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
         try {
             return Mac.getInstance("HmacSHA256");
@@ -47,6 +55,8 @@ public final class PacketCipher {
     private final int receiveHmacLength;
     private final boolean sendSequenceNumbers;
     private final boolean receiveSequenceNumbers;
+    /** This is {@link #DEFAULT}: its AES keys are the default key in both directions. */
+    private final boolean defaultKeys;
 
     private PacketCipher(byte[] encryptKey, byte[] decryptKey, byte[] sendHmacKey, int sendHmacLength,
                          byte[] receiveHmacKey, int receiveHmacLength, boolean sendSequenceNumbers,
@@ -59,6 +69,7 @@ public final class PacketCipher {
         this.receiveHmacLength = receiveHmacLength;
         this.sendSequenceNumbers = sendSequenceNumbers;
         this.receiveSequenceNumbers = receiveSequenceNumbers;
+        this.defaultKeys = Arrays.equals(encryptKey, DEFAULT_KEY) && Arrays.equals(decryptKey, DEFAULT_KEY);
     }
 
     /**
@@ -104,9 +115,7 @@ public final class PacketCipher {
             out[cursor + 1] = (byte) sum;
         }
         try {
-            Cipher cipher = ENCRYPT.get();
-            cipher.init(Cipher.ENCRYPT_MODE, encryptKey, ZERO_IV);
-            cipher.doFinal(out, 0, plainLength, out, 0);
+            encrypt(out, plainLength);
             if (sendHmacKey != null) {
                 Mac mac = HMAC.get();
                 mac.init(sendHmacKey);
@@ -141,9 +150,7 @@ public final class PacketCipher {
                     throw new WireException("HMAC tag does not match");
                 }
             }
-            Cipher cipher = DECRYPT.get();
-            cipher.init(Cipher.DECRYPT_MODE, decryptKey, ZERO_IV);
-            cipher.doFinal(data, offset, cipherLength, plain, 0);
+            decrypt(data, offset, cipherLength, plain);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("packet decryption failed", e);
         }
@@ -159,6 +166,47 @@ public final class PacketCipher {
             }
         }
         return new Opened(sequenceNumber, plain, in.readerIndex());
+    }
+
+    private void encrypt(byte[] out, int length) throws GeneralSecurityException {
+        if (defaultKeys) {
+            doFinal(DEFAULT_ENCRYPT, out, 0, length, out);
+            return;
+        }
+        Cipher cipher = ENCRYPT.get();
+        cipher.init(Cipher.ENCRYPT_MODE, encryptKey, ZERO_IV);
+        cipher.doFinal(out, 0, length, out, 0);
+    }
+
+    private void decrypt(byte[] data, int offset, int length, byte[] plain) throws GeneralSecurityException {
+        if (defaultKeys) {
+            doFinal(DEFAULT_DECRYPT, data, offset, length, plain);
+            return;
+        }
+        Cipher cipher = DECRYPT.get();
+        cipher.init(Cipher.DECRYPT_MODE, decryptKey, ZERO_IV);
+        cipher.doFinal(data, offset, length, plain, 0);
+    }
+
+    /** One doFinal on a pre-keyed thread's Cipher; one that failed is dropped, so the next starts clean. */
+    private static void doFinal(ThreadLocal<Cipher> keyed, byte[] in, int offset, int length, byte[] out)
+            throws GeneralSecurityException {
+        try {
+            keyed.get().doFinal(in, offset, length, out, 0);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            keyed.remove();
+            throw e;
+        }
+    }
+
+    private static Cipher keyedAes(int mode, byte[] key) {
+        Cipher cipher = newAes();
+        try {
+            cipher.init(mode, new SecretKeySpec(key, "AES"), ZERO_IV);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-128 is not available", e);
+        }
+        return cipher;
     }
 
     private static int roundUp(int n) {
