@@ -32,6 +32,23 @@ class DhGroupTest {
         assertEquals(group, DhGroup.byId(group.id()).orElseThrow());
     }
 
+    /** Exponents are twice the group's security strength (SP 800-56A rev. 3 §5.6.1.1.4), never shorter. */
+    @ParameterizedTest
+    @EnumSource(DhGroup.class)
+    void privateExponentsAreTwiceTheSecurityStrength(DhGroup group) {
+        int strength = switch (group) {
+            case GROUP_2 -> 80;
+            case GROUP_5, GROUP_14 -> 112;
+            case GROUP_16 -> 152;
+        };
+        assertEquals(strength, group.securityStrength());
+        assertEquals(2 * strength, group.privateKeyBits());
+        for (int i = 0; i < 20; i++) {
+            int bits = group.generateKeyPair(random).privateExponent().bitLength();
+            assertTrue(bits <= 2 * strength && bits >= 2 * strength - 8, "exponent of " + bits + " bits");
+        }
+    }
+
     /**
      * Pins each prime to its RFC: p = 2^n - 2^(n-64) - 1 + 2^64 * floor(2^(n-130) pi + k) has 64 one bits
      * at each end, and the SHA-256 of its n/8 big-endian bytes was taken from the hex of RFC 2409 §6.2
