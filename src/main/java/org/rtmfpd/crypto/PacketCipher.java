@@ -39,6 +39,8 @@ public final class PacketCipher {
             ThreadLocal.withInitial(() -> keyedAes(Cipher.ENCRYPT_MODE, DEFAULT_KEY));
     private static final ThreadLocal<Cipher> DEFAULT_DECRYPT =
             ThreadLocal.withInitial(() -> keyedAes(Cipher.DECRYPT_MODE, DEFAULT_KEY));
+    /** A whole HMAC-SHA256 tag, before it is cut to the length in use. */
+    private static final ThreadLocal<byte[]> TAG = ThreadLocal.withInitial(() -> new byte[32]);
     private static final ThreadLocal<Mac> HMAC = ThreadLocal.withInitial(() -> {
         try {
             return Mac.getInstance("HmacSHA256");
@@ -98,30 +100,38 @@ public final class PacketCipher {
      * sends session sequence numbers.
      */
     public byte[] seal(byte[] packet, int offset, int length, long sequenceNumber) {
+        return seal(packet, offset, length, sequenceNumber, 0);
+    }
+
+    /**
+     * As {@link #seal(byte[], int, int, long)}, with {@code headroom} bytes left free in front of the
+     * result (for the scrambled session ID), so that the datagram needs no second array.
+     */
+    public byte[] seal(byte[] packet, int offset, int length, long sequenceNumber, int headroom) {
         int front = (sendSequenceNumbers ? Vlu.size(sequenceNumber) : 0) + (sendHmacKey == null ? CHECKSUM_LENGTH : 0);
         int plainLength = roundUp(front + length);
-        byte[] out = new byte[plainLength + sendHmacLength];
-        System.arraycopy(packet, offset, out, front, length);
-        Arrays.fill(out, front + length, plainLength, PADDING);
-        int cursor = 0;
+        byte[] out = new byte[headroom + plainLength + sendHmacLength];
+        System.arraycopy(packet, offset, out, headroom + front, length);
+        Arrays.fill(out, headroom + front + length, headroom + plainLength, PADDING);
+        int cursor = headroom;
         if (sendSequenceNumbers) {
-            var seq = Unpooled.wrappedBuffer(out).writerIndex(0);
+            var seq = Unpooled.wrappedBuffer(out).writerIndex(headroom);
             Vlu.write(seq, sequenceNumber);
             cursor = seq.writerIndex();
         }
         if (sendHmacKey == null) {
-            int sum = Checksum.of(Unpooled.wrappedBuffer(out), front, plainLength - front);
+            int sum = Checksum.of(Unpooled.wrappedBuffer(out), headroom + front, plainLength - front);
             out[cursor] = (byte) (sum >>> 8);
             out[cursor + 1] = (byte) sum;
         }
         try {
-            encrypt(out, plainLength);
+            encrypt(out, headroom, plainLength);
             if (sendHmacKey != null) {
                 Mac mac = HMAC.get();
                 mac.init(sendHmacKey);
-                mac.update(out, 0, plainLength);
-                byte[] tag = mac.doFinal();
-                System.arraycopy(tag, 0, out, plainLength, sendHmacLength);
+                mac.update(out, headroom, plainLength);
+                mac.doFinal(TAG.get(), 0);
+                System.arraycopy(TAG.get(), 0, out, headroom + plainLength, sendHmacLength);
             }
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("packet encryption failed", e);
@@ -168,19 +178,19 @@ public final class PacketCipher {
         return new Opened(sequenceNumber, plain, in.readerIndex());
     }
 
-    private void encrypt(byte[] out, int length) throws GeneralSecurityException {
+    private void encrypt(byte[] out, int offset, int length) throws GeneralSecurityException {
         if (defaultKeys) {
-            doFinal(DEFAULT_ENCRYPT, out, 0, length, out);
+            doFinal(DEFAULT_ENCRYPT, out, offset, length, out, offset);
             return;
         }
         Cipher cipher = ENCRYPT.get();
         cipher.init(Cipher.ENCRYPT_MODE, encryptKey, ZERO_IV);
-        cipher.doFinal(out, 0, length, out, 0);
+        cipher.doFinal(out, offset, length, out, offset);
     }
 
     private void decrypt(byte[] data, int offset, int length, byte[] plain) throws GeneralSecurityException {
         if (defaultKeys) {
-            doFinal(DEFAULT_DECRYPT, data, offset, length, plain);
+            doFinal(DEFAULT_DECRYPT, data, offset, length, plain, 0);
             return;
         }
         Cipher cipher = DECRYPT.get();
@@ -189,10 +199,10 @@ public final class PacketCipher {
     }
 
     /** One doFinal on a pre-keyed thread's Cipher; one that failed is dropped, so the next starts clean. */
-    private static void doFinal(ThreadLocal<Cipher> keyed, byte[] in, int offset, int length, byte[] out)
-            throws GeneralSecurityException {
+    private static void doFinal(ThreadLocal<Cipher> keyed, byte[] in, int offset, int length, byte[] out,
+                                int outOffset) throws GeneralSecurityException {
         try {
-            keyed.get().doFinal(in, offset, length, out, 0);
+            keyed.get().doFinal(in, offset, length, out, outOffset);
         } catch (GeneralSecurityException | RuntimeException e) {
             keyed.remove();
             throw e;

@@ -14,22 +14,30 @@ public final class Datagrams {
     /** Datagram bytes before the encrypted packet: the scrambled session ID (RFC 7016 §2.2.2). */
     public static final int SSID_LENGTH = SessionIdScrambler.SSID_SIZE;
 
+    /** Each thread encodes its plaintext packets here: sealing copies them out, so one buffer serves. */
+    private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(2048));
+    /** A scratch buffer that grew past this (an unusually large packet) is not kept. */
+    private static final int SCRATCH_KEPT = 8192;
+
     private Datagrams() {
     }
 
     public static byte[] encode(int farSessionId, PacketCipher cipher, long sequenceNumber, Packet packet) {
-        ByteBuf plain = Unpooled.buffer(256);
+        ByteBuf plain = SCRATCH.get().clear();
         packet.encode(plain);
-        return seal(farSessionId, cipher, sequenceNumber, plain.array(), plain.arrayOffset(), plain.readableBytes());
+        byte[] datagram = seal(farSessionId, cipher, sequenceNumber, plain.array(), plain.arrayOffset(), plain.readableBytes());
+        if (plain.capacity() > SCRATCH_KEPT) {
+            SCRATCH.remove();
+        }
+        return datagram;
     }
 
     /** Encrypts {@code length} bytes of an encoded packet and puts the scrambled session ID in front. */
     public static byte[] seal(int farSessionId, PacketCipher cipher, long sequenceNumber, byte[] plain, int offset,
                               int length) {
-        byte[] sealed = cipher.seal(plain, offset, length, sequenceNumber);
-        byte[] datagram = new byte[SSID_LENGTH + sealed.length];
-        System.arraycopy(sealed, 0, datagram, SSID_LENGTH, sealed.length);
-        int ssid = SessionIdScrambler.scramble(farSessionId, Unpooled.wrappedBuffer(sealed));
+        byte[] datagram = cipher.seal(plain, offset, length, sequenceNumber, SSID_LENGTH);
+        int ssid = SessionIdScrambler.scramble(farSessionId,
+                Unpooled.wrappedBuffer(datagram, SSID_LENGTH, datagram.length - SSID_LENGTH));
         datagram[0] = (byte) (ssid >>> 24);
         datagram[1] = (byte) (ssid >>> 16);
         datagram[2] = (byte) (ssid >>> 8);
