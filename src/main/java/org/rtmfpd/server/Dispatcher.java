@@ -100,6 +100,8 @@ public final class Dispatcher implements StartupSender {
      * (at least one place), so that under an IIKeying flood from sources that do, a new client gets in.
      */
     public static final int NEW_SOURCE_RESERVE_DIVISOR = 4;
+    /** The window over which the IIKeying rate is counted for keying on the protocol thread. */
+    static final long KEYING_WINDOW_MILLIS = 100;
     /** At most one error log line with its stack trace this often; the others are counted only. */
     static final long ERROR_LOG_INTERVAL_MILLIS = 60_000;
 
@@ -140,6 +142,11 @@ public final class Dispatcher implements StartupSender {
     private final Map<Integer, Handshake> handshakeOf = new HashMap<>();
     private final Map<InitiatorKey, Handshake> handshakes = new HashMap<>();
     private final Set<InitiatorKey> keyingInProgress = new HashSet<>();
+    /** IIKeyings keyed inline at most per window; 0: never (see {@link #keyInlineBelow}). */
+    private int inlineKeyingPerWindow;
+    private long keyingWindowStart = Long.MIN_VALUE / 2;
+    private int keyingThisWindow;
+    private int keyingLastWindow;
     /** Sessions whose retransmission timer runs: ticked every time. */
     private final Set<Session> retransmitting = new HashSet<>();
     private long ticks;
@@ -425,6 +432,11 @@ public final class Dispatcher implements StartupSender {
         }
         keyingInProgress.add(key);
         handshakesBySource.merge(source, 1, Integer::sum);
+        if (keyInline()) {
+            metrics.observe(ServerMetrics.Timing.KEYING_WAIT, metrics.now()); // no wait: keyed here and now
+            onKeyed(key, iikeying, computeInline(request));
+            return true;
+        }
         try {
             keyingWorkers.execute(() -> computeAndHandBack(key, iikeying, request));
         } catch (RejectedExecutionException e) {
@@ -484,6 +496,39 @@ public final class Dispatcher implements StartupSender {
         } finally {
             ResponderKeying.Outcome result = outcome;
             loop.execute(() -> onKeyed(key, iikeying, result));
+        }
+    }
+
+    /**
+     * Lets the protocol thread do the Diffie-Hellman work itself while IIKeyings are few: below
+     * {@code perSecond} of them in the last {@value #KEYING_WINDOW_MILLIS} ms window (and in this one so
+     * far), and with none queued for the workers. Each hand-off to a worker and back wakes two sleeping
+     * threads, which at low rates costs more than the exponentiation saves the loop. Zero (the default)
+     * always hands off.
+     */
+    public void keyInlineBelow(int perSecond) {
+        this.inlineKeyingPerWindow = (int) ((long) perSecond * KEYING_WINDOW_MILLIS / 1000);
+    }
+
+    /** Counts one IIKeying for keying work; whether it is to be keyed on the protocol thread. */
+    private boolean keyInline() {
+        long now = clock.nowMillis();
+        if (now - keyingWindowStart >= KEYING_WINDOW_MILLIS) {
+            keyingLastWindow = now - keyingWindowStart >= 2 * KEYING_WINDOW_MILLIS ? 0 : keyingThisWindow;
+            keyingThisWindow = 0;
+            keyingWindowStart = now;
+        }
+        keyingThisWindow++;
+        return keyingInProgress.size() == 1 && keyingLastWindow < inlineKeyingPerWindow
+                && keyingThisWindow <= inlineKeyingPerWindow;
+    }
+
+    /** The keying work on the protocol thread; an exception becomes a refusal, as on a worker. */
+    private ResponderKeying.Outcome computeInline(InitiatorKeying request) {
+        try {
+            return keying.compute(request);
+        } catch (RuntimeException e) {
+            return new ResponderKeying.Refused(KeyingRefusal.INTERNAL_ERROR, e.toString());
         }
     }
 

@@ -70,6 +70,13 @@ public final class RtmfpServer implements AutoCloseable {
      * default receive buffer for datagram channels is as large, so this is no new limit.
      */
     static final int MAX_DATAGRAM = 2048;
+    /**
+     * Below this many IIKeyings a second the protocol thread does the DH work itself rather than wake a
+     * keying worker and be woken by it (Dispatcher.keyInlineBelow); the system property of that name
+     * overrides it, for measurements (0: always hand off).
+     */
+    static final int INLINE_KEYING_BELOW_PER_SECOND = 1500;
+    static final String INLINE_KEYING_PROPERTY = "rtmfpd.keyInlineBelow";
     /** Datagrams taken per recvmmsg call (epoll); the rest of a burst waits for the next call. */
     static final int RECEIVE_BATCH = 32;
     /**
@@ -135,6 +142,7 @@ public final class RtmfpServer implements AutoCloseable {
                 config.dhQueueLimit(), config.admission(), SessionSettings.forServer(config.serverKeepaliveMs()), router,
                 clock, timedKeying(keyingWorkers, metrics), loop.next(), timed.wrap(service), metrics);
         service.startupSender(dispatcher);
+        dispatcher.keyInlineBelow(Integer.getInteger(INLINE_KEYING_PROPERTY, INLINE_KEYING_BELOW_PER_SECOND));
         DatagramHandler handler = new DatagramHandler(router, this::onDatagram);
         bootstrap.handler(handler);
         for (InetSocketAddress address : config.listen()) {

@@ -122,6 +122,33 @@ class DispatcherTest {
     }
 
     @Test
+    void fewIIKeyingsAreKeyedOnTheProtocolThreadAndABurstGoesToTheWorkers() {
+        dispatcher.keyInlineBelow(20); // two per 100 ms window
+        for (int i = 0; i < 2; i++) {
+            InetSocketAddress from = new InetSocketAddress("127.0.0.1", 40_000 + i);
+            dispatcher.onDatagram(from, startup(keying(hello(from).cookie(), 0x100 + i)));
+            assertTrue(keyingQueue.isEmpty(), "keyed at once, no hand-off");
+            assertInstanceOf(RIKeying.class, sent.remove(0).chunk());
+        }
+        InetSocketAddress third = new InetSocketAddress("127.0.0.1", 40_002);
+        dispatcher.onDatagram(third, startup(keying(hello(third).cookie(), 0x102)));
+        assertEquals(1, keyingQueue.size(), "past the window's allowance: to the workers");
+        assertTrue(sent.isEmpty());
+        now[0] += Dispatcher.KEYING_WINDOW_MILLIS;
+        InetSocketAddress fourth = new InetSocketAddress("127.0.0.1", 40_003);
+        dispatcher.onDatagram(fourth, startup(keying(hello(fourth).cookie(), 0x103)));
+        assertEquals(2, keyingQueue.size(), "while work is queued, and after a busy window: to the workers");
+        runKeying();
+        now[0] += 2 * Dispatcher.KEYING_WINDOW_MILLIS;
+        InetSocketAddress fifth = new InetSocketAddress("127.0.0.1", 40_004);
+        sent.clear();
+        dispatcher.onDatagram(fifth, startup(keying(hello(fifth).cookie(), 0x104)));
+        assertTrue(keyingQueue.isEmpty(), "quiet again: keyed at once");
+        assertInstanceOf(RIKeying.class, sent.remove(0).chunk());
+        assertEquals(5, dispatcher.sessionCount());
+    }
+
+    @Test
     void iiKeyingOpensASessionAndARepeatGetsTheSameRIKeyingWithoutNewWork() {
         RHello rhello = hello(CLIENT);
         IIKeying iikeying = keying(rhello.cookie(), 0x01020304);
