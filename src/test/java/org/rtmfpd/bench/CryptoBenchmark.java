@@ -568,6 +568,33 @@ public class CryptoBenchmark {
         bh.consume(s.projectServer.open(sealed, 0, sealed.length));
     }
 
+    /** Group 2's agreement with the server's exponent as now sized (160 bits, twice 80-bit strength). */
+    @Benchmark
+    public void group2Agree_160bitExponent(ExponentState s, Blackhole bh) {
+        bh.consume(DhGroup.GROUP_2.agree(s.x160, s.peer));
+    }
+
+    /** The same with the 224-bit exponent used before. */
+    @Benchmark
+    public void group2Agree_224bitExponent(ExponentState s, Blackhole bh) {
+        bh.consume(DhGroup.GROUP_2.agree(s.x224, s.peer));
+    }
+
+    @State(Scope.Thread)
+    public static class ExponentState {
+        java.math.BigInteger x160;
+        java.math.BigInteger x224;
+        byte[] peer;
+
+        @Setup
+        public void setUp() {
+            SecureRandom random = fixedRandom(11);
+            x160 = new java.math.BigInteger(160, random).setBit(159);
+            x224 = new java.math.BigInteger(224, random).setBit(223);
+            peer = DhGroup.GROUP_2.generateKeyPair(random).publicKeyBytes();
+        }
+    }
+
     /**
      * A startup packet's crypto (an IHello or Redirect: 96 bytes) under the default key, sealed and
      * opened: {@code PacketCipher.DEFAULT}, whose thread's Ciphers are keyed once.
