@@ -147,6 +147,10 @@ public final class Dispatcher implements StartupSender {
     private long keyingWindowStart = Long.MIN_VALUE / 2;
     private int keyingThisWindow;
     private int keyingLastWindow;
+    /** The protocol thread's time spent keying inline, at most, per window. */
+    private long inlineBudgetNanos;
+    private long inlineNanosThisWindow;
+    private long inlineNanosLastWindow;
     /** Sessions whose retransmission timer runs: ticked every time. */
     private final Set<Session> retransmitting = new HashSet<>();
     private long ticks;
@@ -434,7 +438,10 @@ public final class Dispatcher implements StartupSender {
         handshakesBySource.merge(source, 1, Integer::sum);
         if (keyInline()) {
             metrics.observe(ServerMetrics.Timing.KEYING_WAIT, metrics.now()); // no wait: keyed here and now
-            onKeyed(key, iikeying, computeInline(request));
+            long start = System.nanoTime();
+            ResponderKeying.Outcome outcome = computeInline(request);
+            inlineNanosThisWindow += System.nanoTime() - start;
+            onKeyed(key, iikeying, outcome);
             return true;
         }
         try {
@@ -502,25 +509,32 @@ public final class Dispatcher implements StartupSender {
     /**
      * Lets the protocol thread do the Diffie-Hellman work itself while IIKeyings are few: below
      * {@code perSecond} of them in the last {@value #KEYING_WINDOW_MILLIS} ms window (and in this one so
-     * far), and with none queued for the workers. Each hand-off to a worker and back wakes two sleeping
-     * threads, which at low rates costs more than the exponentiation saves the loop. Zero (the default)
-     * always hands off.
+     * far), with none queued for the workers, and while that work took less than {@code budgetNanos} of
+     * the loop's time in the last window and in this one. Each hand-off to a worker and back wakes two
+     * sleeping threads, which at low rates costs more than the exponentiation saves the loop; the time
+     * budget keeps a slow loop (cold code, a starved CPU) from taking all the work on itself. Zero
+     * (the default) always hands off.
      */
-    public void keyInlineBelow(int perSecond) {
+    public void keyInlineBelow(int perSecond, long budgetNanos) {
         this.inlineKeyingPerWindow = (int) ((long) perSecond * KEYING_WINDOW_MILLIS / 1000);
+        this.inlineBudgetNanos = budgetNanos;
     }
 
     /** Counts one IIKeying for keying work; whether it is to be keyed on the protocol thread. */
     private boolean keyInline() {
         long now = clock.nowMillis();
         if (now - keyingWindowStart >= KEYING_WINDOW_MILLIS) {
-            keyingLastWindow = now - keyingWindowStart >= 2 * KEYING_WINDOW_MILLIS ? 0 : keyingThisWindow;
+            boolean previous = now - keyingWindowStart < 2 * KEYING_WINDOW_MILLIS;
+            keyingLastWindow = previous ? keyingThisWindow : 0;
+            inlineNanosLastWindow = previous ? inlineNanosThisWindow : 0;
             keyingThisWindow = 0;
+            inlineNanosThisWindow = 0;
             keyingWindowStart = now;
         }
         keyingThisWindow++;
         return keyingInProgress.size() == 1 && keyingLastWindow < inlineKeyingPerWindow
-                && keyingThisWindow <= inlineKeyingPerWindow;
+                && keyingThisWindow <= inlineKeyingPerWindow
+                && inlineNanosLastWindow < inlineBudgetNanos && inlineNanosThisWindow < inlineBudgetNanos;
     }
 
     /** The keying work on the protocol thread; an exception becomes a refusal, as on a worker. */

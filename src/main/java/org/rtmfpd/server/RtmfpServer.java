@@ -77,6 +77,8 @@ public final class RtmfpServer implements AutoCloseable {
      */
     static final int INLINE_KEYING_BELOW_PER_SECOND = 1500;
     static final String INLINE_KEYING_PROPERTY = "rtmfpd.keyInlineBelow";
+    /** At most this much of each 100 ms window of the protocol loop goes to keying inline (15 %). */
+    static final long INLINE_KEYING_BUDGET_NANOS = 15_000_000;
     /** Datagrams taken per recvmmsg call (epoll); the rest of a burst waits for the next call. */
     static final int RECEIVE_BATCH = 32;
     /**
@@ -142,7 +144,8 @@ public final class RtmfpServer implements AutoCloseable {
                 config.dhQueueLimit(), config.admission(), SessionSettings.forServer(config.serverKeepaliveMs()), router,
                 clock, timedKeying(keyingWorkers, metrics), loop.next(), timed.wrap(service), metrics);
         service.startupSender(dispatcher);
-        dispatcher.keyInlineBelow(Integer.getInteger(INLINE_KEYING_PROPERTY, INLINE_KEYING_BELOW_PER_SECOND));
+        dispatcher.keyInlineBelow(Integer.getInteger(INLINE_KEYING_PROPERTY, INLINE_KEYING_BELOW_PER_SECOND),
+                INLINE_KEYING_BUDGET_NANOS);
         DatagramHandler handler = new DatagramHandler(router, this::onDatagram);
         bootstrap.handler(handler);
         for (InetSocketAddress address : config.listen()) {

@@ -123,7 +123,7 @@ class DispatcherTest {
 
     @Test
     void fewIIKeyingsAreKeyedOnTheProtocolThreadAndABurstGoesToTheWorkers() {
-        dispatcher.keyInlineBelow(20); // two per 100 ms window
+        dispatcher.keyInlineBelow(20, Long.MAX_VALUE); // two per 100 ms window
         for (int i = 0; i < 2; i++) {
             InetSocketAddress from = new InetSocketAddress("127.0.0.1", 40_000 + i);
             dispatcher.onDatagram(from, startup(keying(hello(from).cookie(), 0x100 + i)));
@@ -146,6 +146,24 @@ class DispatcherTest {
         assertTrue(keyingQueue.isEmpty(), "quiet again: keyed at once");
         assertInstanceOf(RIKeying.class, sent.remove(0).chunk());
         assertEquals(5, dispatcher.sessionCount());
+    }
+
+    @Test
+    void inlineKeyingStopsOnceItsTimeBudgetIsSpent() {
+        dispatcher.keyInlineBelow(1000, 1); // a budget of 1 ns: the first inline keying uses it up
+        InetSocketAddress first = new InetSocketAddress("127.0.0.1", 41_000);
+        dispatcher.onDatagram(first, startup(keying(hello(first).cookie(), 0x200)));
+        assertTrue(keyingQueue.isEmpty());
+        assertInstanceOf(RIKeying.class, sent.remove(0).chunk());
+        InetSocketAddress second = new InetSocketAddress("127.0.0.1", 41_001);
+        dispatcher.onDatagram(second, startup(keying(hello(second).cookie(), 0x201)));
+        assertEquals(1, keyingQueue.size(), "budget spent in this window: to the workers");
+        runKeying();
+        now[0] += Dispatcher.KEYING_WINDOW_MILLIS;
+        InetSocketAddress third = new InetSocketAddress("127.0.0.1", 41_002);
+        sent.clear();
+        dispatcher.onDatagram(third, startup(keying(hello(third).cookie(), 0x202)));
+        assertEquals(1, keyingQueue.size(), "and in the next window, as the last one spent it");
     }
 
     @Test
