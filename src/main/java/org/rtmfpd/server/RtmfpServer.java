@@ -42,6 +42,7 @@ import org.rtmfpd.registry.RegistryServer;
 import org.rtmfpd.registry.RegistryService;
 import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
+import org.rtmfpd.rendezvous.LocalRendezvous;
 import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.session.Clock;
@@ -105,7 +106,7 @@ public final class RtmfpServer implements AutoCloseable {
         random.nextBytes(extra);
         List<DhGroup> groups = config.dhGroups().stream().map(id -> DhGroup.byId(id).orElseThrow()).toList();
         Certificate certificate = Certificate.ephemeral(groups, extra);
-        this.rendezvous = new Rendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
+        this.rendezvous = new LocalRendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
         TimedApplication timed = new TimedApplication(metrics);
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
                 new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), config.connectTimeoutMs(), clock,
@@ -140,12 +141,12 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.gauge("rtmfpd_keying_queue", "IIKeyings queued or running for Diffie-Hellman work, as of the last tick.",
                 dispatcher::publishedKeyingQueueLength);
         metrics.gauge("rtmfpd_registered_peers", "Connected clients that can be introduced.",
-                () -> rendezvous.registry().size());
+                rendezvous::localPeers);
         metrics.labelledGauge("rtmfpd_developer_key_peers",
                 "Connected clients by developer key, named by its label (or key# and its hash's first 8 hex digits).",
                 "key", () -> peersByKey(keys, rendezvous));
-        metrics.gauge("rtmfpd_netgroups", "NetGroups with at least one member.", () -> rendezvous.groups().groupCount());
-        metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", () -> rendezvous.groups().memberCount());
+        metrics.gauge("rtmfpd_netgroups", "NetGroups with at least one member.", rendezvous::groupCount);
+        metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", rendezvous::groupMemberCount);
         metrics.gauge("rtmfpd_developer_keys", "Developer keys in force.", () -> keys.current().size());
         metrics.withJvmMetrics();
         this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll) : null;
@@ -174,7 +175,7 @@ public final class RtmfpServer implements AutoCloseable {
     static java.util.Map<String, Long> peersByKey(DeveloperKeyStore keys, Rendezvous<Session> rendezvous) {
         java.util.Map<String, Long> out = new java.util.TreeMap<>();
         for (org.rtmfpd.rendezvous.DeveloperKey key : keys.current().keys()) {
-            out.merge(key.logName(), (long) rendezvous.registry().size(key.key()), Long::sum);
+            out.merge(key.logName(), (long) rendezvous.localPeers(key.key()), Long::sum);
         }
         return out;
     }
@@ -194,7 +195,7 @@ public final class RtmfpServer implements AutoCloseable {
     private RegistryServer startRegistry(RegistrySettings settings, Clock clock, boolean epoll)
             throws InterruptedException {
         MemoryNameStore names = new MemoryNameStore(settings.expiryMs());
-        ConnectedPeers peers = (key, peer) -> rendezvous.registry().find(peer)
+        ConnectedPeers peers = (key, peer) -> rendezvous.local(peer)
                 .map(e -> e.developerKey().equals(key)).orElse(false);
         RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), clock::nowMillis,
                 CrossDomainPolicy.render(settings.allowDomains()));
