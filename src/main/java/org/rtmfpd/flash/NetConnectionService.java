@@ -258,17 +258,23 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
             return;
         }
         DeveloperKey developerKey = known.get();
-        client.connecting = true;
-        rendezvous.connected(developerKey.key(), client.peerId, session.farAddress(), session)
-                .whenComplete((admission, failure) -> {
-                    client.connecting = false;
-                    try {
-                        admitted(session, client, connect, developerKey, admission, failure);
-                    } catch (RuntimeException e) {
-                        failed(session, "a connect", e);
-                    }
-                    session.flush();
-                });
+        java.util.concurrent.CompletionStage<Rendezvous.Admission> answer;
+        try {
+            client.connecting = true;
+            answer = rendezvous.connected(developerKey.key(), client.peerId, session.farAddress(), session);
+        } catch (RuntimeException e) {
+            client.connecting = false; // a connect sent again is served
+            throw e;
+        }
+        answer.whenComplete((admission, failure) -> {
+            client.connecting = false;
+            try {
+                admitted(session, client, connect, developerKey, admission, failure);
+            } catch (RuntimeException e) {
+                failed(session, "a connect", e);
+            }
+            session.flush();
+        });
     }
 
     /**

@@ -46,7 +46,14 @@ final class NetGroupService {
         }
         client.groupFlows().put(flowId, group);
         SendFlow reply = client.groupReplies().computeIfAbsent(group, g -> session.openFlow(metadata.toBytes(), flowId));
-        rendezvous.join(client.peerId, session, group).whenComplete((members, failure) -> {
+        java.util.concurrent.CompletionStage<List<PeerId>> handed;
+        try {
+            handed = rendezvous.join(client.peerId, session, group);
+        } catch (RuntimeException e) {
+            client.groupFlows().remove(flowId); // no half join: the join sent again is served
+            throw e;
+        }
+        handed.whenComplete((members, failure) -> {
             if (failure != null || !session.isOpen()) {
                 return;
             }

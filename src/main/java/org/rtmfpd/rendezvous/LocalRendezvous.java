@@ -49,6 +49,11 @@ public final class LocalRendezvous<H> implements Rendezvous<H> {
     /** As above, named {@code node} (a cluster node's local state). */
     public LocalRendezvous(String node, Function<String, Optional<DeveloperKey>> keys, int serverPeerCap,
             InstantSource clock, RandomGenerator random) {
+        this(node, keys, serverPeerCap, new Introducer<>(clock), random);
+    }
+
+    LocalRendezvous(String node, Function<String, Optional<DeveloperKey>> keys, int serverPeerCap,
+            Introducer<H> introducer, RandomGenerator random) {
         if (serverPeerCap < 1) {
             throw new IllegalArgumentException("peer cap must be positive, got " + serverPeerCap);
         }
@@ -56,7 +61,7 @@ public final class LocalRendezvous<H> implements Rendezvous<H> {
         this.keys = Objects.requireNonNull(keys, "keys");
         this.serverPeerCap = serverPeerCap;
         this.groups = new NetGroups(random);
-        this.introducer = new Introducer<>(clock);
+        this.introducer = Objects.requireNonNull(introducer, "introducer");
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Object();
         }
