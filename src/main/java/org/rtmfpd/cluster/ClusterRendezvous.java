@@ -57,6 +57,8 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     private Outbox<H> outbox;
     /** The store answers (and this node's state is published in it): decisions are the cluster's. */
     private volatile boolean shared;
+    /** The addresses this node's heartbeats advertise (the last ones given). */
+    private volatile List<String> advertise = List.of();
     private long republishes;
     private long fallbacks;
 
@@ -158,6 +160,10 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
 
     /** Every local peer (admitted whatever the key's count: they are being served), then every group place. */
     private CompletionStage<Void> republish() {
+        return store.heartbeat(node(), advertise).thenCompose(alive -> republishPeers());
+    }
+
+    private CompletionStage<Void> republishPeers() {
         List<CompletableFuture<?>> peers = new ArrayList<>();
         for (PeerRegistry.Entry<H> e : local.registry().entries()) {
             peers.add(store.admit(Peer.of(e, node()), Integer.MAX_VALUE).toCompletableFuture());
@@ -174,6 +180,7 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
 
     /** Heartbeat, then sweep of dead nodes (scheduled by the server, a few times per node lifetime). */
     public CompletionStage<Void> heartbeat(List<String> advertise) {
+        this.advertise = List.copyOf(advertise);
         return store.heartbeat(node(), advertise)
                 .thenCompose(v -> store.sweep())
                 .thenAccept(referrals -> loop.execute(() -> deliver(referrals)));

@@ -42,12 +42,13 @@ final class TestServer implements AutoCloseable {
         this(dir, ServerConfig.builder(), clock);
     }
 
-    private TestServer(Path dir, ServerConfig.Builder builder, WarpClock clock) throws Exception {
+    /** A server with {@code builder}'s settings (its listen address and keys file are set here), on {@code clock}. */
+    TestServer(Path dir, ServerConfig.Builder builder, WarpClock clock) throws Exception {
         Path keys = dir.resolve("developer-keys.conf");
         Files.writeString(keys, KEY_A + "\n" + KEY_B + "\n" + KEY_CAP_50 + " peer-cap=50\n");
         builder.resetListen().addListen(new InetSocketAddress("127.0.0.1", 0)).developerKeys(keys);
         server = RtmfpServer.start(builder.build(), DeveloperKeyStore.load(keys),
-                () -> clock.nowMillis() + clockOffset.get());
+                () -> clock.nowMillis() + clockOffset.get(), () -> System.currentTimeMillis() + clockOffset.get());
         address = server.localAddresses().get(0);
     }
 
