@@ -2,7 +2,9 @@ package org.rtmfpd.cluster;
 
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
@@ -15,12 +17,14 @@ import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
-import io.lettuce.core.event.connection.ConnectionEvent;
+import io.lettuce.core.event.connection.ConnectedEvent;
+import io.lettuce.core.event.connection.DisconnectedEvent;
 import io.lettuce.core.event.connection.ReconnectFailedEvent;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -51,8 +53,9 @@ import reactor.core.Disposable;
  * ({@link ClientOptions.DisconnectedBehavior#REJECT_COMMANDS}), so that callers fall back to local
  * decisions instead of queueing; every command times out after the command timeout (1 s by default);
  * the client reconnects by itself with an exponential delay from 100 ms to 5 s. The state follows
- * Lettuce's event bus: UP when a connection is activated (connected and its handshake done), DOWN when
- * none is; each change is logged once and given to the listeners, failed reconnects only at debug.
+ * Lettuce's event bus (connected, activated, deactivated, disconnected) and each connection's state
+ * listener: UP when every connection of this client is open, DOWN as soon as one is not; each change
+ * is logged once and given to the listeners, failed reconnect attempts only at debug.
  *
  * <p>Threads: Lettuce keeps its own event loop (one I/O thread) and one computation thread. It
  * allocates its event loops by channel class through {@code EventLoopGroupProvider}, and releases
@@ -80,10 +83,10 @@ public final class RedisConnection implements AutoCloseable {
     private final StatefulConnection<String, String> text;
     private final StatefulConnection<String, byte[]> binary;
     private final List<StatefulConnection<?, ?>> opened = new ArrayList<>();
-    private final Set<String> active = ConcurrentHashMap.newKeySet();
     private final List<Consumer<State>> listeners = new CopyOnWriteArrayList<>();
     private final Disposable events;
     private volatile State state = State.DOWN;
+    private volatile boolean closing;
 
     private RedisConnection(String uri, Optional<Path> passwordFile, Duration timeout) {
         Objects.requireNonNull(uri, "uri");
@@ -95,10 +98,9 @@ public final class RedisConnection implements AutoCloseable {
                 .reconnectDelay(() -> Delay.exponential(RECONNECT_MIN, RECONNECT_MAX, 2, TimeUnit.MILLISECONDS))
                 .build();
         this.events = resources.eventBus().get().subscribe(e -> {
-            if (e instanceof ConnectionActivatedEvent a) {
-                changed(a, true);
-            } else if (e instanceof ConnectionDeactivatedEvent d) {
-                changed(d, false);
+            if (e instanceof ConnectionActivatedEvent || e instanceof ConnectionDeactivatedEvent
+                    || e instanceof ConnectedEvent || e instanceof DisconnectedEvent) {
+                recompute();
             } else if (e instanceof ReconnectFailedEvent f) {
                 log.debug("redis reconnect attempt {} to {} failed: {}", f.getAttempt(), f.remoteAddress(),
                         f.getCause().toString());
@@ -142,10 +144,7 @@ public final class RedisConnection implements AutoCloseable {
             shutdown();
             throw e;
         }
-        if (state == State.DOWN && text.isOpen()) {
-            // the activation event may not have been seen yet; the connection is usable now
-            setState(State.UP);
-        }
+        recompute();
     }
 
     /**
@@ -181,6 +180,15 @@ public final class RedisConnection implements AutoCloseable {
         return keep(c);
     }
 
+    /** Closes a connection that {@link #pubSub()} opened; the state no longer depends on it. */
+    public void release(StatefulConnection<?, ?> c) {
+        synchronized (opened) {
+            opened.remove(c);
+        }
+        c.close();
+        recompute();
+    }
+
     public State state() {
         return state;
     }
@@ -201,15 +209,19 @@ public final class RedisConnection implements AutoCloseable {
     }
 
     private void shutdown() {
+        closing = true;
+        List<StatefulConnection<?, ?>> all;
         synchronized (opened) {
-            for (StatefulConnection<?, ?> c : opened) {
-                try {
-                    c.close();
-                } catch (RuntimeException e) {
-                    log.debug("closing a redis connection: {}", e.toString());
-                }
-            }
+            all = new ArrayList<>(opened);
             opened.clear();
+        }
+        // closing waits for Lettuce's I/O thread, whose state callbacks take the lock: close outside it
+        for (StatefulConnection<?, ?> c : all) {
+            try {
+                c.close();
+            } catch (RuntimeException e) {
+                log.debug("closing a redis connection: {}", e.toString());
+            }
         }
         if (client != null) {
             client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
@@ -224,6 +236,17 @@ public final class RedisConnection implements AutoCloseable {
         synchronized (opened) {
             opened.add(c);
         }
+        c.addListener(new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+                recompute();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+                recompute();
+            }
+        });
         return c;
     }
 
@@ -234,18 +257,17 @@ public final class RedisConnection implements AutoCloseable {
         return ((io.lettuce.core.cluster.api.StatefulRedisClusterConnection<?, ?>) c).async();
     }
 
-    private void changed(ConnectionEvent e, boolean up) {
-        String id = e.localAddress() + ">" + e.remoteAddress();
-        if (up) {
-            active.add(id);
-        } else {
-            active.remove(id);
+    /** UP when every connection of this client is open (connected, not closed), else DOWN. */
+    private void recompute() {
+        boolean up;
+        synchronized (opened) {
+            up = !opened.isEmpty() && opened.stream().allMatch(StatefulConnection::isOpen);
         }
-        setState(active.isEmpty() ? State.DOWN : State.UP);
+        setState(up ? State.UP : State.DOWN);
     }
 
     private synchronized void setState(State next) {
-        if (next == state) {
+        if (next == state || closing) {
             return;
         }
         state = next;
