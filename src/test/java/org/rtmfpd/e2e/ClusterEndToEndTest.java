@@ -196,11 +196,14 @@ class ClusterEndToEndTest {
         external.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // kill -9: node 2 says nothing
         b.close();
         // Node 1's clock moves past node 2's lifetime instead of the test waiting for it.
-        one.clockOffset.addAndGet(NODE_LIFETIME_MS + 1_000);
+        long jumped = System.currentTimeMillis() + one.clockOffset.addAndGet(NODE_LIFETIME_MS + 1_000);
+        assertTrue(eventually(() -> heartbeatOf("node-1") >= jumped), "node 1 said it is alive in its new time");
         RtmfpClient c = on(one, TestServer.KEY_A, REFUSED_WAIT);
         long before = one.refused("introduction_unknown_target");
         assertTrue(refused(c, b), "a dead node's peer is not introduced");
-        assertTrue(one.refused("introduction_unknown_target") > before);
+        assertTrue(one.refused("introduction_unknown_target") > before, () -> java.util.Arrays.stream(
+                one.server.metrics().render().split("\n")).filter(l -> l.startsWith("rtmfpd_refused")
+                        || l.startsWith("rtmfpd_dropped")).toList().toString());
         GroupMembership joined = c.joinGroup(group).get(WAIT, TimeUnit.SECONDS);
         RtmfpClient d = on(one, TestServer.KEY_A);
         GroupMembership second = d.joinGroup(group).get(WAIT, TimeUnit.SECONDS);
@@ -237,6 +240,17 @@ class ClusterEndToEndTest {
         assertEquals(a.identity().peerIdHex(), meet(d, a).peerIdHex());
     }
 
+    /** A node's last heartbeat as the cluster store holds it (ms), or 0. */
+    private long heartbeatOf(String node) {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(REDIS.uri());
+        try (var connection = client.connect()) {
+            Double score = connection.sync().zscore("{" + namespace + "}:nodes", node);
+            return score == null ? 0 : score.longValue();
+        } finally {
+            client.shutdown();
+        }
+    }
+
     /** Sessions the node has closed, from its metrics. */
     private static long closed(TestServer node) {
         for (String line : node.server.metrics().render().split("\n")) {
@@ -257,20 +271,31 @@ class ClusterEndToEndTest {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
+        int metricsPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            metricsPort = s.getLocalPort();
+        }
         Path log = home.resolve("rtmfpd.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        external = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        String javaBinary = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        external = new ProcessBuilder(javaBinary, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 "org.rtmfpd.cli.Main", "serve", "--listen", "127.0.0.1:" + port, "--developer-keys", keys.toString(),
                 "--cluster-redis", REDIS.uri(), "--cluster-namespace", namespace, "--node-id", "node-" + n,
-                "--cluster-node-lifetime-ms", Integer.toString(NODE_LIFETIME_MS))
+                "--cluster-node-lifetime-ms", Integer.toString(NODE_LIFETIME_MS),
+                "--metrics-listen", "127.0.0.1:" + metricsPort)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        java.net.URI metrics = java.net.URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         assertTrue(eventuallyWithin(Duration.ofSeconds(30), () -> {
             try {
-                return Files.readString(log).contains("decides with the cluster");
+                return http.send(java.net.http.HttpRequest.newBuilder(metrics).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body().contains("rtmfpd_cluster_store_up 1");
             } catch (java.io.IOException e) {
                 return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
-        }), () -> "node " + n + " did not join: " + readQuietly(log));
+        }), () -> "node " + n + " did not join the cluster: " + readQuietly(log));
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     }
 
