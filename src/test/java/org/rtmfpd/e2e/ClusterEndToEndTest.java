@@ -119,6 +119,27 @@ class ClusterEndToEndTest {
     }
 
     @Test
+    void aPeerIdConnectingToASecondNodeReplacesItsSessionOnTheFirst() throws Exception {
+        TestServer one = node(1);
+        TestServer two = node(2);
+        ClientIdentity identity = ClientIdentity.generate(RANDOM);
+        RtmfpClient first = RtmfpClient.open(identity, ClientSettings.FLASH_LIKE);
+        clients.add(first);
+        assertEquals("NetConnection.Connect.Success",
+                first.connect(one.url(TestServer.KEY_A)).get(WAIT, TimeUnit.SECONDS).get("code"));
+        assertEquals(1, one.sessions());
+        RtmfpClient second = RtmfpClient.open(identity, ClientSettings.FLASH_LIKE);
+        clients.add(second);
+        assertEquals("NetConnection.Connect.Success",
+                second.connect(two.url(TestServer.KEY_A)).get(WAIT, TimeUnit.SECONDS).get("code"));
+        assertTrue(eventually(() -> closed(one) == 1), "node 1 closed the older session when told by node 2");
+        RtmfpClient a = on(one, TestServer.KEY_A);
+        second.setPeerInfo(List.of(second.localAddress())).get(WAIT, TimeUnit.SECONDS);
+        assertEquals(second.localAddress().getPort(), meet(a, second).address().getPort(),
+                "the peer ID now leads to the session on node 2");
+    }
+
+    @Test
     void theSixthDistinctInitiatorAcrossNodesIsRefusedAtCapFive() throws Exception {
         TestServer one = node(1);
         TestServer two = node(2);
