@@ -155,6 +155,19 @@ class ClusterEndToEndTest {
     }
 
     @Test
+    void aKeysMaxSessionsHoldsAcrossNodes() throws Exception {
+        TestServer one = node(1);
+        TestServer two = node(2);
+        on(one, TestServer.KEY_MAX_2);
+        on(two, TestServer.KEY_MAX_2);
+        RtmfpClient third = RtmfpClient.open(ClientIdentity.generate(RANDOM), ClientSettings.FLASH_LIKE);
+        clients.add(third);
+        Map<String, Object> info = third.connect(one.url(TestServer.KEY_MAX_2)).get(WAIT, TimeUnit.SECONDS);
+        assertEquals("NetConnection.Connect.Rejected", info.get("code"), "two sessions of the key, on two nodes");
+        assertTrue(String.valueOf(info.get("description")).contains("max-sessions limit of 2"), info.toString());
+    }
+
+    @Test
     void clientsOfTwoKeysNeverMeetAcrossNodes() throws Exception {
         TestServer one = node(1);
         TestServer two = node(2);
