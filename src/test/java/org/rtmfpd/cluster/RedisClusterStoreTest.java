@@ -67,7 +67,7 @@ class RedisClusterStoreTest {
 
     @BeforeAll
     static void connect() {
-        connection = RedisConnection.open(server.uri());
+        connection = server.connect();
         redis = connection.commands();
     }
 
