@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * before the class's tests (register it with {@code @RegisterExtension static}), stopped after them.
  * Fails, never skips, when the binary is missing.
  */
-final class RedisTestServer implements BeforeAllCallback, AfterAllCallback {
+public final class RedisTestServer implements BeforeAllCallback, AfterAllCallback {
     static final String BINARY = "/usr/bin/redis-server";
     private static final long START_DEADLINE_MILLIS = 10_000;
 
@@ -39,11 +39,11 @@ final class RedisTestServer implements BeforeAllCallback, AfterAllCallback {
         stop();
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -51,12 +51,12 @@ final class RedisTestServer implements BeforeAllCallback, AfterAllCallback {
      * A connection to this server with a 5 s timeout: the 1 s default is too tight for a connection's
      * start on a loaded build machine.
      */
-    RedisConnection connect() {
+    public RedisConnection connect() {
         return RedisConnection.open(uri(), java.util.Optional.empty(), java.time.Duration.ofSeconds(5));
     }
 
     /** Starts a redis-server on {@link #port()} (again, after {@link #stop()}) and waits until it answers PING. */
-    void start() throws IOException, InterruptedException {
+    public void start() throws IOException, InterruptedException {
         String binary = Files.isExecutable(Path.of(BINARY)) ? BINARY : onPath();
         if (binary == null) {
             throw new IllegalStateException("redis-server is not installed; these tests need it: "
@@ -83,7 +83,7 @@ final class RedisTestServer implements BeforeAllCallback, AfterAllCallback {
     }
 
     /** Kills the server at once (SIGKILL: clients see the connection drop) and waits for it to exit. */
-    void stop() {
+    public void stop() {
         if (process != null) {
             process.destroyForcibly();
             try {
