@@ -61,8 +61,15 @@ import org.rtmfpd.rendezvous.PeerRegistry;
  * {@link #heartbeat} first); otherwise the stage fails.
  *
  * <p><b>TTLs.</b> Every key expires after 3 × the node lifetime unless refreshed: the shared keys by
- * every write and every heartbeat, a node's own keys and the groups it has members in by its
- * heartbeat, a group also by each join. So nothing outlives the last node that needs it.
+ * every write and every heartbeat; the own keys of every node still listed in {@code P:nodes} (dead or
+ * alive, until a sweep removes it) by any node's heartbeat, so that a dead node's index outlives its
+ * records; a group by each join and by the heartbeat of each node with members in it. So nothing
+ * outlives the last node that needs it, and when every node is gone everything expires.
+ *
+ * <p><b>Costs.</b> Calls are O(cap) except: a join scans back from the newest member past dead ones;
+ * max-sessions reads one field per live node; a sweep or leaveCluster removes a whole node in one
+ * script: measured at 0.4 s for a node of 10,000 peers with a group place and a pair each (RedisMemoryTest,
+ * on a loaded two-CPU machine), during which Redis serves nobody else.
  *
  * <p>Random member of a join: the random number comes from Java (a script's own is deterministic); the
  * pick is the live older member at or nearest below the drawn rank, so dead members not yet swept

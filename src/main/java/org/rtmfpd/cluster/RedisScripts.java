@@ -172,10 +172,14 @@ final class RedisScripts {
             redis.call('ZADD', K_NODES, NOW, node)
             redis.call('HSET', K_NODEINFO, node, ARGV[6])
             touchShared()
-            touch(P .. ':nodepeers:' .. node)
-            local ng = P .. ':nodegroups:' .. node
-            touch(ng)
-            for _, gk in ipairs(redis.call('HKEYS', ng)) do touch(groupKey(gk)) end
+            -- every listed node's own keys, dead ones too: they must outlive the node until a sweep
+            -- removes it, or its records in the shared keys would be left with no index
+            for _, n in ipairs(redis.call('ZRANGE', K_NODES, 0, -1)) do
+              touch(P .. ':nodepeers:' .. n)
+              touch(P .. ':nodegroups:' .. n)
+            end
+            -- the groups this node has members in
+            for _, gk in ipairs(redis.call('HKEYS', P .. ':nodegroups:' .. node)) do touch(groupKey(gk)) end
             return 1
             """;
 

@@ -475,6 +475,19 @@ class RedisClusterStoreTest {
     }
 
     @Test
+    void anyHeartbeatKeepsADeadNodesIndexUntilTheSweep() {
+        admit(p(1, "n2"));
+        String index = n1.prefix() + ":nodepeers:n2";
+        get(redis.pexpire(index, 1_000));
+        now.addAndGet(LIFETIME + 1);
+        beat("n1");
+        assertTrue(get(redis.pttl(index)) > 1_000, "refreshed by n1's heartbeat");
+        get(n1.sweep());
+        assertEquals(0L, get(redis.exists(index)));
+        assertFalse(exists("peers", peer(1).toHex()));
+    }
+
+    @Test
     void concurrentAdmitsFromTwoNodesNeverExceedMaxSessions() {
         List<CompletableFuture<Admit>> all = new ArrayList<>();
         for (int i = 0; i < 400; i++) {

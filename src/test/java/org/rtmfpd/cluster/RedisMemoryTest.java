@@ -13,12 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rtmfpd.rendezvous.Peer;
 
-/** What a session costs in Redis: used_memory before and after 10,000 peers; printed for the record. */
+/**
+ * What a session costs in Redis: used_memory before and after 10,000 peers, and how long removing them
+ * all takes; printed for the record. The bulk waits are long: a loaded build machine is slow.
+ */
 class RedisMemoryTest {
     @RegisterExtension
     static final RedisTestServer server = new RedisTestServer();
@@ -38,14 +42,14 @@ class RedisMemoryTest {
                         List.of(addr("10.0." + (i % 200) + "." + (i % 250 + 1), 50000), addr("192.168.1.2", 50001)), "n1");
                 all.add(store.admit(p, Integer.MAX_VALUE).toCompletableFuture());
             }
-            get(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             long admitted = usedMemory(redis);
             all.clear();
             for (int i = 0; i < PEERS; i++) {
                 all.add(store.join("k", group(i / 100), peer(i), "n1", 5).toCompletableFuture());
                 all.add(store.pair(peer(i), "n1", peer(i ^ 1), 5).toCompletableFuture());
             }
-            get(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             long joined = usedMemory(redis);
             System.out.printf("redis memory per session: %d B admitted (2 reported addresses); %d B with one group"
                     + " place and one pair each; MEMORY USAGE peers %d, nodepeers %d, pairs %d, peergroups %d,"
@@ -56,6 +60,12 @@ class RedisMemoryTest {
                     get(redis.memoryUsage("{mem}:group:" + RedisClusterStore.keyHash("k") + ":" + group(0).toHex())));
             assertEquals((long) PEERS, get(redis.hlen("{mem}:peers")));
             assertTrue((joined - before) / PEERS < 2000, "under 2 kB a session");
+
+            long start = System.nanoTime();
+            store.leaveCluster("n1").toCompletableFuture().get(60, TimeUnit.SECONDS);
+            System.out.printf("leaveCluster of a node with %d peers (group places, pairs): %d ms%n", PEERS,
+                    (System.nanoTime() - start) / 1_000_000);
+            assertEquals(0L, get(redis.hlen("{mem}:peers")));
         }
     }
 
