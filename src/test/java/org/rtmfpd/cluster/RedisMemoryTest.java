@@ -41,6 +41,7 @@ class RedisMemoryTest {
                 Peer p = new Peer("k", peer(i), addr("198.51.100." + (i % 250 + 1), 20000 + i % 40000),
                         List.of(addr("10.0." + (i % 200) + "." + (i % 250 + 1), 50000), addr("192.168.1.2", 50001)), "n1");
                 all.add(store.admit(p, Integer.MAX_VALUE).toCompletableFuture());
+                settle(all);
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             long admitted = usedMemory(redis);
@@ -48,6 +49,7 @@ class RedisMemoryTest {
             for (int i = 0; i < PEERS; i++) {
                 all.add(store.join("k", group(i / 100), peer(i), "n1", 5).toCompletableFuture());
                 all.add(store.pair(peer(i), "n1", peer(i ^ 1), 5).toCompletableFuture());
+                settle(all);
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             long joined = usedMemory(redis);
@@ -66,6 +68,14 @@ class RedisMemoryTest {
             System.out.printf("leaveCluster of a node with %d peers (group places, pairs): %d ms%n", PEERS,
                     (System.nanoTime() - start) / 1_000_000);
             assertEquals(0L, get(redis.hlen("{mem}:peers")));
+        }
+    }
+
+    /** Waits for every 500 calls in flight, so that none waits behind thousands (each has a timeout). */
+    static void settle(List<CompletableFuture<?>> all) throws Exception {
+        if (all.size() % 500 == 0) {
+            CompletableFuture.allOf(all.subList(all.size() - 500, all.size()).toArray(CompletableFuture[]::new))
+                    .get(120, TimeUnit.SECONDS);
         }
     }
 
