@@ -57,10 +57,14 @@ import reactor.core.Disposable;
  * listener: UP when every connection of this client is open, DOWN as soon as one is not; each change
  * is logged once and given to the listeners, failed reconnect attempts only at debug.
  *
- * <p>Threads: Lettuce keeps its own event loop (one I/O thread) and one computation thread. It
- * allocates its event loops by channel class through {@code EventLoopGroupProvider}, and releases
- * (shuts down) them when the client closes; handing it the server's UDP loops would let a Redis client
- * shutdown or a slow Redis callback stall datagram processing, so they stay apart.
+ * <p>Threads: each connection object gets Lettuce's own resources with one I/O thread and one
+ * computation thread ({@code ioThreadPoolSize(1)}, {@code computationThreadPoolSize(1)}); all its
+ * Redis connections share that one I/O thread. An {@code EventLoopGroupProvider} could hand Lettuce the
+ * server's group instead (answering {@code allocate} with it and ignoring {@code release}), but the
+ * server runs every datagram on one event loop thread (RtmfpServer's single-thread group): Lettuce's
+ * reply decoding, Lua results, reconnects and the callbacks of every stage would then run between
+ * datagrams, and a slow Redis would stall UDP. Separate threads keep the datagram path free of Redis
+ * work; the callers move results back onto their own loop.
  */
 public final class RedisConnection implements AutoCloseable {
     /** Redis reachable or not. */

@@ -139,10 +139,12 @@ final class RedisScripts {
               return refs
             end
 
-            -- removes every peer of node (sweep, or the node leaving); answers the referrals still valid
-            local function removeNode(node, refs)
+            -- removes up to budget peers of a dead node, adding their referrals to refs; once its last
+            -- peer is gone, the node itself. Answers the budget left and whether the node is gone.
+            local function removeSome(node, refs, budget)
               local np = P .. ':nodepeers:' .. node
-              for _, peer in ipairs(redis.call('SMEMBERS', np)) do
+              local batch = redis.call('SPOP', np, budget)
+              for _, peer in ipairs(batch) do
                 local rec = redis.call('HGET', K_PEERS, peer)
                 if rec then
                   local _, rnode = parse(rec)
@@ -151,10 +153,12 @@ final class RedisScripts {
                   end
                 end
               end
+              budget = budget - #batch
+              if redis.call('SCARD', np) > 0 then return budget, false end
               redis.call('DEL', np, P .. ':nodegroups:' .. node)
               redis.call('ZREM', K_NODES, node)
               redis.call('HDEL', K_NODEINFO, node)
-              return refs
+              return budget, true
             end
             local function stillValid(refs)
               local out = {}
@@ -172,10 +176,14 @@ final class RedisScripts {
             redis.call('ZADD', K_NODES, NOW, node)
             redis.call('HSET', K_NODEINFO, node, ARGV[6])
             touchShared()
-            touch(P .. ':nodepeers:' .. node)
-            local ng = P .. ':nodegroups:' .. node
-            touch(ng)
-            for _, gk in ipairs(redis.call('HKEYS', ng)) do touch(groupKey(gk)) end
+            -- every listed node's own keys, dead ones too: they must outlive the node until a sweep
+            -- removes it, or its records in the shared keys would be left with no index
+            for _, n in ipairs(redis.call('ZRANGE', K_NODES, 0, -1)) do
+              touch(P .. ':nodepeers:' .. n)
+              touch(P .. ':nodegroups:' .. n)
+            end
+            -- the groups this node has members in
+            for _, gk in ipairs(redis.call('HKEYS', P .. ':nodegroups:' .. node)) do touch(groupKey(gk)) end
             return 1
             """;
 
@@ -369,21 +377,35 @@ final class RedisScripts {
             return {}
             """;
 
-    /** No arguments: removes the nodes whose heartbeat is older than the lifetime. Answers the referrals. */
+    /**
+     * ARGV[5] the most peers to remove: removes the nodes whose heartbeat is older than the lifetime, and
+     * their peers. Answers {1 if dead peers are left for another call or 0, referrals}.
+     */
     static final String SWEEP = """
-            local refs = {}
+            local refs, budget, more = {}, tonumber(ARGV[5]), 0
             for _, node in ipairs(redis.call('ZRANGEBYSCORE', K_NODES, '-inf', '(' .. (NOW - LIFE))) do
-              removeNode(node, refs)
+              if budget <= 0 then more = 1; break end
+              local gone
+              budget, gone = removeSome(node, refs, budget)
+              if not gone then more = 1 end
             end
             touchShared()
-            return stillValid(refs)
+            return {more, stillValid(refs)}
             """;
 
-    /** ARGV[5] node: it is stopping. Answers the referrals. */
+    /**
+     * ARGV[5] node, ARGV[6] the most peers to remove: the node is stopping. It is marked dead at once
+     * (heartbeat 0), so that its peers are gone for every call, and a sweep finishes what is left if the
+     * caller stops. Answers {1 if peers are left for another call or 0, referrals}.
+     */
     static final String LEAVE_CLUSTER = """
-            local refs = removeNode(ARGV[5], {})
+            redis.call('ZADD', K_NODES, 0, ARGV[5])
+            local refs = {}
+            local _, gone = removeSome(ARGV[5], refs, tonumber(ARGV[6]))
             touchShared()
-            return stillValid(refs)
+            local more = 1
+            if gone then more = 0 end
+            return {more, stillValid(refs)}
             """;
 
     /** A script's full text and its SHA-1, as Redis names it. */

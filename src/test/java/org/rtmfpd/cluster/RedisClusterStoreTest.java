@@ -67,7 +67,7 @@ class RedisClusterStoreTest {
 
     @BeforeAll
     static void connect() {
-        connection = RedisConnection.open(server.uri());
+        connection = server.connect();
         redis = connection.commands();
     }
 
@@ -444,7 +444,7 @@ class RedisClusterStoreTest {
     @Test
     void aNodeLeavingTheClusterRemovesItsPeersAtOnce() {
         joinAll(0, 5, 5); // nodes n1 (0, 3), n2 (1, 4), n3 (2, 5)
-        List<Referral> referrals = get(n2.leaveCluster("n2"));
+        List<Referral> referrals = get(n2.removalBatch(1).leaveCluster("n2"));
         assertEquals(Set.of(new Referral(KEY, g, peer(2), "n3", peer(0)), new Referral(KEY, g, peer(5), "n3", peer(0))),
                 Set.copyOf(referrals));
         assertRefused(Reason.UNKNOWN_TARGET, pair(0, "n1", 1, 5));
@@ -472,6 +472,38 @@ class RedisClusterStoreTest {
             long pttl = get(redis.pttl(k));
             assertTrue(pttl > 0 && pttl <= 3 * LIFETIME, k + " has PTTL " + pttl);
         }
+    }
+
+    @Test
+    void aSweepInSmallBatchesRemovesEveryDeadNode() {
+        for (int n = 0; n < 12; n++) {
+            admit(p(n, "n" + (n % 3 + 1)));
+            join(n, 5);
+        }
+        now.addAndGet(LIFETIME + 1);
+        beat("n1");
+        // members 0..11; n2 holds 1, 4, 7, 10 and n3 holds 2, 5, 8, 11, all dead: n1's 0, 3, 6, 9 remain,
+        // and only live followers are told anything
+        List<Referral> referrals = get(n1.removalBatch(3).sweep());
+        assertTrue(referrals.stream().allMatch(r -> r.recipientNode().equals("n1")
+                && List.of(peer(0), peer(3), peer(6), peer(9)).contains(r.member())), referrals.toString());
+        assertEquals(List.of(), get(n1.sweep()));
+        assertEquals(4L, get(redis.hlen(n1.prefix() + ":peers")));
+        assertEquals(List.of("n1"), get(redis.zrange(n1.prefix() + ":nodes", 0, -1)));
+        assertEquals(peers(9, 6, 0), get(n1.join(KEY, g, peer(3), "n1", 5)), "the group holds n1's members only");
+    }
+
+    @Test
+    void anyHeartbeatKeepsADeadNodesIndexUntilTheSweep() {
+        admit(p(1, "n2"));
+        String index = n1.prefix() + ":nodepeers:n2";
+        get(redis.pexpire(index, 1_000));
+        now.addAndGet(LIFETIME + 1);
+        beat("n1");
+        assertTrue(get(redis.pttl(index)) > 1_000, "refreshed by n1's heartbeat");
+        get(n1.sweep());
+        assertEquals(0L, get(redis.exists(index)));
+        assertFalse(exists("peers", peer(1).toHex()));
     }
 
     @Test

@@ -27,7 +27,8 @@ class RedisConnectionTest {
     @Test
     void whileRedisIsDownCallsFailFastAndTheStateFollowsIt() throws Exception {
         AtomicLong now = new AtomicLong(1_000_000);
-        try (RedisConnection c = RedisConnection.open(server.uri(), Optional.empty(), Duration.ofSeconds(1))) {
+        Duration timeout = Duration.ofSeconds(2);
+        try (RedisConnection c = RedisConnection.open(server.uri(), Optional.empty(), timeout)) {
             LinkedBlockingQueue<State> changes = new LinkedBlockingQueue<>();
             c.onStateChange(changes::add);
             assertEquals(State.UP, c.state());
@@ -41,7 +42,7 @@ class RedisConnectionTest {
             CompletableFuture<Void> f = store.heartbeat("n1", List.of()).toCompletableFuture();
             ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertTrue(took < 1500, "failed within the timeout: " + took + " ms, " + e.getCause());
+            assertTrue(took < timeout.toMillis(), "failed within the timeout: " + took + " ms, " + e.getCause());
             assertEquals(State.DOWN, c.state());
 
             server.start(); // a new redis-server on the same port, empty
@@ -55,7 +56,7 @@ class RedisConnectionTest {
 
     @Test
     void aFlushedScriptCacheIsLoadedAgain() throws Exception {
-        try (RedisConnection c = RedisConnection.open(server.uri())) {
+        try (RedisConnection c = server.connect()) {
             RedisClusterStore store = new RedisClusterStore(c.commands(), "noscript", h -> Optional.empty(),
                     () -> 5_000, java.util.random.RandomGenerator.of("L64X128MixRandom"), Duration.ofSeconds(10));
             store.heartbeat("n1", List.of()).toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -68,16 +69,17 @@ class RedisConnectionTest {
     void aPasswordFileSetsThePassword(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("redis.pw");
         Files.writeString(file, "s3cret\n");
-        try (RedisConnection c = RedisConnection.open(server.uri())) {
+        try (RedisConnection c = server.connect()) {
             c.commands().configSet("requirepass", "s3cret").get(5, TimeUnit.SECONDS);
             try {
                 try (RedisConnection withFile = RedisConnection.open("redis://:wrong@127.0.0.1:" + server.port(),
-                        Optional.of(file), Duration.ofSeconds(1))) {
+                        Optional.of(file), Duration.ofSeconds(5))) {
                     assertEquals("PONG", withFile.commands().ping().get(5, TimeUnit.SECONDS));
                 }
-                assertThrows(RuntimeException.class, () -> RedisConnection.open(server.uri()).close());
+                assertThrows(RuntimeException.class, () -> server.connect().close());
             } finally {
-                try (RedisConnection admin = RedisConnection.open("redis://:s3cret@127.0.0.1:" + server.port())) {
+                try (RedisConnection admin = RedisConnection.open("redis://:s3cret@127.0.0.1:" + server.port(),
+                        Optional.empty(), Duration.ofSeconds(5))) {
                     admin.commands().configSet("requirepass", "").get(5, TimeUnit.SECONDS);
                 }
             }

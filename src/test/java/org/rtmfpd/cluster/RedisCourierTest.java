@@ -19,8 +19,8 @@ class RedisCourierTest {
 
     @Test
     void eachNodeReceivesOnlyItsOwnDeliveries() throws Exception {
-        try (RedisConnection c1 = RedisConnection.open(server.uri());
-                RedisConnection c2 = RedisConnection.open(server.uri());
+        try (RedisConnection c1 = server.connect();
+                RedisConnection c2 = server.connect();
                 RedisCourier a = new RedisCourier(c1, "courier");
                 RedisCourier b = new RedisCourier(c2, "courier")) {
             BlockingQueue<Delivery> atA = new ArrayBlockingQueue<>(10);
@@ -47,8 +47,8 @@ class RedisCourierTest {
     /** Publish → receive latency on loopback, 1,000 messages one after the other; printed for the record. */
     @Test
     void latencyOnLoopback() throws Exception {
-        try (RedisConnection c1 = RedisConnection.open(server.uri());
-                RedisConnection c2 = RedisConnection.open(server.uri());
+        try (RedisConnection c1 = server.connect();
+                RedisConnection c2 = server.connect();
                 RedisCourier sender = new RedisCourier(c1, "latency");
                 RedisCourier receiver = new RedisCourier(c2, "latency")) {
             int n = 1000;

@@ -47,6 +47,14 @@ public final class RedisTestServer implements BeforeAllCallback, AfterAllCallbac
         return "redis://127.0.0.1:" + port;
     }
 
+    /**
+     * A connection to this server with a 5 s timeout: the 1 s default is too tight for a connection's
+     * start on a loaded build machine.
+     */
+    public RedisConnection connect() {
+        return RedisConnection.open(uri(), java.util.Optional.empty(), java.time.Duration.ofSeconds(5));
+    }
+
     /** Starts a redis-server on {@link #port()} (again, after {@link #stop()}) and waits until it answers PING. */
     public void start() throws IOException, InterruptedException {
         String binary = Files.isExecutable(Path.of(BINARY)) ? BINARY : onPath();
