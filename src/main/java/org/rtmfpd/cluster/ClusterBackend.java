@@ -12,6 +12,9 @@ public interface ClusterBackend extends AutoCloseable {
 
     Courier courier();
 
+    /** The name registry's store shared by the cluster's nodes. */
+    org.rtmfpd.registry.NameStore nameStore(long expiryMillis);
+
     /**
      * Calls {@code listener} with the connection's state now, then at each change (true: up), on any
      * thread.

@@ -83,6 +83,10 @@ public final class ClusterNode<H> implements AutoCloseable {
         return id;
     }
 
+    public ClusterBackend backend() {
+        return backend;
+    }
+
     public ClusterRendezvous<H> rendezvous() {
         return rendezvous;
     }

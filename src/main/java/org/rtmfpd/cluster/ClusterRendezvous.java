@@ -359,6 +359,23 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                 () -> local.openIntroduction(target));
     }
 
+    /**
+     * Whether {@code peer} is connected with {@code developerKey} on any node (the name registry's
+     * question): this node's sessions at once, the cluster's otherwise; false when the store cannot say.
+     */
+    public CompletionStage<Boolean> isConnected(String developerKey, PeerId peer) {
+        if (local.local(peer).filter(e -> e.developerKey().equals(developerKey)).isPresent()) {
+            return CompletableFuture.completedFuture(true);
+        }
+        if (!shared) {
+            return CompletableFuture.completedFuture(false);
+        }
+        // A cap above any key's: the record is answered whatever pairs the peer holds.
+        return store.openTarget(peer, DeveloperKey.MAX_PEER_CAP + 1)
+                .thenApply(found -> found.filter(p -> p.developerKey().equals(developerKey)).isPresent())
+                .exceptionally(failure -> false);
+    }
+
     @Override
     public CompletionStage<List<PeerId>> join(PeerId peer, H handle, GroupId group) {
         List<PeerId> here = local.join(peer, handle, group).toCompletableFuture().join();

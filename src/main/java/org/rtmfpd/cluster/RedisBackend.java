@@ -12,8 +12,10 @@ public final class RedisBackend implements ClusterBackend {
     private final RedisConnection connection;
     private final RedisClusterStore store;
     private final RedisCourier courier;
+    private final String namespace;
 
-    private RedisBackend(RedisConnection connection, RedisClusterStore store, RedisCourier courier) {
+    private RedisBackend(RedisConnection connection, RedisClusterStore store, RedisCourier courier, String namespace) {
+        this.namespace = namespace;
         this.connection = connection;
         this.store = store;
         this.courier = courier;
@@ -33,11 +35,19 @@ public final class RedisBackend implements ClusterBackend {
             RedisClusterStore store = new RedisClusterStore(connection.commands(), settings.namespace(), keyOfHash,
                     clock, random, Duration.ofMillis(settings.nodeLifetimeMs()));
             store.load().toCompletableFuture().join();
-            return new RedisBackend(connection, store, new RedisCourier(connection, settings.namespace()));
+            return new RedisBackend(connection, store, new RedisCourier(connection, settings.namespace()),
+                    settings.namespace());
         } catch (RuntimeException e) {
             connection.close();
             throw e;
         }
+    }
+
+    /** The name registry's store in the same Redis, namespace and connection. */
+    @Override
+    public org.rtmfpd.registry.RedisNameStore nameStore(long expiryMillis) {
+        return new org.rtmfpd.registry.RedisNameStore(connection.commands(), namespace, expiryMillis,
+                org.rtmfpd.registry.MemoryNameStore.DEFAULT_MAX_PER_KEY, org.rtmfpd.registry.MemoryNameStore.DEFAULT_MAX_TOTAL);
     }
 
     @Override

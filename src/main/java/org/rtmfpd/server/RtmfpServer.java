@@ -69,6 +69,9 @@ public final class RtmfpServer implements AutoCloseable {
     /** Expired user names of the name registry are forgotten this often (they are invisible at once). */
     private static final long NAME_SWEEP_MILLIS = 60_000;
     private static final int EXTRA_RANDOMNESS = 64;
+    /** At start, the cluster's Redis is tried this many times, this long apart, before the node gives up. */
+    private static final int CLUSTER_CONNECT_ATTEMPTS = 5;
+    private static final long CLUSTER_CONNECT_PAUSE_MILLIS = 2_000;
     /**
      * One ephemeral DH key pair serves the handshakes of this long; session keys still differ, as they
      * hash both sides' fresh keying components.
@@ -171,7 +174,7 @@ public final class RtmfpServer implements AutoCloseable {
                     shared::republishCount);
         }
         metrics.withJvmMetrics();
-        this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll) : null;
+        this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll, wallClock) : null;
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
     }
 
@@ -183,13 +186,26 @@ public final class RtmfpServer implements AutoCloseable {
             java.util.function.LongSupplier wallClock) {
         ClusterSettings settings = config.cluster();
         String node = ClusterNode.nodeId(settings);
-        RedisBackend backend;
-        try {
-            backend = RedisBackend.open(settings, new KeyHashes(keys::current), wallClock, random);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("cannot reach the cluster's Redis at "
-                    + settings.redis().map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("") + ": " + e.getMessage()
-                    + " (check cluster-redis and that Redis is running)", e);
+        RedisBackend backend = null;
+        String where = settings.redis().map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("");
+        for (int attempt = 1; backend == null; attempt++) {
+            try {
+                backend = RedisBackend.open(settings, new KeyHashes(keys::current), wallClock, random);
+            } catch (RuntimeException e) {
+                if (attempt == CLUSTER_CONNECT_ATTEMPTS) {
+                    throw new IllegalStateException("cannot reach the cluster's Redis at " + where + " after "
+                            + attempt + " attempts: " + e.getMessage() + " (check cluster-redis and that Redis is running)",
+                            e);
+                }
+                LOG.warn("cannot reach the cluster's Redis at {} (attempt {} of {}): {}", where, attempt,
+                        CLUSTER_CONNECT_ATTEMPTS, e.getMessage());
+                try {
+                    Thread.sleep(CLUSTER_CONNECT_PAUSE_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while connecting to the cluster's Redis", e);
+                }
+            }
         }
         LOG.info("cluster mode: node {} on {}", node, backend);
         List<String> advertise = settings.advertise().isEmpty()
@@ -239,12 +255,18 @@ public final class RtmfpServer implements AutoCloseable {
     }
 
     /** The HTTP name registry, on the protocol event loop: its work is a few map operations per request. */
-    private RegistryServer startRegistry(RegistrySettings settings, Clock clock, boolean epoll)
-            throws InterruptedException {
-        MemoryNameStore names = new MemoryNameStore(settings.expiryMs());
-        ConnectedPeers peers = (key, peer) -> rendezvous.local(peer)
-                .map(e -> e.developerKey().equals(key)).orElse(false);
-        RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), clock::nowMillis,
+    private RegistryServer startRegistry(RegistrySettings settings, Clock clock, boolean epoll,
+            java.util.function.LongSupplier wallClock) throws InterruptedException {
+        // In cluster mode the names live in the cluster's Redis, their times in wall-clock milliseconds
+        // that every node shares; a peer connected to any node may register.
+        org.rtmfpd.registry.NameStore names = cluster != null
+                ? cluster.backend().nameStore(settings.expiryMs())
+                : new MemoryNameStore(settings.expiryMs());
+        java.util.function.LongSupplier namesClock = cluster != null ? wallClock : clock::nowMillis;
+        ConnectedPeers peers = cluster != null ? cluster.rendezvous()::isConnected
+                : (key, peer) -> java.util.concurrent.CompletableFuture.completedFuture(rendezvous.local(peer)
+                        .map(e -> e.developerKey().equals(key)).orElse(false));
+        RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), namesClock,
                 CrossDomainPolicy.render(settings.allowDomains()));
         RegistryServer server = RegistryServer.start(loop,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, settings.listen().get(),
@@ -255,7 +277,7 @@ public final class RtmfpServer implements AutoCloseable {
                         metrics.count(e.label());
                     }
                 });
-        loop.next().scheduleAtFixedRate(() -> names.sweep(clock.nowMillis()), NAME_SWEEP_MILLIS, NAME_SWEEP_MILLIS,
+        loop.next().scheduleAtFixedRate(() -> names.sweep(namesClock.getAsLong()), NAME_SWEEP_MILLIS, NAME_SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
         metrics.gauge("rtmfpd_registry_names", names::size);
         LOG.info("name registry on HTTP {}:{}{}", server.address().getAddress().getHostAddress(),

@@ -140,6 +140,41 @@ class ClusterEndToEndTest {
     }
 
     @Test
+    void theNameRegistryIsSharedByTheNodes() throws Exception {
+        TestServer[] node = new TestServer[2];
+        for (int n = 1; n <= 2; n++) {
+            Path home = Files.createDirectories(dir.resolve("registry-node-" + n));
+            ServerConfig.Builder b = ServerConfig.builder().cluster(cluster("node-" + n))
+                    .registry(org.rtmfpd.registry.RegistrySettings.DEFAULTS.withListen(
+                            java.util.Optional.of(new InetSocketAddress("127.0.0.1", 0))));
+            node[n - 1] = new TestServer(home, b, WarpClock.REAL_TIME);
+            nodes.add(node[n - 1]);
+            TestServer it = node[n - 1];
+            assertTrue(eventually(() -> it.server.metrics().render().contains("rtmfpd_cluster_store_up 1")));
+        }
+        RtmfpClient alice = on(node[0], TestServer.KEY_A);
+        RtmfpClient bob = on(node[1], TestServer.KEY_A);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.util.function.BiFunction<TestServer, String, String> get = (at, path) -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                                + at.server.registryAddress().orElseThrow().getPort() + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        String updated = "<result><update>true</update></result>";
+        assertTrue(get.apply(node[1], "/" + TestServer.KEY_A + "/reg.cgi?username=alice&identity="
+                + alice.identity().peerIdHex()).contains(updated), "alice, a client of node 1, registers at node 2");
+        String found = get.apply(node[0], "/" + TestServer.KEY_A + "/reg.cgi?friends=alice");
+        assertTrue(found.contains("<identity>" + alice.identity().peerIdHex() + "</identity>"), found);
+        byte[] aliceId = alice.identity().peerId();
+        assertEquals(alice.identity().peerIdHex(), bob.connectToPeer(aliceId).get(WAIT, TimeUnit.SECONDS).peerIdHex(),
+                "bob, on node 2, meets alice by the name node 1 gave");
+    }
+
+    @Test
     void theSixthDistinctInitiatorAcrossNodesIsRefusedAtCapFive() throws Exception {
         TestServer one = node(1);
         TestServer two = node(2);
