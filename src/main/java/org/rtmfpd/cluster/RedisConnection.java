@@ -118,12 +118,7 @@ public final class RedisConnection implements AutoCloseable {
                 List<RedisURI> seeds = clusterSeeds(uri, password, timeout);
                 this.display = "redis-cluster " + seeds.stream().map(u -> u.getHost() + ":" + u.getPort()).toList();
                 RedisClusterClient c = RedisClusterClient.create(resources, seeds);
-                c.setOptions(ClusterClientOptions.builder()
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .autoReconnect(true)
-                        .socketOptions(socket)
-                        .timeoutOptions(timeouts)
-                        .build());
+                c.setOptions(ClusterClientOptions.builder(options(socket, timeouts)).build());
                 this.client = c;
                 this.text = keep(c.connect());
                 this.binary = keep(c.connect(BINARY));
@@ -134,12 +129,7 @@ public final class RedisConnection implements AutoCloseable {
                 RedisURI u = b.build();
                 this.display = u.toString(); // RedisURI masks the password
                 RedisClient c = RedisClient.create(resources, u);
-                c.setOptions(ClientOptions.builder()
-                        .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                        .autoReconnect(true)
-                        .socketOptions(socket)
-                        .timeoutOptions(timeouts)
-                        .build());
+                c.setOptions(options(socket, timeouts));
                 this.client = c;
                 this.text = keep(c.connect());
                 this.binary = keep(c.connect(BINARY));
@@ -149,6 +139,16 @@ public final class RedisConnection implements AutoCloseable {
             throw e;
         }
         recompute();
+    }
+
+    /** Commands fail at once while disconnected (the caller decides locally); reconnects run by themselves. */
+    private static ClientOptions options(SocketOptions socket, TimeoutOptions timeouts) {
+        return ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .autoReconnect(true)
+                .socketOptions(socket)
+                .timeoutOptions(timeouts)
+                .build();
     }
 
     /**

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rtmfpd.e2e.TestServer.eventually;
+import static org.rtmfpd.e2e.TestServer.meet;
+import static org.rtmfpd.e2e.TestServer.refused;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -18,7 +20,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,19 +88,6 @@ class ClusterEndToEndTest {
 
     private RtmfpClient on(TestServer node, String key, Duration openTimeout) throws Exception {
         return node.connected(key, openTimeout, clients);
-    }
-
-    private static PeerSession meet(RtmfpClient initiator, RtmfpClient target) throws Exception {
-        return initiator.connectToPeer(target.identity().peerId()).get(WAIT, TimeUnit.SECONDS);
-    }
-
-    private static boolean refused(RtmfpClient initiator, RtmfpClient target) throws Exception {
-        try {
-            initiator.connectToPeer(target.identity().peerId()).get(WAIT, TimeUnit.SECONDS);
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        }
     }
 
     @Test

@@ -24,6 +24,7 @@ final class TestServer implements AutoCloseable {
     static final String KEY_CAP_50 = "key-cap-50";
     static final String KEY_MAX_2 = "key-max-2";
     private static final long WAIT_LIMIT_MILLIS = 10_000;
+    private static final long MEET_WAIT_SECONDS = 15;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final AtomicLong clockOffset = new AtomicLong();
@@ -79,6 +80,21 @@ final class TestServer implements AutoCloseable {
 
     long refused(String reason) {
         return server.metrics().refused(reason);
+    }
+
+    /** The direct session {@code initiator} opens to {@code target} by its peer ID, through the server(s). */
+    static org.rtmfpd.client.PeerSession meet(RtmfpClient initiator, RtmfpClient target) throws Exception {
+        return initiator.connectToPeer(target.identity().peerId()).get(MEET_WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Whether {@code initiator} fails to reach {@code target} by its peer ID (no introduction). */
+    static boolean refused(RtmfpClient initiator, RtmfpClient target) throws Exception {
+        try {
+            initiator.connectToPeer(target.identity().peerId()).get(MEET_WAIT_SECONDS, TimeUnit.SECONDS);
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
     }
 
     /** Waits, for at most ten seconds, until {@code condition} holds; false if it never did. */
