@@ -106,6 +106,13 @@ public final class Session {
     private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
     private final ByteBudget sendQueue = new ByteBudget(MAX_SEND_QUEUE);
     private final SendTimers sendTimers = new SendTimers();
+    /**
+     * This session's place in its owner's timer wheel, or null when the owner calls {@link #tick} on a
+     * schedule of its own. Scheduled for the earliest time {@link #tick} has work; a deadline that moves
+     * later (a packet arrived, pushing the keepalive back) is left where it is, and the early tick finds
+     * nothing to do and schedules the real one.
+     */
+    private final TimerWheel.Timer<Session> timer;
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
@@ -130,6 +137,19 @@ public final class Session {
     public Session(int nearId, int farId, boolean initiator, InetSocketAddress farAddress, byte[] farFingerprint,
                    PacketCipher cipher, Transmitter transmitter, Clock clock, SessionSettings settings,
                    SessionListener listener) {
+        this(nearId, farId, initiator, farAddress, farFingerprint, cipher, transmitter, clock, settings, listener, null);
+    }
+
+    /**
+     * A session whose timers run from {@code timers}: its owner calls {@link #tick} for each session the
+     * wheel hands out (see {@link TimerWheel#expire}), and then only when that session has something to
+     * do. A session that is closed is handed out once more, at the next expiry, so that its owner can
+     * forget it; {@link #cancelTimer} takes it off the wheel for good. With a null {@code timers} the owner
+     * calls {@link #tick} itself, periodically.
+     */
+    public Session(int nearId, int farId, boolean initiator, InetSocketAddress farAddress, byte[] farFingerprint,
+                   PacketCipher cipher, Transmitter transmitter, Clock clock, SessionSettings settings,
+                   SessionListener listener, TimerWheel<Session> timers) {
         this.nearId = nearId;
         this.farId = farId;
         this.initiator = initiator;
@@ -143,6 +163,8 @@ public final class Session {
         this.listener = listener;
         this.lastReceivedAt = clock.nowMillis();
         this.lastKeepaliveAt = lastReceivedAt;
+        this.timer = timers == null ? null : timers.newTimer(this);
+        rearm();
     }
 
     public int nearId() {
@@ -223,6 +245,7 @@ public final class Session {
         }
         processChunks(packet.chunks(), from, now);
         flush();
+        rearm();
         return true;
     }
 
@@ -518,15 +541,12 @@ public final class Session {
         acksDue.clear();
         contain(() -> listener.onClosed(this));
         transmit(List.of(new SessionCloseRequest()), farAddress);
+        rearm();
     }
 
     /** Ends the session at once, without telling the far end. */
     public void abort() {
-        if (state == State.OPEN) {
-            dropFlows();
-            contain(() -> listener.onClosed(this));
-        }
-        state = State.CLOSED;
+        finish();
     }
 
     private void finish() {
@@ -535,6 +555,7 @@ public final class Session {
             contain(() -> listener.onClosed(this));
         }
         state = State.CLOSED;
+        rearm();
     }
 
     private void dropFlows() {
@@ -561,6 +582,7 @@ public final class Session {
             collectData(chunks, now);
         }
         sendPackets(chunks);
+        rearm();
     }
 
     private void collectData(List<Chunk> chunks, long now) {
@@ -660,10 +682,20 @@ public final class Session {
 
     /**
      * Runs the session's timers: retransmission, keepalive, idle timeout, close repetition and linger.
-     * Call it periodically (a few times a second is plenty).
+     * Call it periodically (a few times a second is plenty), or, for a session made with a timer wheel,
+     * when the wheel hands it out.
      */
     public void tick() {
         long now = clock.nowMillis();
+        tickState(now);
+        if (state == State.CLOSED) {
+            cancelTimer(); // handed out once closed: the owner forgets it now
+        } else {
+            rearm();
+        }
+    }
+
+    private void tickState(long now) {
         switch (state) {
             case OPEN -> tickOpen(now);
             case NEAR_CLOSE -> {
@@ -714,6 +746,70 @@ public final class Session {
             lastKeepaliveAt = now;
             ping(new byte[0]);
             flush();
+        }
+    }
+
+    /** No deadline: the session is closed and its owner has forgotten it, or should. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    /**
+     * The earliest time at which {@link #tick} has something to do (a timer of RFC 7016 §3.5 or §3.6
+     * falls due), or {@link #NO_DEADLINE} once the session is closed. Never later than the real
+     * deadline; {@link #tick} before it changes nothing.
+     */
+    long nextDeadline() {
+        return switch (state) {
+            case OPEN -> openDeadline();
+            case NEAR_CLOSE -> Math.min(closeRepeatAt, closeStartedAt + CLOSE_LIMIT_MILLIS);
+            case FAR_CLOSE_LINGER -> lingerUntil;
+            case CLOSED -> NO_DEADLINE;
+        };
+    }
+
+    private long openDeadline() {
+        long at = Math.min(lastReceivedAt + settings.idleTimeoutMillis(), keepaliveDeadline());
+        if (retransmitAt >= 0) {
+            at = Math.min(at, retransmitAt);
+        }
+        return Math.min(at, sendTimers.nextDeadline());
+    }
+
+    /**
+     * When {@link #tickOpen} next sends a keepalive Ping if nothing arrives meanwhile: once silent for
+     * the keepalive period, and {@code gap} after the last Ping, where the gap is the keepalive period
+     * until the silence reaches keepalive + probe interval and the probe interval after that.
+     */
+    private long keepaliveDeadline() {
+        long keepalive = settings.keepaliveMillis();
+        long probe = settings.probeIntervalMillis();
+        // With the long gap: valid while the silence is still short of keepalive + probe, or if the
+        // short gap has passed too.
+        long longGap = Math.max(lastReceivedAt + keepalive, lastKeepaliveAt + keepalive);
+        // With the short gap: always valid, the silence having reached keepalive + probe.
+        long shortGap = Math.max(lastReceivedAt + keepalive + probe, lastKeepaliveAt + probe);
+        boolean longGapValid = longGap - lastReceivedAt < keepalive + probe || longGap - lastKeepaliveAt >= probe;
+        return longGapValid ? Math.min(longGap, shortGap) : shortGap;
+    }
+
+    /** Keeps this session's place in the timer wheel no later than its next deadline. */
+    private void rearm() {
+        if (timer == null) {
+            return;
+        }
+        long at = nextDeadline();
+        if (at == NO_DEADLINE) {
+            // Handed out once more, so that the owner sees it closed and forgets it.
+            at = clock.nowMillis();
+        }
+        if (!timer.isScheduled() || at < timer.deadline()) {
+            timer.schedule(at);
+        }
+    }
+
+    /** Takes this session off its timer wheel for good: its owner has forgotten it. */
+    public void cancelTimer() {
+        if (timer != null) {
+            timer.cancel();
         }
     }
 }
