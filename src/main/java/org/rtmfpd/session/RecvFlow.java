@@ -42,7 +42,8 @@ public final class RecvFlow {
     private final long flowId;
     private final byte[] metadata;
     private final long returnAssociation;
-    private final TreeMap<Long, Fragment> pending = new TreeMap<>();
+    /** Fragments held until the gaps before them fill: made when first needed, dropped when empty. */
+    private TreeMap<Long, Fragment> pending;
     /** The session's allowance for held fragments, shared with its other flows. */
     private final ByteBudget buffers;
     /** The session's allowance for partial messages, shared with its other flows. */
@@ -65,7 +66,7 @@ public final class RecvFlow {
 
     /** Fragments held until the gaps before them fill. */
     int pendingFragments() {
-        return pending.size();
+        return pending == null ? 0 : pending.size();
     }
 
     public long flowId() {
@@ -88,7 +89,7 @@ public final class RecvFlow {
 
     /** Lets go of everything held, giving it back to the session's budgets. */
     void release() {
-        pending.clear();
+        pending = null;
         buffers.give(bufferedBytes);
         bufferedBytes = 0;
         resetPartial();
@@ -96,7 +97,7 @@ public final class RecvFlow {
 
     /** Whether the whole flow, up to its final fragment, has arrived and been delivered. */
     public boolean isComplete() {
-        return finished && pending.isEmpty();
+        return finished && pending == null;
     }
 
     /**
@@ -104,12 +105,20 @@ public final class RecvFlow {
      * immediate ack, RFC 7016 §3.6.3.4). Whole messages that became deliverable go to {@code out}.
      */
     boolean receive(long sequenceNumber, long forwardSequenceNumber, int flags, byte[] data, List<byte[]> out) {
-        boolean fresh = sequenceNumber > cumulativeAck && !pending.containsKey(sequenceNumber)
+        if (pending == null && sequenceNumber == cumulativeAck + 1 && forwardSequenceNumber <= cumulativeAck) {
+            cumulativeAck = sequenceNumber; // in order with nothing held: no map needed
+            accept(new Fragment(flags, data, 0), out);
+            return true;
+        }
+        boolean fresh = sequenceNumber > cumulativeAck && (pending == null || !pending.containsKey(sequenceNumber))
                 && hold(sequenceNumber, flags, data, Math.max(cumulativeAck, forwardSequenceNumber));
         if (forwardSequenceNumber > cumulativeAck) {
             skipTo(forwardSequenceNumber, out);
         }
         deliver(out);
+        if (pending != null && pending.isEmpty()) {
+            pending = null;
+        }
         return fresh;
     }
 
@@ -119,6 +128,9 @@ public final class RecvFlow {
      * call returns; any other is charged, and refused past the flow's or the session's bounds.
      */
     private boolean hold(long sequenceNumber, int flags, byte[] data, long base) {
+        if (pending == null) {
+            pending = new TreeMap<>();
+        }
         if (sequenceNumber <= base + 1) {
             pending.put(sequenceNumber, new Fragment(flags, data, 0));
             return true;
@@ -144,7 +156,8 @@ public final class RecvFlow {
      */
     private void skipTo(long forwardSequenceNumber, List<byte[]> out) {
         long expected = cumulativeAck + 1;
-        var head = pending.headMap(forwardSequenceNumber, true).entrySet().iterator();
+        var head = pending == null ? java.util.Collections.<Map.Entry<Long, Fragment>>emptyIterator()
+                : pending.headMap(forwardSequenceNumber, true).entrySet().iterator();
         while (head.hasNext()) {
             Map.Entry<Long, Fragment> e = head.next();
             head.remove();
@@ -171,7 +184,7 @@ public final class RecvFlow {
 
     private void deliver(List<byte[]> out) {
         Map.Entry<Long, Fragment> next;
-        while ((next = pending.firstEntry()) != null && next.getKey() == cumulativeAck + 1) {
+        while (pending != null && (next = pending.firstEntry()) != null && next.getKey() == cumulativeAck + 1) {
             pending.pollFirstEntry();
             cumulativeAck++;
             letGo(next.getValue());
@@ -231,7 +244,7 @@ public final class RecvFlow {
         List<AckRanges.Range> ranges = new ArrayList<>();
         long start = -1;
         long end = -1;
-        for (long seq : pending.isEmpty() ? List.<Long>of() : pending.keySet()) {
+        for (long seq : pending == null ? List.<Long>of() : pending.keySet()) {
             if (start >= 0 && seq == end + 1) {
                 end = seq;
                 continue;

@@ -1,9 +1,8 @@
 package org.rtmfpd.session;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.Map;
 
 /**
  * A session's receiving flows (RFC 7016 §3.6.3): those open, the allowances they share for what they
@@ -31,7 +30,13 @@ final class RecvFlowTable {
     /** First capacity of the tables: a session usually has one or two receiving flows. */
     private static final int SMALL_TABLE = 2;
 
-    private final Map<Long, RecvFlow> open = new HashMap<>(SMALL_TABLE);
+    private static final RecvFlow[] NONE = new RecvFlow[0];
+    /**
+     * The open flows, the first {@code count} of the array: a session has one or two, so a scan beats a
+     * hash table, and costs a few bytes where a map cost a hundred.
+     */
+    private RecvFlow[] open = NONE;
+    private int count;
     private final ByteBudget buffers = new ByteBudget(MAX_RECV_BUFFER);
     private final ByteBudget reassembly = new ByteBudget(MAX_REASSEMBLY);
     /** The last {@link #MAX_REJECTED_FLOWS} rejected flow IDs, oldest first; made at the first rejection. */
@@ -39,15 +44,20 @@ final class RecvFlowTable {
 
     /** The open flow {@code flowId}, or null. */
     RecvFlow get(long flowId) {
-        return open.get(flowId);
+        for (int i = 0; i < count; i++) {
+            if (open[i].flowId() == flowId) {
+                return open[i];
+            }
+        }
+        return null;
     }
 
     int size() {
-        return open.size();
+        return count;
     }
 
     boolean isFull() {
-        return open.size() >= MAX_RECV_FLOWS;
+        return count >= MAX_RECV_FLOWS;
     }
 
     boolean wasRejected(long flowId) {
@@ -59,8 +69,12 @@ final class RecvFlowTable {
         return new RecvFlow(flowId, metadata, returnAssociation, buffers, reassembly);
     }
 
+    /** Opens {@code flow}, whose ID must not be open already. */
     void add(RecvFlow flow) {
-        open.put(flow.flowId(), flow);
+        if (count == open.length) {
+            open = Arrays.copyOf(open, Math.max(SMALL_TABLE, 2 * count));
+        }
+        open[count++] = flow;
     }
 
     /** Remembers that {@code flowId} was rejected, forgetting the oldest past {@link #MAX_REJECTED_FLOWS}. */
@@ -78,15 +92,22 @@ final class RecvFlowTable {
 
     /** Closes {@code flow} if it is open here; returns whether it was. */
     boolean remove(RecvFlow flow) {
-        if (open.remove(flow.flowId(), flow)) {
-            flow.release();
-            return true;
+        for (int i = 0; i < count; i++) {
+            if (open[i] == flow) {
+                System.arraycopy(open, i + 1, open, i, count - i - 1);
+                open[--count] = null;
+                flow.release();
+                return true;
+            }
         }
         return false;
     }
 
     void clear() {
-        open.values().forEach(RecvFlow::release);
-        open.clear();
+        for (int i = 0; i < count; i++) {
+            open[i].release();
+        }
+        open = NONE;
+        count = 0;
     }
 }

@@ -6,9 +6,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.rtmfpd.crypto.PacketCipher;
 import org.rtmfpd.wire.AckBitmap;
 import org.rtmfpd.wire.AckRanges;
@@ -70,6 +68,7 @@ public final class Session {
     static final int MAX_WINDOW = 64 * 1024;
     /** First capacity of the sending flow table, the control queue and the acks due. */
     private static final int SMALL_TABLE = 2;
+    private static final SendFlow[] NO_SEND_FLOWS = new SendFlow[0];
     /** Bytes of the address-change challenge Ping (RFC 7016 §3.5.4.2). */
     static final int CHALLENGE_LENGTH = 9;
 
@@ -100,10 +99,13 @@ public final class Session {
     // A session usually has one or two flows each way (Flash: the NetConnection flow, maybe a NetGroup
     // flow): small first tables keep an idle session small, and they grow when needed.
     private final RecvFlowTable recvFlows = new RecvFlowTable();
-    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>(SMALL_TABLE);
-    private final List<Chunk> control = new ArrayList<>(SMALL_TABLE);
+    /** The sending flows in the order they opened, the first {@code sendFlowCount} of the array. */
+    private SendFlow[] sendFlows = NO_SEND_FLOWS;
+    private int sendFlowCount;
+    /** Control chunks queued for the next packet: made when first needed, dropped when sent. */
+    private List<Chunk> control;
     /** Flows to acknowledge in the next packet, each once, in the order they became due. */
-    private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
+    private List<RecvFlow> acksDue;
     private final ByteBudget sendQueue = new ByteBudget(MAX_SEND_QUEUE);
     private final SendTimers sendTimers = new SendTimers();
     /**
@@ -291,7 +293,7 @@ public final class Session {
                     ackDue(flow);
                 }
             } else if (chunk instanceof FlowException e) {
-                SendFlow flow = sendFlows.get(e.flowId());
+                SendFlow flow = sendFlow(e.flowId());
                 if (flow != null) {
                     flow.fail();
                 }
@@ -369,7 +371,7 @@ public final class Session {
                 association = Long.MAX_VALUE;
             }
         }
-        boolean associationKnown = association < 0 || sendFlows.containsKey(association);
+        boolean associationKnown = association < 0 || sendFlow(association) != null;
         if (metadata == null || !associationKnown || recvFlows.isFull()) {
             reject(u.flowId());
             return null;
@@ -416,6 +418,9 @@ public final class Session {
     }
 
     private void ackDue(RecvFlow flow) {
+        if (acksDue == null) {
+            acksDue = new ArrayList<>(SMALL_TABLE);
+        }
         if (!acksDue.contains(flow)) {
             acksDue.add(flow);
         }
@@ -434,7 +439,7 @@ public final class Session {
     }
 
     private void onAck(long flowId, long bufferBlocks, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
-        SendFlow flow = sendFlows.get(flowId);
+        SendFlow flow = sendFlow(flowId);
         if (flow == null) {
             return;
         }
@@ -453,7 +458,7 @@ public final class Session {
             }
         }
         if (flow.isDone()) {
-            sendFlows.remove(flowId);
+            removeDoneSendFlows();
         }
     }
 
@@ -505,7 +510,10 @@ public final class Session {
     public SendFlow openFlow(byte[] metadata, long returnAssociation) {
         SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation, sendQueue);
         if (state == State.OPEN) {
-            sendFlows.put(flow.flowId(), flow);
+            if (sendFlowCount == sendFlows.length) {
+                sendFlows = Arrays.copyOf(sendFlows, Math.max(SMALL_TABLE, 2 * sendFlowCount));
+            }
+            sendFlows[sendFlowCount++] = flow;
         } else {
             flow.fail();
         }
@@ -522,6 +530,9 @@ public final class Session {
     }
 
     private void queueControl(Chunk chunk) {
+        if (control == null) {
+            control = new ArrayList<>(SMALL_TABLE);
+        }
         if (control.size() < MAX_QUEUED_CONTROL) {
             control.add(chunk);
         }
@@ -537,8 +548,8 @@ public final class Session {
         closeStartedAt = now;
         closeRepeatAt = now + CLOSE_REPEAT_MILLIS;
         dropFlows();
-        control.clear();
-        acksDue.clear();
+        control = null;
+        acksDue = null;
         contain(() -> listener.onClosed(this));
         transmit(List.of(new SessionCloseRequest()), farAddress);
         rearm();
@@ -560,8 +571,11 @@ public final class Session {
 
     private void dropFlows() {
         recvFlows.clear();
-        sendFlows.values().forEach(SendFlow::fail);
-        sendFlows.clear();
+        for (int i = 0; i < sendFlowCount; i++) {
+            sendFlows[i].fail();
+        }
+        sendFlows = NO_SEND_FLOWS;
+        sendFlowCount = 0;
         bytesInFlight = 0;
         retransmitAt = -1;
     }
@@ -572,12 +586,14 @@ public final class Session {
             return;
         }
         long now = clock.nowMillis();
-        List<Chunk> chunks = new ArrayList<>(control);
-        control.clear();
-        for (RecvFlow flow : acksDue) {
-            chunks.add(flow.ack());
+        List<Chunk> chunks = control != null ? control : new ArrayList<>();
+        control = null;
+        if (acksDue != null) {
+            for (RecvFlow flow : acksDue) {
+                chunks.add(flow.ack());
+            }
+            acksDue = null;
         }
-        acksDue.clear();
         if (state == State.OPEN) {
             collectData(chunks, now);
         }
@@ -587,7 +603,8 @@ public final class Session {
 
     private void collectData(List<Chunk> chunks, long now) {
         boolean sent = false;
-        for (SendFlow flow : sendFlows.values()) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            SendFlow flow = sendFlows[i];
             SendFlow.Fragment next;
             while ((next = flow.peekUnsent()) != null && bytesInFlight + next.data.length <= congestionWindow
                     && flow.fitsReceiverBuffer(next.data.length)) {
@@ -601,7 +618,7 @@ public final class Session {
             retransmitAt = now + rtt.erto();
             contain(() -> listener.onRetransmissionTimerStarted(this));
         }
-        sendFlows.values().removeIf(SendFlow::isDone);
+        removeDoneSendFlows();
         watchSending(now);
     }
 
@@ -609,7 +626,8 @@ public final class Session {
     private void watchSending(long now) {
         boolean queued = false;
         boolean waiting = false;
-        for (SendFlow flow : sendFlows.values()) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            SendFlow flow = sendFlows[i];
             queued |= flow.queuedFragments() > 0;
             waiting |= flow.waitsForBuffer();
         }
@@ -619,7 +637,8 @@ public final class Session {
 
     /** Sends a Buffer Probe (RFC 7016 §2.3.15) on each flow whose receiver advertised no room. */
     private void probeBuffers() {
-        for (SendFlow flow : sendFlows.values()) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            SendFlow flow = sendFlows[i];
             if (flow.waitsForBuffer()) {
                 queueControl(new BufferProbe(flow.flowId()));
             }
@@ -670,12 +689,35 @@ public final class Session {
     }
 
     private boolean anyInFlight() {
-        for (SendFlow flow : sendFlows.values()) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            SendFlow flow = sendFlows[i];
             if (flow.hasInFlight()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The open sending flow {@code flowId}, or null. */
+    private SendFlow sendFlow(long flowId) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            if (sendFlows[i].flowId() == flowId) {
+                return sendFlows[i];
+            }
+        }
+        return null;
+    }
+
+    /** Forgets the sending flows that are done, keeping the others in order. */
+    private void removeDoneSendFlows() {
+        int kept = 0;
+        for (int i = 0; i < sendFlowCount; i++) {
+            if (!sendFlows[i].isDone()) {
+                sendFlows[kept++] = sendFlows[i];
+            }
+        }
+        Arrays.fill(sendFlows, kept, sendFlowCount, null);
+        sendFlowCount = kept;
     }
 
     // ---------------------------------------------------------------- timers
@@ -727,8 +769,8 @@ public final class Session {
             return;
         }
         if (retransmitAt >= 0 && now >= retransmitAt) {
-            for (SendFlow flow : sendFlows.values()) {
-                flow.requeueInFlight();
+            for (int i = 0; i < sendFlowCount; i++) {
+                sendFlows[i].requeueInFlight();
             }
             bytesInFlight = 0;
             congestionWindow = 2 * MSS;
