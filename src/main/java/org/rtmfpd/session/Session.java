@@ -107,7 +107,8 @@ public final class Session {
     /** Flows to acknowledge in the next packet, each once, in the order they became due. */
     private List<RecvFlow> acksDue;
     private final ByteBudget sendQueue = new ByteBudget(MAX_SEND_QUEUE);
-    private final SendTimers sendTimers = new SendTimers();
+    /** The persist timer and stall clock, while data is queued or waits for room; else null. */
+    private SendTimers sendTimers;
     /**
      * This session's place in its owner's timer wheel, or null when the owner calls {@link #tick} on a
      * schedule of its own. Scheduled for the earliest time {@link #tick} has work; a deadline that moves
@@ -124,14 +125,15 @@ public final class Session {
     private long nextFlowId = FIRST_FLOW_ID;
     private long lastReceivedAt;
     private long lastKeepaliveAt;
-    private long farTimestamp = -1;
+    /** The far end's last timestamp (16 bits), or -1 before the first. */
+    private int farTimestamp = -1;
     private long farTimestampAt;
     private int lastEchoSent = -1;
     private int lastEchoSeen = -1;
     private long retransmitAt = -1;
     private long closeStartedAt;
-    private long closeRepeatAt;
-    private long lingerUntil;
+    /** Near close: when to repeat the Close Request; far close: when the linger ends. */
+    private long closeTimerAt;
     private int congestionWindow = INITIAL_WINDOW;
     private int bytesInFlight;
     private Object attachment;
@@ -446,7 +448,9 @@ public final class Session {
         int before = flow.queuedFragments();
         int acked = flow.acknowledge(bufferBlocks, cumulativeAck, ranges);
         if (flow.queuedFragments() < before) {
-            sendTimers.progressed(now);
+            if (sendTimers != null) {
+                sendTimers.progressed(now);
+            }
         }
         if (acked > 0 || !flow.hasInFlight()) {
             bytesInFlight = Math.max(0, bytesInFlight - acked);
@@ -495,7 +499,7 @@ public final class Session {
         queueControl(new SessionCloseAck());
         if (state == State.OPEN) {
             state = State.FAR_CLOSE_LINGER;
-            lingerUntil = now + FAR_CLOSE_LINGER_MILLIS;
+            closeTimerAt = now + FAR_CLOSE_LINGER_MILLIS;
             dropFlows();
             contain(() -> listener.onClosed(this));
         }
@@ -546,7 +550,7 @@ public final class Session {
         long now = clock.nowMillis();
         state = State.NEAR_CLOSE;
         closeStartedAt = now;
-        closeRepeatAt = now + CLOSE_REPEAT_MILLIS;
+        closeTimerAt = now + CLOSE_REPEAT_MILLIS;
         dropFlows();
         control = null;
         acksDue = null;
@@ -630,6 +634,13 @@ public final class Session {
             SendFlow flow = sendFlows[i];
             queued |= flow.queuedFragments() > 0;
             waiting |= flow.waitsForBuffer();
+        }
+        if (!queued && !waiting) {
+            sendTimers = null; // all it would hold is "nothing outstanding, no probe due", as a new one does
+            return;
+        }
+        if (sendTimers == null) {
+            sendTimers = new SendTimers();
         }
         sendTimers.outstanding(queued, now);
         sendTimers.waiting(waiting, now, rtt.erto());
@@ -743,13 +754,13 @@ public final class Session {
             case NEAR_CLOSE -> {
                 if (now - closeStartedAt >= CLOSE_LIMIT_MILLIS) {
                     state = State.CLOSED;
-                } else if (now >= closeRepeatAt) {
-                    closeRepeatAt = now + CLOSE_REPEAT_MILLIS;
+                } else if (now >= closeTimerAt) {
+                    closeTimerAt = now + CLOSE_REPEAT_MILLIS;
                     transmit(List.of(new SessionCloseRequest()), farAddress);
                 }
             }
             case FAR_CLOSE_LINGER -> {
-                if (now >= lingerUntil) {
+                if (now >= closeTimerAt) {
                     state = State.CLOSED;
                 }
             }
@@ -764,7 +775,7 @@ public final class Session {
             return;
         }
         watchSending(now);
-        if (sendTimers.stalled(now)) {
+        if (sendTimers != null && sendTimers.stalled(now)) {
             close();
             return;
         }
@@ -778,7 +789,7 @@ public final class Session {
             retransmitAt = -1;
             flush();
         }
-        if (sendTimers.probeDue(now, rtt.erto())) {
+        if (sendTimers != null && sendTimers.probeDue(now, rtt.erto())) {
             probeBuffers();
         }
         long silent = now - lastReceivedAt;
@@ -802,8 +813,8 @@ public final class Session {
     long nextDeadline() {
         return switch (state) {
             case OPEN -> openDeadline();
-            case NEAR_CLOSE -> Math.min(closeRepeatAt, closeStartedAt + CLOSE_LIMIT_MILLIS);
-            case FAR_CLOSE_LINGER -> lingerUntil;
+            case NEAR_CLOSE -> Math.min(closeTimerAt, closeStartedAt + CLOSE_LIMIT_MILLIS);
+            case FAR_CLOSE_LINGER -> closeTimerAt;
             case CLOSED -> NO_DEADLINE;
         };
     }
@@ -813,7 +824,7 @@ public final class Session {
         if (retransmitAt >= 0) {
             at = Math.min(at, retransmitAt);
         }
-        return Math.min(at, sendTimers.nextDeadline());
+        return sendTimers == null ? at : Math.min(at, sendTimers.nextDeadline());
     }
 
     /**
