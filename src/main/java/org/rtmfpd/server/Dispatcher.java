@@ -138,7 +138,7 @@ public final class Dispatcher implements StartupSender {
     /** Every session sends through this, so that the packet and byte counters see session traffic. */
     private final Transmitter sessionTransmitter = this::send;
 
-    private final Map<Integer, Session> sessions = new HashMap<>();
+    private final SessionTable sessions = new SessionTable();
     private final Map<InetSocketAddress, Session> byAddress = new HashMap<>();
     private final Map<Integer, Handshake> handshakeOf = new HashMap<>();
     private final Map<InitiatorKey, Handshake> handshakes = new HashMap<>();
@@ -522,7 +522,7 @@ public final class Dispatcher implements StartupSender {
                 indexing, timers);
         RIKeying riKeying = new RIKeying(sessionId, keyed.skrc(), new byte[] {CertificateOptions.SIGNATURE});
         Handshake handshake = new Handshake(key, iikeying.skic(), riKeying);
-        sessions.put(sessionId, session);
+        sessions.add(session);
         byAddress.put(key.address, session);
         sessionsBySource.merge(SourceAddress.of(key.address.getAddress()), 1, Integer::sum);
         handshakes.put(key, handshake);
@@ -597,14 +597,14 @@ public final class Dispatcher implements StartupSender {
 
     /** Starts the polite close of every session (RFC 7016 §3.5.5.1), as a shutdown does. */
     public void closeAll() {
-        for (Session session : new ArrayList<>(sessions.values())) {
+        for (Session session : sessions.snapshot()) {
             session.close();
         }
     }
 
     /** Whether no session is waiting for the far end to acknowledge a close. */
     public boolean allClosed() {
-        for (Session session : sessions.values()) {
+        for (Session session : sessions.snapshot()) {
             if (session.state() == Session.State.OPEN || session.state() == Session.State.NEAR_CLOSE) {
                 return false;
             }
@@ -613,7 +613,7 @@ public final class Dispatcher implements StartupSender {
     }
 
     private void remove(Session session) {
-        if (sessions.remove(session.nearId()) != null) {
+        if (sessions.remove(session)) {
             decrement(sessionsBySource, SourceAddress.of(session.farAddress().getAddress()));
         }
         session.cancelTimer();
