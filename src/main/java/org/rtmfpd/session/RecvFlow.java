@@ -44,10 +44,8 @@ public final class RecvFlow {
     private final long returnAssociation;
     /** Fragments held until the gaps before them fill: made when first needed, dropped when empty. */
     private TreeMap<Long, Fragment> pending;
-    /** The session's allowance for held fragments, shared with its other flows. */
-    private final ByteBudget buffers;
-    /** The session's allowance for partial messages, shared with its other flows. */
-    private final ByteBudget reassembly;
+    /** The session's flow table, whose allowances for held fragments and partial messages this flow shares. */
+    private final RecvFlowTable table;
     /** The message being reassembled from fragments, while there is one. */
     private ByteArrayOutputStream partial;
     private boolean assembling;
@@ -56,12 +54,11 @@ public final class RecvFlow {
     private int bufferedBytes;
     private boolean finished;
 
-    RecvFlow(long flowId, byte[] metadata, long returnAssociation, ByteBudget buffers, ByteBudget reassembly) {
+    RecvFlow(long flowId, byte[] metadata, long returnAssociation, RecvFlowTable table) {
         this.flowId = flowId;
         this.metadata = metadata;
         this.returnAssociation = returnAssociation;
-        this.buffers = buffers;
-        this.reassembly = reassembly;
+        this.table = table;
     }
 
     /** Fragments held until the gaps before them fill. */
@@ -90,7 +87,7 @@ public final class RecvFlow {
     /** Lets go of everything held, giving it back to the session's budgets. */
     void release() {
         pending = null;
-        buffers.give(bufferedBytes);
+        table.giveBuffer(bufferedBytes);
         bufferedBytes = 0;
         resetPartial();
     }
@@ -137,7 +134,7 @@ public final class RecvFlow {
         }
         int charge = data.length + FRAGMENT_OVERHEAD;
         if (sequenceNumber - base > MAX_SEQUENCE_AHEAD || pending.size() >= MAX_PENDING_FRAGMENTS
-                || bufferedBytes + charge > BUFFER_LIMIT || !buffers.take(charge)) {
+                || bufferedBytes + charge > BUFFER_LIMIT || !table.takeBuffer(charge)) {
             return false;
         }
         pending.put(sequenceNumber, new Fragment(flags, data, charge));
@@ -147,7 +144,7 @@ public final class RecvFlow {
 
     private void letGo(Fragment f) {
         bufferedBytes -= f.charge;
-        buffers.give(f.charge);
+        table.giveBuffer(f.charge);
     }
 
     /**
@@ -176,7 +173,7 @@ public final class RecvFlow {
 
     private void resetPartial() {
         if (partial != null) {
-            reassembly.give(partial.size());
+            table.giveReassembly(partial.size());
             partial = null; // a long message's buffer is not kept for the next one
         }
         assembling = false;
@@ -226,7 +223,7 @@ public final class RecvFlow {
 
     /** Adds to the partial message, or drops it when it grows past {@link #MAX_MESSAGE} or the session's allowance. */
     private void append(byte[] data) {
-        if (assembling && partial.size() + data.length <= MAX_MESSAGE && reassembly.take(data.length)) {
+        if (assembling && partial.size() + data.length <= MAX_MESSAGE && table.takeReassembly(data.length)) {
             partial.writeBytes(data);
         } else {
             resetPartial();
@@ -261,7 +258,7 @@ public final class RecvFlow {
         if (start >= 0 && ranges.size() < MAX_ACK_RANGES) {
             ranges.add(new AckRanges.Range(start, end));
         }
-        int room = Math.min(BUFFER_LIMIT - bufferedBytes, buffers.available());
+        int room = Math.min(BUFFER_LIMIT - bufferedBytes, table.bufferRoom());
         long blocks = Math.max(0, room) / BUFFER_BLOCK;
         return new AckRanges(flowId, blocks, cumulativeAck, ranges);
     }

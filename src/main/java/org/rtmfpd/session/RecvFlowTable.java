@@ -37,10 +37,63 @@ final class RecvFlowTable {
      */
     private RecvFlow[] open = NONE;
     private int count;
-    private final ByteBudget buffers = new ByteBudget(MAX_RECV_BUFFER);
-    private final ByteBudget reassembly = new ByteBudget(MAX_REASSEMBLY);
+    // The allowances the flows share, as counters here rather than two ByteBudget objects: 40 bytes less
+    // a session.
+    private final int bufferLimit;
+    private final int reassemblyLimit;
+    private int buffered;
+    private int reassembling;
     /** The last {@link #MAX_REJECTED_FLOWS} rejected flow IDs, oldest first; made at the first rejection. */
     private LinkedHashSet<Long> rejected;
+
+    RecvFlowTable() {
+        this(MAX_RECV_BUFFER, MAX_REASSEMBLY);
+    }
+
+    /** A table with other allowances than {@link #MAX_RECV_BUFFER} and {@link #MAX_REASSEMBLY} (tests). */
+    RecvFlowTable(int bufferLimit, int reassemblyLimit) {
+        this.bufferLimit = bufferLimit;
+        this.reassemblyLimit = reassemblyLimit;
+    }
+
+    /** Takes {@code bytes} of the held-fragment allowance if that stays within it; returns whether it did. */
+    boolean takeBuffer(int bytes) {
+        if (bytes > bufferLimit - buffered) {
+            return false;
+        }
+        buffered += bytes;
+        return true;
+    }
+
+    void giveBuffer(int bytes) {
+        buffered -= bytes;
+    }
+
+    /** What is left of the held-fragment allowance. */
+    int bufferRoom() {
+        return bufferLimit - buffered;
+    }
+
+    int bufferUsed() {
+        return buffered;
+    }
+
+    /** Takes {@code bytes} of the partial-message allowance if that stays within it; returns whether it did. */
+    boolean takeReassembly(int bytes) {
+        if (bytes > reassemblyLimit - reassembling) {
+            return false;
+        }
+        reassembling += bytes;
+        return true;
+    }
+
+    void giveReassembly(int bytes) {
+        reassembling -= bytes;
+    }
+
+    int reassemblyUsed() {
+        return reassembling;
+    }
 
     /** The open flow {@code flowId}, or null. */
     RecvFlow get(long flowId) {
@@ -66,7 +119,7 @@ final class RecvFlowTable {
 
     /** A new flow drawing on this table's allowances, not yet open. */
     RecvFlow create(long flowId, byte[] metadata, long returnAssociation) {
-        return new RecvFlow(flowId, metadata, returnAssociation, buffers, reassembly);
+        return new RecvFlow(flowId, metadata, returnAssociation, this);
     }
 
     /** Opens {@code flow}, whose ID must not be open already. */
