@@ -3,6 +3,7 @@ package org.rtmfpd.flash;
 import org.rtmfpd.rendezvous.GroupId;
 import org.rtmfpd.rendezvous.PeerId;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -214,7 +215,7 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
         switch (command.name()) {
             case "connect" -> onConnect(session, client, command);
             case PeerInfoAddresses.COMMAND -> {
-                var reported = PeerInfoAddresses.of(command);
+                var reported = sameAsObserved(PeerInfoAddresses.of(command), session.farAddress());
                 rendezvous.peerInfo(client.peerId, session, reported);
                 LOG.debug("session {}: setPeerInfo {}", id(session), reported);
                 reply(session, client, keepalive.toEvent().toMessage());
@@ -543,6 +544,22 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
     }
 
     private record Pending(Session session, long deadline) {
+    }
+
+    /**
+     * The reported addresses, with the one equal to the session's own address (a client with a public
+     * address reports the one the server sees) replaced by that instance: the registry then holds one
+     * copy of it, not two (96 bytes a session).
+     */
+    private static List<InetSocketAddress> sameAsObserved(List<InetSocketAddress> reported, InetSocketAddress observed) {
+        if (!reported.contains(observed)) {
+            return reported;
+        }
+        List<InetSocketAddress> out = new ArrayList<>(reported.size());
+        for (InetSocketAddress a : reported) {
+            out.add(a.equals(observed) ? observed : a);
+        }
+        return out;
     }
 
     private static String id(Session session) {
