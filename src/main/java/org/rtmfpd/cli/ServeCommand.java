@@ -114,6 +114,35 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Most HTTP connections the name registry holds open (default: 256).")
     String registryMaxConnections;
 
+    @Option(names = "--cluster-redis", paramLabel = "URI",
+            description = "Join the cluster whose nodes share this Redis: redis://HOST:PORT[/DB], rediss://...,"
+                    + " redis-sentinel://..., redis-cluster://HOST:PORT,HOST:PORT (default: off, one node).")
+    String clusterRedis;
+
+    @Option(names = "--cluster-redis-password-file", paramLabel = "FILE",
+            description = "A file whose first line is the Redis password.")
+    String clusterRedisPasswordFile;
+
+    @Option(names = "--cluster-namespace", paramLabel = "NAME",
+            description = "Prefix of the cluster's Redis keys and channels (default: rtmfpd).")
+    String clusterNamespace;
+
+    @Option(names = "--node-id", paramLabel = "NAME",
+            description = "This node's name in the cluster (default: host name and a random suffix).")
+    String nodeId;
+
+    @Option(names = "--advertise", paramLabel = "HOST:PORT",
+            description = "The public address clients reach this node at, repeatable (default: the listen addresses).")
+    List<String> advertise;
+
+    @Option(names = "--cluster-node-lifetime-ms", paramLabel = "MS",
+            description = "A node silent this long is dead and its peers are forgotten (default: 10000).")
+    String clusterNodeLifetime;
+
+    @Option(names = "--cluster-redis-timeout-ms", paramLabel = "MS",
+            description = "A Redis call not answered this long fails; the node decides alone (default: 1000).")
+    String clusterRedisTimeout;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig settings;
@@ -139,6 +168,9 @@ public final class ServeCommand implements Callable<Integer> {
         RtmfpServer server;
         try {
             server = RtmfpServer.start(settings, keys);
+        } catch (IllegalStateException e) {
+            System.err.println("rtmfpd: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             System.err.println("rtmfpd: cannot listen on " + settings.listen() + ": " + e.getMessage()
                     + " (is another server on that port, or is the address not on this host?)");
@@ -188,6 +220,12 @@ public final class ServeCommand implements Callable<Integer> {
                 ConfigOption.LISTEN.apply(builder, spec);
             }
         }
+        if (advertise != null) {
+            builder.cluster(builder.cluster().withoutAdvertise());
+            for (String spec : advertise) {
+                ConfigOption.ADVERTISE.apply(builder, spec);
+            }
+        }
         for (Map.Entry<ConfigOption, String> e : single().entrySet()) {
             if (e.getValue() != null) {
                 e.getKey().apply(builder, e.getValue());
@@ -223,6 +261,12 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.REGISTRY_EXPIRY_MS, registryExpiry);
         m.put(ConfigOption.REGISTRY_ALLOW_DOMAINS, registryAllowDomains);
         m.put(ConfigOption.REGISTRY_MAX_CONNECTIONS, registryMaxConnections);
+        m.put(ConfigOption.CLUSTER_REDIS, clusterRedis);
+        m.put(ConfigOption.CLUSTER_REDIS_PASSWORD_FILE, clusterRedisPasswordFile);
+        m.put(ConfigOption.CLUSTER_NAMESPACE, clusterNamespace);
+        m.put(ConfigOption.NODE_ID, nodeId);
+        m.put(ConfigOption.CLUSTER_NODE_LIFETIME_MS, clusterNodeLifetime);
+        m.put(ConfigOption.CLUSTER_REDIS_TIMEOUT_MS, clusterRedisTimeout);
         return m;
     }
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.rtmfpd.cluster.ClusterSettings;
 import org.rtmfpd.registry.CrossDomainPolicy;
 import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKey;
@@ -97,7 +98,32 @@ public enum ConfigOption {
     /** Name registry connection cap. */
     REGISTRY_MAX_CONNECTIONS("registry-max-connections", "N", String.valueOf(RegistrySettings.DEFAULT_MAX_CONNECTIONS),
             false, "most HTTP connections the name registry holds open at once (1 to "
-                    + RegistrySettings.MAX_MAX_CONNECTIONS + ")");
+                    + RegistrySettings.MAX_MAX_CONNECTIONS + ")"),
+    /** Cluster mode's Redis. */
+    CLUSTER_REDIS("cluster-redis", "URI", "none", false,
+            "Redis (or Valkey) that the nodes of a cluster share (docs/cluster.md): redis://HOST:PORT[/DB],"
+                    + " rediss://..., redis-sentinel://... or redis-cluster://HOST:PORT,HOST:PORT; off when not set"),
+    /** The Redis password, from a file. */
+    CLUSTER_REDIS_PASSWORD_FILE("cluster-redis-password-file", "FILE", "none", false,
+            "a file whose first line is the Redis password, instead of a password in the URI"),
+    /** Prefix of the cluster's Redis keys. */
+    CLUSTER_NAMESPACE("cluster-namespace", "NAME", ClusterSettings.DEFAULT_NAMESPACE, false,
+            "prefix of every Redis key and channel of the cluster, so that several clusters can share one Redis"),
+    /** This node's name. */
+    NODE_ID("node-id", "NAME", "none", false,
+            "this node's name in the cluster (letters, digits, _ . : -); a fresh one at each start when not set"),
+    /** Public addresses of this node. */
+    ADVERTISE("advertise", "HOST:PORT", "none", true,
+            "the public address clients reach this node at, when it differs from listen (NAT, load balancer);"
+                    + " repeat the line for several"),
+    /** Node liveness. */
+    CLUSTER_NODE_LIFETIME_MS("cluster-node-lifetime-ms", "MS", String.valueOf(ClusterSettings.DEFAULT_NODE_LIFETIME_MS),
+            false, "a node silent for this long is dead: its peers are no longer introduced or handed out ("
+                    + ClusterSettings.MIN_NODE_LIFETIME_MS + " to " + ClusterSettings.MAX_NODE_LIFETIME_MS + ")"),
+    /** Redis call timeout. */
+    CLUSTER_REDIS_TIMEOUT_MS("cluster-redis-timeout-ms", "MS", String.valueOf(ClusterSettings.DEFAULT_REDIS_TIMEOUT_MS),
+            false, "a Redis call not answered this long fails and the node decides alone ("
+                    + ClusterSettings.MIN_REDIS_TIMEOUT_MS + " to " + ClusterSettings.MAX_REDIS_TIMEOUT_MS + ")");
 
     /** The value label of flags: the two values the file accepts. */
     public static final String FLAG_VALUES = "true|false";
@@ -215,6 +241,19 @@ public enum ConfigOption {
                 case REGISTRY_ALLOW_DOMAINS -> builder.registry(builder.registry().withAllowDomains(domains(v)));
                 case REGISTRY_MAX_CONNECTIONS -> builder.registry(builder.registry().withMaxConnections(
                         number(v, 1, RegistrySettings.MAX_MAX_CONNECTIONS)));
+                case CLUSTER_REDIS -> builder.cluster(builder.cluster().withRedis(Optional.of(redisUri(v))));
+                case CLUSTER_REDIS_PASSWORD_FILE -> builder.cluster(builder.cluster()
+                        .withRedisPasswordFile(Optional.of(path(v))));
+                case CLUSTER_NAMESPACE -> builder.cluster(builder.cluster().withNamespace(v));
+                case NODE_ID -> builder.cluster(builder.cluster().withNodeId(Optional.of(v)));
+                case ADVERTISE -> {
+                    ListenAddress.parse(v, ServerConfig.DEFAULT_PORT);
+                    builder.cluster(builder.cluster().withAdvertise(v));
+                }
+                case CLUSTER_NODE_LIFETIME_MS -> builder.cluster(builder.cluster().withNodeLifetimeMs(
+                        number(v, ClusterSettings.MIN_NODE_LIFETIME_MS, ClusterSettings.MAX_NODE_LIFETIME_MS)));
+                case CLUSTER_REDIS_TIMEOUT_MS -> builder.cluster(builder.cluster().withRedisTimeoutMs(
+                        number(v, ClusterSettings.MIN_REDIS_TIMEOUT_MS, ClusterSettings.MAX_REDIS_TIMEOUT_MS)));
                 default -> throw new IllegalStateException(name());
             }
         } catch (IllegalArgumentException e) {
@@ -224,6 +263,18 @@ public enum ConfigOption {
                     : optionName + ": " + m;
             throw new IllegalArgumentException(named, e);
         }
+    }
+
+    /** A Redis URI of one of the schemes cluster mode takes; the rest is checked when it connects. */
+    private static String redisUri(String v) {
+        for (String scheme : List.of("redis://", "rediss://", "redis-sentinel://", "rediss-sentinel://",
+                "redis-cluster://", "rediss-cluster://")) {
+            if (v.startsWith(scheme) && v.length() > scheme.length()) {
+                return v;
+            }
+        }
+        throw new IllegalArgumentException("must be a Redis URI such as redis://127.0.0.1:6379/0 (also rediss://,"
+                + " redis-sentinel://, redis-cluster://HOST:PORT,HOST:PORT), got '" + LogSafeUri.masked(v) + "'");
     }
 
     private static boolean bool(String v) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.rtmfpd.cluster.ClusterSettings;
 import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKey;
 
@@ -36,6 +37,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param admission         the bounds on who may start a session (max-sessions and the per-source limits)
  * @param connectTimeoutMs  a session that has not connected this long after its handshake is closed
  * @param registry          the HTTP name registry's settings (off unless it has a listen address)
+ * @param cluster           cluster mode's settings (off unless it has a Redis URI)
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -51,7 +53,8 @@ public record ServerConfig(
         boolean openIntroductions,
         AdmissionLimits admission,
         int connectTimeoutMs,
-        RegistrySettings registry) {
+        RegistrySettings registry,
+        ClusterSettings cluster) {
 
     public static final int DEFAULT_PORT = 1935;
     public static final Path DEFAULT_DEVELOPER_KEYS = Path.of("config", "developer-keys.conf");
@@ -106,6 +109,7 @@ public record ServerConfig(
         check("iikeyings-per-second-per-source", admission.iikeyingsPerSecondPerSource(), 1, MAX_IIKEYINGS_PER_SECOND);
         check("connect-timeout-ms", connectTimeoutMs, MIN_CONNECT_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS);
         Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(cluster, "cluster");
     }
 
     /** The settings rtmfpd uses with no configuration file and no options. */
@@ -136,6 +140,7 @@ public record ServerConfig(
         b.admission = admission;
         b.connectTimeoutMs = connectTimeoutMs;
         b.registry = registry;
+        b.cluster = cluster;
         return b;
     }
 
@@ -178,6 +183,7 @@ public record ServerConfig(
         private AdmissionLimits admission = AdmissionLimits.DEFAULT;
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
         private RegistrySettings registry = RegistrySettings.DEFAULTS;
+        private ClusterSettings cluster = ClusterSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -304,10 +310,20 @@ public record ServerConfig(
             return this;
         }
 
+        /** Cluster mode's settings held so far. */
+        public ClusterSettings cluster() {
+            return cluster;
+        }
+
+        public Builder cluster(ClusterSettings settings) {
+            cluster = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(listen, developerKeys, peerCap, dhGroups, serverKeepaliveMs, peerKeepaliveMs,
                     dhQueueLimit, metricsListen, logConfig, logFormat, openIntroductions, admission, connectTimeoutMs,
-                    registry);
+                    registry, cluster);
         }
     }
 }

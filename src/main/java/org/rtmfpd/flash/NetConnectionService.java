@@ -3,6 +3,7 @@ package org.rtmfpd.flash;
 import org.rtmfpd.rendezvous.GroupId;
 import org.rtmfpd.rendezvous.PeerId;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -19,7 +20,7 @@ import org.rtmfpd.log.RemoteLog;
 import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.Introducer;
-import org.rtmfpd.rendezvous.PeerRegistry;
+import org.rtmfpd.rendezvous.Outbox;
 import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.wire.PeerAddress;
 import org.rtmfpd.session.Clock;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * {@code createStream}, …), and introduction requests into a Redirect and a Forwarded IHello
  * (RFC 7016 §3.5.1.4–§3.5.1.6), consulting the rendezvous registry. Runs on the protocol thread.
  */
-public final class NetConnectionService implements ServerApplication {
+public final class NetConnectionService implements ServerApplication, Outbox<Session> {
     private static final Logger LOG = LoggerFactory.getLogger(NetConnectionService.class);
     /** A rejected client is closed once its {@code _error} is acknowledged, or after this long. */
     static final long REJECT_LINGER_MILLIS = 2_000;
@@ -93,6 +94,7 @@ public final class NetConnectionService implements ServerApplication {
         this.keepalive = keepalive;
         this.clock = clock;
         this.counter = counter;
+        rendezvous.outbox(this);
         this.remoteLog = new RemoteLog(LOG, new LogLimiter(clock::nowMillis), () -> counter.count("log_line_suppressed"));
     }
 
@@ -213,7 +215,7 @@ public final class NetConnectionService implements ServerApplication {
         switch (command.name()) {
             case "connect" -> onConnect(session, client, command);
             case PeerInfoAddresses.COMMAND -> {
-                var reported = PeerInfoAddresses.of(command);
+                var reported = sameAsObserved(PeerInfoAddresses.of(command), session.farAddress());
                 rendezvous.peerInfo(client.peerId, session, reported);
                 LOG.debug("session {}: setPeerInfo {}", id(session), reported);
                 reply(session, client, keepalive.toEvent().toMessage());
@@ -241,7 +243,7 @@ public final class NetConnectionService implements ServerApplication {
     }
 
     private void onConnect(Session session, Client client, Command connect) {
-        if (client.developerKey != null || client.rejected) {
+        if (client.developerKey != null || client.rejected || client.connecting) {
             return;
         }
         String key = developerKeyOf(connect);
@@ -256,24 +258,59 @@ public final class NetConnectionService implements ServerApplication {
             rejectUnknown(session, client, connect, key);
             return;
         }
-        key = known.get().key(); // the store's string (equal, keys are case-sensitive), not this command's copy of it
-        Rendezvous.Connect<Session> admission = rendezvous.connected(key, client.peerId, session.farAddress(), session);
-        if (admission.admission() == Rendezvous.Admission.UNKNOWN_KEY) {
-            rejectUnknown(session, client, connect, key); // revoked by a reload a moment ago
+        DeveloperKey developerKey = known.get();
+        java.util.concurrent.CompletionStage<Rendezvous.Admission> answer;
+        try {
+            client.connecting = true;
+            answer = rendezvous.connected(developerKey.key(), client.peerId, session.farAddress(), session);
+        } catch (RuntimeException e) {
+            client.connecting = false; // a connect sent again is served
+            throw e;
+        }
+        answer.whenComplete((admission, failure) -> {
+            client.connecting = false;
+            try {
+                admitted(session, client, connect, developerKey, admission, failure);
+            } catch (RuntimeException e) {
+                failed(session, "a connect", e);
+            }
+            session.flush();
+        });
+    }
+
+    /**
+     * The rendezvous's answer to a connect: registered (reply {@code _result}), or rejected. A session
+     * that closed while a cluster's answer was on its way is unregistered at once.
+     */
+    private void admitted(Session session, Client client, Command connect, DeveloperKey known,
+            Rendezvous.Admission admission, Throwable failure) {
+        if (failure != null) {
+            reject(session, client, connect, "The server cannot admit clients at the moment; try again later.",
+                    "the rendezvous failed: " + LogSafe.message(failure));
+            return;
+        }
+        if (!session.isOpen()) {
+            if (admission.admitted()) {
+                rendezvous.closed(client.peerId, session);
+            }
+            return;
+        }
+        if (admission == Rendezvous.Admission.UNKNOWN_KEY) {
+            rejectUnknown(session, client, connect, known.key()); // revoked by a reload a moment ago
             return;
         }
         if (!admission.admitted()) {
-            int limit = known.get().maxSessionsOrUnlimited();
+            int limit = known.maxSessionsOrUnlimited();
             reject(session, client, connect, "This developer key has reached its max-sessions limit of " + limit + ".",
-                    "developer key " + known.get().logName() + " has reached its max-sessions limit of " + limit);
+                    "developer key " + known.logName() + " has reached its max-sessions limit of " + limit);
             return;
         }
-        client.developerKey = key; // registered: from here on, the close of this session unregisters it
-        admission.replaced().ifPresent(old -> old.handle().close());
-        groups.send(admission.referrals());
+        // The store's string (equal, keys are case-sensitive), not this command's copy of it. Registered: from
+        // here on, the close of this session unregisters it.
+        client.developerKey = known.key();
         counter.count("connect");
         remoteLog.info(session.farAddress(), "session {}: connected with developer key {} as peer {}", id(session),
-                known.get().logName(), client.peerId);
+                known.logName(), client.peerId);
         reply(session, client, CommandReplies.connectSuccess(connect, client.peerId).toMessage());
     }
 
@@ -356,7 +393,7 @@ public final class NetConnectionService implements ServerApplication {
         Client client = client(session);
         if (client.developerKey != null) {
             try {
-                groups.send(rendezvous.closed(client.peerId, session));
+                rendezvous.closed(client.peerId, session);
                 LOG.debug("peer {} left", client.peerId);
             } catch (RuntimeException e) {
                 failed(session, "a close", e);
@@ -398,13 +435,23 @@ public final class NetConnectionService implements ServerApplication {
             introduceUnconnected(request, target);
             return;
         }
-        var outcome = rendezvous.introduce(client(session).peerId, session, request.from(), target, request.tag());
-        if (outcome instanceof Introducer.Refused<Session> refused) {
-            refuse(request, refused.reason().name());
-            return;
-        }
-        var introduce = (Introducer.Introduce<Session>) outcome;
-        introduce(request, introduce.target().handle(), introduce.redirect(), introduce.forward());
+        rendezvous.introduce(client(session).peerId, session, request.from(), target, request.tag())
+                .whenComplete((outcome, failure) -> {
+                    try {
+                        if (failure != null) {
+                            refuse(request, "RENDEZVOUS_FAILED");
+                        } else if (outcome instanceof Introducer.Refused<Session> refused) {
+                            refuse(request, refused.reason().name());
+                        } else {
+                            var introduce = (Introducer.Introduce<Session>) outcome;
+                            introduce(request, introduce.redirect());
+                            rendezvous.forward(introduce.target(),
+                                    new ForwardedIHello(request.epd(), introduce.forward(), request.tag()));
+                        }
+                    } catch (RuntimeException e) {
+                        failed(session, "an introduction", e);
+                    }
+                });
     }
 
     /**
@@ -417,23 +464,26 @@ public final class NetConnectionService implements ServerApplication {
             refuse(request, "INITIATOR_NOT_CONNECTED");
             return;
         }
-        Optional<PeerRegistry.Entry<Session>> entry = rendezvous.registry().find(target);
-        if (entry.isEmpty()) {
-            refuse(request, Introducer.Reason.UNKNOWN_TARGET.name());
-            return;
-        }
-        if (rendezvous.ledger().slotsInUse(target) >= rendezvous.peerCapOf(entry.get().developerKey())) {
-            refuse(request, Introducer.Reason.TARGET_CAP.name());
-            return;
-        }
-        introduce(request, entry.get().handle(), Introducer.redirectList(entry.get()),
-                new PeerAddress(request.from(), PeerAddress.Origin.OBSERVED));
+        rendezvous.openIntroduction(target).whenComplete((found, failure) -> {
+            try {
+                if (failure != null) {
+                    refuse(request, "RENDEZVOUS_FAILED");
+                } else if (found.isEmpty()) {
+                    refuse(request, "OPEN_TARGET_UNAVAILABLE");
+                } else {
+                    PeerAddress from = new PeerAddress(request.from(), PeerAddress.Origin.OBSERVED);
+                    introduce(request, Introducer.redirectList(found.get()));
+                    rendezvous.forward(found.get(), new ForwardedIHello(request.epd(), from, request.tag()));
+                }
+            } catch (RuntimeException e) {
+                failed(null, "an open introduction", e);
+            }
+        });
     }
 
-    private void introduce(IntroductionRequest request, Session target, List<PeerAddress> redirect, PeerAddress forward) {
+    /** Sends the Redirect of an allowed introduction and counts it; the Forwarded IHello goes separately. */
+    private void introduce(IntroductionRequest request, List<PeerAddress> redirect) {
         startup.sendStartup(request.from(), 0, new Redirect(request.tag(), redirect));
-        target.sendChunk(new ForwardedIHello(request.epd(), forward, request.tag()));
-        target.flush();
         counter.count("introduction");
         if (LOG.isDebugEnabled()) {
             LOG.debug("introduced {} to {}", request.from(), HexFormat.of().formatHex(request.targetPeerId()));
@@ -471,11 +521,45 @@ public final class NetConnectionService implements ServerApplication {
     }
 
     @Override
+    public void forward(Session target, ForwardedIHello forward) {
+        if (target.isOpen()) {
+            target.sendChunk(forward);
+            target.flush();
+        }
+    }
+
+    @Override
+    public void refer(Session recipient, GroupId group, PeerId member) {
+        groups.refer(recipient, group, member);
+    }
+
+    @Override
+    public void evict(Session replaced) {
+        replaced.close();
+    }
+
+    @Override
     public void onSessionOpened(Session session) {
         awaitingConnect.add(new Pending(session, clock.nowMillis() + connectTimeoutMillis));
     }
 
     private record Pending(Session session, long deadline) {
+    }
+
+    /**
+     * The reported addresses, with the one equal to the session's own address (a client with a public
+     * address reports the one the server sees) replaced by that instance: the registry then holds one
+     * copy of it, not two (96 bytes a session).
+     */
+    private static List<InetSocketAddress> sameAsObserved(List<InetSocketAddress> reported, InetSocketAddress observed) {
+        if (!reported.contains(observed)) {
+            return reported;
+        }
+        List<InetSocketAddress> out = new ArrayList<>(reported.size());
+        for (InetSocketAddress a : reported) {
+            out.add(a.equals(observed) ? observed : a);
+        }
+        return out;
     }
 
     private static String id(Session session) {
@@ -486,6 +570,8 @@ public final class NetConnectionService implements ServerApplication {
     static final class Client {
         final PeerId peerId;
         String developerKey;
+        /** A connect is with the rendezvous, whose answer has not come yet. */
+        boolean connecting;
         boolean rejected;
         long netConnectionFlow = -1;
         SendFlow control;

@@ -44,41 +44,49 @@ final class NetGroupService {
         if (client.hasGroups() && client.groupFlows().containsKey(flowId)) {
             return; // one join per flow
         }
-        List<PeerId> members = rendezvous.join(client.peerId, session, group);
         client.groupFlows().put(flowId, group);
         SendFlow reply = client.groupReplies().computeIfAbsent(group, g -> session.openFlow(metadata.toBytes(), flowId));
-        for (PeerId member : members) {
-            reply.send(new GroupMember(member).toBytes());
+        java.util.concurrent.CompletionStage<List<PeerId>> handed;
+        try {
+            handed = rendezvous.join(client.peerId, session, group);
+        } catch (RuntimeException e) {
+            client.groupFlows().remove(flowId); // no half join: the join sent again is served
+            throw e;
         }
-        counter.count("group_join");
-        LOG.debug("session {}: joined group {}, given {} members", Integer.toHexString(session.nearId()), group,
-                members.size());
+        handed.whenComplete((members, failure) -> {
+            if (failure != null || !session.isOpen()) {
+                return;
+            }
+            for (PeerId member : members) {
+                reply.send(new GroupMember(member).toBytes());
+            }
+            counter.count("group_join");
+            LOG.debug("session {}: joined group {}, given {} members", Integer.toHexString(session.nearId()), group,
+                    members.size());
+            session.flush();
+        });
     }
 
     /** The client closed its GC flow: it left that group. */
     void onFlowFinished(Session session, NetConnectionService.Client client, long flowId) {
         GroupId group = client.hasGroups() ? client.groupFlows().get(flowId) : null;
         if (group != null) {
-            var referral = rendezvous.leave(client.peerId, session, group);
+            rendezvous.leave(client.peerId, session, group);
             client.groupFlows().remove(flowId);
             SendFlow reply = client.groupReplies().remove(group);
             if (reply != null) {
                 reply.close();
             }
-            referral.ifPresent(r -> send(List.of(r)));
         }
     }
 
-    /** Tells each recipient about a member, on the recipient's reply flow for that group. */
-    void send(List<Rendezvous.Referral<Session>> referrals) {
-        for (Rendezvous.Referral<Session> referral : referrals) {
-            Session recipient = referral.recipient().handle();
-            if (recipient.isOpen() && recipient.attachment() instanceof NetConnectionService.Client client) {
-                SendFlow reply = client.hasGroups() ? client.groupReplies().get(referral.group()) : null;
-                if (reply != null) {
-                    reply.send(new GroupMember(referral.member()).toBytes());
-                    recipient.flush();
-                }
+    /** Tells {@code recipient} about a member, on its reply flow for {@code group}, if it still has one. */
+    void refer(Session recipient, GroupId group, PeerId member) {
+        if (recipient.isOpen() && recipient.attachment() instanceof NetConnectionService.Client client) {
+            SendFlow reply = client.hasGroups() ? client.groupReplies().get(group) : null;
+            if (reply != null) {
+                reply.send(new GroupMember(member).toBytes());
+                recipient.flush();
             }
         }
     }

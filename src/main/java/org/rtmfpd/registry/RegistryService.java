@@ -119,9 +119,14 @@ public final class RegistryService {
     }
 
     private CompletionStage<RegistryEvent> register(String key, UserName name, PeerId peer, long now) {
-        if (!open && !peers.isConnected(key, peer)) {
-            return done(RegistryEvent.NOT_CONNECTED);
+        if (open) {
+            return registerConnected(key, name, peer, now);
         }
+        return peers.isConnected(key, peer).thenCompose(connected -> connected
+                ? registerConnected(key, name, peer, now) : done(RegistryEvent.NOT_CONNECTED));
+    }
+
+    private CompletionStage<RegistryEvent> registerConnected(String key, UserName name, PeerId peer, long now) {
         return store.register(key, name, peer, now).thenCompose(r -> switch (r.outcome()) {
             case REGISTERED -> done(RegistryEvent.REGISTERED);
             case REFRESHED -> done(RegistryEvent.REFRESHED);
@@ -129,10 +134,10 @@ public final class RegistryService {
             case STORE_FULL -> done(RegistryEvent.STORE_FULL);
             case HELD -> {
                 PeerId holder = r.holder().orElseThrow();
-                yield peers.isConnected(key, holder)
+                yield peers.isConnected(key, holder).thenCompose(held -> held
                         ? done(RegistryEvent.NAME_HELD)
                         : store.takeOver(key, name, holder, peer, now)
-                                .thenApply(ok -> ok ? RegistryEvent.TAKEN_OVER : RegistryEvent.NAME_HELD);
+                                .thenApply(ok -> ok ? RegistryEvent.TAKEN_OVER : RegistryEvent.NAME_HELD));
             }
         });
     }
@@ -143,10 +148,9 @@ public final class RegistryService {
                 return done(RegistryEvent.UNREGISTERED);
             }
             PeerId holder = b.get().peer();
-            if (peers.isConnected(key, holder)) {
-                return done(RegistryEvent.UNREGISTER_DEFERRED);
-            }
-            return store.unregister(key, name, holder, now).thenApply(ok -> RegistryEvent.UNREGISTERED);
+            return peers.isConnected(key, holder).thenCompose(connected -> connected
+                    ? done(RegistryEvent.UNREGISTER_DEFERRED)
+                    : store.unregister(key, name, holder, now).thenApply(ok -> RegistryEvent.UNREGISTERED));
         });
     }
 
@@ -154,8 +158,13 @@ public final class RegistryService {
         if (f.name.isEmpty()) {
             return done(Optional.empty());
         }
-        return store.lookup(key, f.name.get(), now).thenApply(b -> b.map(NameStore.Binding::peer)
-                .filter(p -> open || peers.isConnected(key, p)));
+        return store.lookup(key, f.name.get(), now).thenCompose(b -> {
+            if (b.isEmpty() || open) {
+                return done(b.map(NameStore.Binding::peer));
+            }
+            PeerId p = b.get().peer();
+            return peers.isConnected(key, p).thenApply(connected -> connected ? Optional.of(p) : Optional.empty());
+        });
     }
 
     /** The first segment of {@code path}: {@code /KEY/reg.cgi} gives {@code KEY}. */

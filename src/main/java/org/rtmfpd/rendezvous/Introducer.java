@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.ToIntFunction;
 import org.rtmfpd.wire.Limits;
 import org.rtmfpd.wire.PeerAddress;
 import org.rtmfpd.wire.PeerAddress.Origin;
@@ -17,15 +16,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides what to do with an IHello whose EPD is a peer ID (RFC 7016 §3.5.1.4–§3.5.1.6): either
- * introduce (a Redirect to the initiator and a Forwarded IHello to the target) or refuse, silently.
- * It sends nothing itself; the server turns an {@link Introduce} into the two chunks.
+ * Introductions by peer ID (RFC 7016 §3.5.1.4–§3.5.1.6): what the Redirect and the Forwarded IHello
+ * carry once a rendezvous has allowed one, and the count of what was made and refused. The decision is
+ * the rendezvous's (its registry and peer-cap ledger, local or cluster-wide); this class sends nothing.
  *
- * <p>The initiator is named by the server: it found the session that the IHello's source address holds
- * (its one address index) and passes that session's peer ID and handle. The rules, in order: that
- * session must be the registered one for its peer ID (it connected, and was not replaced); the target
- * must not be the initiator, must be registered, with the same developer key, and the
- * {@link IntroductionLedger} must allow the pair under both sides' peer caps.
+ * <p>The rules a rendezvous applies, in order: the initiator's session must be the registered one for
+ * its peer ID (it connected, and was not replaced); the target must not be the initiator, must be
+ * registered, with the same developer key, and the {@link IntroductionLedger} must allow the pair under
+ * both sides' peer caps. Nothing is sent for a refusal.
  *
  * <p>Addresses: the Redirect lists the target's observed address (origin OBSERVED) and then its
  * reported addresses (origin REPORTED), without repeats. The Forwarded IHello carries one address of
@@ -60,7 +58,7 @@ public final class Introducer<H> {
         TARGET_CAP
     }
 
-    /** The answer of {@link #introduce}: {@link Introduce} or {@link Refused}. */
+    /** The answer of a rendezvous to an introduction request: {@link Introduce} or {@link Refused}. */
     public sealed interface Outcome<H> permits Introduce, Refused {
     }
 
@@ -69,13 +67,13 @@ public final class Introducer<H> {
      * target in a Forwarded IHello.
      *
      * @param initiator the initiator's entry
-     * @param target    the target's entry (its handle is the session to send the FIHello in)
+     * @param target    the target, on this node or another
      * @param redirect  the target's addresses, observed first, no repeats
      * @param forward   the initiator's address to forward
      * @param newPair   true when this used a peer-cap slot on each side, false for a repeat
      */
-    public record Introduce<H>(PeerRegistry.Entry<H> initiator, PeerRegistry.Entry<H> target,
-            List<PeerAddress> redirect, PeerAddress forward, boolean newPair) implements Outcome<H> {
+    public record Introduce<H>(PeerRegistry.Entry<H> initiator, Peer target, List<PeerAddress> redirect,
+            PeerAddress forward, boolean newPair) implements Outcome<H> {
         public Introduce {
             redirect = List.copyOf(redirect);
         }
@@ -85,30 +83,17 @@ public final class Introducer<H> {
     public record Refused<H>(Reason reason) implements Outcome<H> {
     }
 
-    private final PeerRegistry<H> registry;
-    private final IntroductionLedger ledger;
-    private final ToIntFunction<String> peerCapOfKey;
     private final TagRotation rotation;
     private final Map<Reason, LongAdder> refusals = new EnumMap<>(Reason.class);
     private final LongAdder introductions = new LongAdder();
     private final LongAdder newPairs = new LongAdder();
 
-    /**
-     * @param registry     the registered clients
-     * @param ledger       the peer-cap accounting; every registered client must be connected there
-     * @param peerCapOfKey the peer cap of a developer key (its own, or the server's peer-cap)
-     * @param clock        drives the expiry of the rotation memory
-     */
-    public Introducer(PeerRegistry<H> registry, IntroductionLedger ledger, ToIntFunction<String> peerCapOfKey,
-            InstantSource clock) {
-        this(registry, ledger, peerCapOfKey, clock, ROTATION_CAPACITY, ROTATION_TTL);
+    /** @param clock drives the expiry of the rotation memory */
+    public Introducer(InstantSource clock) {
+        this(clock, ROTATION_CAPACITY, ROTATION_TTL);
     }
 
-    public Introducer(PeerRegistry<H> registry, IntroductionLedger ledger, ToIntFunction<String> peerCapOfKey,
-            InstantSource clock, int rotationCapacity, Duration rotationTtl) {
-        this.registry = Objects.requireNonNull(registry, "registry");
-        this.ledger = Objects.requireNonNull(ledger, "ledger");
-        this.peerCapOfKey = Objects.requireNonNull(peerCapOfKey, "peerCapOfKey");
+    public Introducer(InstantSource clock, int rotationCapacity, Duration rotationTtl) {
         this.rotation = new TagRotation(rotationCapacity, rotationTtl, Objects.requireNonNull(clock, "clock"));
         for (Reason r : Reason.values()) {
             refusals.put(r, new LongAdder());
@@ -116,15 +101,10 @@ public final class Introducer<H> {
     }
 
     /**
-     * Decides on an IHello for peer {@code target} with tag {@code tag}, received from {@code from} in
-     * the session {@code handle} of peer {@code initiatorPeer}. Counts the outcome. The tag is at most
-     * {@link Limits#MAX_IHELLO_TAG} bytes: the server drops longer ones before they get here.
-     *
-     * @param initiatorPeer the peer ID of the session that the IHello's source address holds
-     * @param handle        that session, compared by identity with the registered one
-     * @param from          the IHello's source address: the initiator's address to forward (and log)
+     * Checks the arguments of an introduction request. The tag is at most {@link Limits#MAX_IHELLO_TAG}
+     * bytes: the server drops longer ones before they get here.
      */
-    public Outcome<H> introduce(PeerId initiatorPeer, H handle, InetSocketAddress from, PeerId target, byte[] tag) {
+    public static void check(PeerId initiatorPeer, Object handle, InetSocketAddress from, PeerId target, byte[] tag) {
         Objects.requireNonNull(initiatorPeer, "initiatorPeer");
         Objects.requireNonNull(handle, "handle");
         Objects.requireNonNull(from, "from");
@@ -135,49 +115,46 @@ public final class Introducer<H> {
         if (tag.length > Limits.MAX_IHELLO_TAG) {
             throw new IllegalArgumentException("tag of " + tag.length + " bytes; the limit is " + Limits.MAX_IHELLO_TAG);
         }
-        PeerRegistry.Entry<H> initiator = registry.find(initiatorPeer).filter(e -> e.handle() == handle).orElse(null);
-        if (initiator == null) {
-            return refuse(Reason.INITIATOR_NOT_REGISTERED, initiatorPeer, from, target);
-        }
-        if (initiator.peerId().equals(target)) {
-            return refuse(Reason.SELF, initiatorPeer, from, target);
-        }
-        PeerRegistry.Entry<H> found = registry.find(target).orElse(null);
-        if (found == null) {
-            return refuse(Reason.UNKNOWN_TARGET, initiatorPeer, from, target);
-        }
-        if (!found.developerKey().equals(initiator.developerKey())) {
-            return refuse(Reason.OTHER_DEVELOPER_KEY, initiatorPeer, from, target);
-        }
-        int cap = peerCapOfKey.applyAsInt(initiator.developerKey());
-        IntroductionLedger.Decision decision = ledger.tryIntroduce(initiator.peerId(), target, cap, cap);
-        switch (decision) {
-            case REFUSED_INITIATOR_CAP:
-                return refuse(Reason.INITIATOR_CAP, initiatorPeer, from, target);
-            case REFUSED_TARGET_CAP:
-                return refuse(Reason.TARGET_CAP, initiatorPeer, from, target);
-            case REFUSED_INITIATOR_GONE:
-                return refuse(Reason.INITIATOR_NOT_REGISTERED, initiatorPeer, from, target);
-            case REFUSED_TARGET_GONE:
-                return refuse(Reason.UNKNOWN_TARGET, initiatorPeer, from, target);
-            default:
-                break;
-        }
-        boolean newPair = decision == IntroductionLedger.Decision.INTRODUCED;
+    }
+
+    /** The refusal a ledger decision means, or null when it allows the introduction. */
+    public static Reason refusalOf(IntroductionLedger.Decision decision) {
+        return switch (decision) {
+            case REFUSED_INITIATOR_CAP -> Reason.INITIATOR_CAP;
+            case REFUSED_TARGET_CAP -> Reason.TARGET_CAP;
+            case REFUSED_INITIATOR_GONE -> Reason.INITIATOR_NOT_REGISTERED;
+            case REFUSED_TARGET_GONE -> Reason.UNKNOWN_TARGET;
+            case INTRODUCED, ALREADY_INTRODUCED -> null;
+        };
+    }
+
+    /**
+     * An allowed introduction of {@code initiator}, whose IHello came from {@code from}, to {@code target}:
+     * its addresses, counted.
+     */
+    public Introduce<H> introduce(PeerRegistry.Entry<H> initiator, InetSocketAddress from, Peer target, byte[] tag,
+            boolean newPair) {
         introductions.increment();
         if (newPair) {
             newPairs.increment();
         }
-        PeerAddress forward = forwardAddress(initiator, from, found, tag);
-        log.debug("introducing {} to {}: forwarding {}", initiator.peerId(), target, forward.address());
-        return new Introduce<>(initiator, found, redirectList(found), forward, newPair);
+        PeerAddress forward = forwardAddress(initiator, from, target, tag);
+        log.debug("introducing {} to {}: forwarding {}", initiator.peerId(), target.peerId(), forward.address());
+        return new Introduce<>(initiator, target, redirectList(target), forward, newPair);
+    }
+
+    /** A refusal, counted and logged. */
+    public Refused<H> refuse(Reason reason, PeerId initiator, InetSocketAddress from, PeerId target) {
+        refusals.get(reason).increment();
+        log.debug("no introduction to {} for {} at {}: {}", target, initiator, from, reason);
+        return new Refused<>(reason);
     }
 
     /**
      * The addresses a Redirect gives for {@code target}: its observed address (OBSERVED) and then its
      * reported addresses (REPORTED), no repeats.
      */
-    public static List<PeerAddress> redirectList(PeerRegistry.Entry<?> target) {
+    public static List<PeerAddress> redirectList(Peer target) {
         List<PeerAddress> out = new ArrayList<>(1 + target.reported().size());
         out.add(new PeerAddress(target.observed(), Origin.OBSERVED));
         for (InetSocketAddress a : target.reported()) {
@@ -188,8 +165,8 @@ public final class Introducer<H> {
         return out;
     }
 
-    private PeerAddress forwardAddress(PeerRegistry.Entry<H> initiator, InetSocketAddress from,
-            PeerRegistry.Entry<H> target, byte[] tag) {
+    private PeerAddress forwardAddress(PeerRegistry.Entry<H> initiator, InetSocketAddress from, Peer target,
+            byte[] tag) {
         PeerAddress observed = new PeerAddress(from, Origin.OBSERVED);
         if (!from.getAddress().equals(target.observed().getAddress())) {
             return observed;
@@ -206,12 +183,6 @@ public final class Introducer<H> {
         candidates.add(observed);
         long repeat = rotation.next(target.peerId(), tag);
         return candidates.get((int) (repeat % candidates.size()));
-    }
-
-    private Refused<H> refuse(Reason reason, PeerId initiator, InetSocketAddress from, PeerId target) {
-        refusals.get(reason).increment();
-        log.debug("no introduction to {} for {} at {}: {}", target, initiator, from, reason);
-        return new Refused<>(reason);
     }
 
     /** Introductions made, repeats included (each one is a Redirect and a Forwarded IHello). */

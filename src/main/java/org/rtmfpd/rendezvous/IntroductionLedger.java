@@ -49,7 +49,7 @@ public final class IntroductionLedger {
     /** Marks {@code peer} as connected, with no slots used; does nothing if it already is. */
     public void connect(PeerId peer) {
         synchronized (lock) {
-            pairs.putIfAbsent(peer, new HashSet<>());
+            pairs.putIfAbsent(peer, Set.of()); // a set of its own at the first pair: most peers have none
         }
     }
 
@@ -80,11 +80,18 @@ public final class IntroductionLedger {
             if (ofTarget.size() >= targetCap) {
                 return Decision.REFUSED_TARGET_CAP;
             }
-            ofInitiator.add(target);
-            ofTarget.add(initiator);
+            pairs.put(initiator, with(ofInitiator, target));
+            pairs.put(target, with(ofTarget, initiator));
             pairTotal++;
             return Decision.INTRODUCED;
         }
+    }
+
+    /** {@code set} with {@code peer} added: {@code set} itself, or a new set if it was the shared empty one. */
+    private static Set<PeerId> with(Set<PeerId> set, PeerId peer) {
+        Set<PeerId> out = set.isEmpty() ? new HashSet<>(4) : set;
+        out.add(peer);
+        return out;
     }
 
     /**

@@ -145,6 +145,28 @@ public final class NetGroups {
         }
     }
 
+    /** One member's place: who joined which group of which key, with the cap it joined with. */
+    public record Membership(String developerKey, GroupId group, PeerId peer, int cap) {
+    }
+
+    /** Every membership, each group's in join order (to publish them again to a cluster store). */
+    public List<Membership> memberships() {
+        synchronized (lock) {
+            List<Membership> out = new ArrayList<>();
+            for (Map.Entry<GroupKey, Group> e : groups.entrySet()) {
+                for (Member m : e.getValue().order) {
+                    out.add(new Membership(e.getKey().developerKey(), e.getKey().group(), m.peer(), m.cap()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The most groups one peer may be in at once. */
+    public int maxGroupsPerPeer() {
+        return maxGroupsPerPeer;
+    }
+
     /** The members of a group in join order (for tests and diagnostics). */
     public List<PeerId> members(String developerKey, GroupId group) {
         synchronized (lock) {

@@ -176,6 +176,11 @@ public final class PeerRegistry<H> {
         return Optional.ofNullable(byPeer.get(peerId));
     }
 
+    /** A snapshot of every registered entry, in no order (to publish them again to a cluster store). */
+    public List<Entry<H>> entries() {
+        return List.copyOf(byPeer.values());
+    }
+
     /** Registered peers, all keys. */
     public int size() {
         return byPeer.size();

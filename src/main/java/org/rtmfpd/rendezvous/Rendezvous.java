@@ -1,211 +1,110 @@
 package org.rtmfpd.rendezvous;
 
 import java.net.InetSocketAddress;
-import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Function;
-import java.util.random.RandomGenerator;
+import java.util.concurrent.CompletionStage;
+import org.rtmfpd.wire.ForwardedIHello;
 
 /**
- * The rendezvous state of one server: registry, peer-cap ledger, NetGroups and introducer, kept
- * consistent through a session's life. The session and Flash layers call it at each step: a
- * successful {@code connect}, {@code setPeerInfo}, a verified address change, a peer-ID IHello, a
- * NetGroup join or leave, and the close of the session (whatever the cause). Thread-safe; calls for
- * one peer ID (connect, join, leave, close) are serialised on one of a few striped locks, held only
- * for a few map operations and never while the caller's code runs.
+ * The rendezvous as the session and Flash layers see it: who is connected, the peer-cap ledger, the
+ * NetGroups, and the introductions they allow, kept consistent through each session's life. The layers
+ * call it at each step (a successful {@code connect}, {@code setPeerInfo}, a verified address change, a
+ * peer-ID IHello, a NetGroup join or leave, the close of a session), always on the server's protocol
+ * thread, and never learn where the state lives.
+ *
+ * <p>Two implementations: {@link LocalRendezvous}, one process, whose stages are complete when returned
+ * (the default); and the cluster's, where state that other nodes must see lives in Redis, whose stages
+ * complete later, back on the protocol thread. Whatever must reach one of this node's sessions because
+ * of a decision taken here or on another node (a Forwarded IHello, a NetGroup referral, the close of a
+ * replaced session) goes through the {@link Outbox}. See docs/rendezvous.md and docs/cluster.md.
  *
  * @param <H> the server's session handle, compared by identity
  */
-public final class Rendezvous<H> {
-    private static final int STRIPES = 64;
-
+public interface Rendezvous<H> {
     /** What {@link #connected} decided. */
-    public enum Admission {
+    enum Admission {
         /** Registered; the peer can introduce and be introduced, and join groups. */
         ADMITTED,
-        /** Registered in place of an older session with the same peer ID (see {@link Connect#replaced()}). */
+        /** Registered in place of an older session with the same peer ID, which is being closed. */
         REPLACED,
         /** The developer key is not in the keys file (or was revoked): reject the connect. */
         UNKNOWN_KEY,
         /** The developer key already has its max-sessions clients: reject the connect. */
-        MAX_SESSIONS
-    }
-
-    /**
-     * The outcome of {@link #connected}.
-     *
-     * @param admission what was decided
-     * @param replaced  the older session's entry, for {@link Admission#REPLACED}; the server may close it
-     * @param referrals to send because the older session left its groups
-     */
-    public record Connect<H>(Admission admission, Optional<PeerRegistry.Entry<H>> replaced,
-            List<Referral<H>> referrals) {
-        public Connect {
-            referrals = List.copyOf(referrals);
-        }
+        MAX_SESSIONS;
 
         public boolean admitted() {
-            return admission == Admission.ADMITTED || admission == Admission.REPLACED;
+            return this == ADMITTED || this == REPLACED;
         }
     }
 
-    /** Send {@code 0b <member>} to {@code recipient} on its GC flow for {@code group}. */
-    public record Referral<H>(PeerRegistry.Entry<H> recipient, GroupId group, PeerId member) {
-    }
+    /** This node's name among the nodes of the rendezvous ({@code node-id}). */
+    String node();
 
-    private final Function<String, Optional<DeveloperKey>> keys;
-    private final int serverPeerCap;
-    private final PeerRegistry<H> registry = new PeerRegistry<>();
-    private final IntroductionLedger ledger = new IntroductionLedger();
-    private final NetGroups groups;
-    private final Introducer<H> introducer;
-    private final Object[] stripes = new Object[STRIPES];
-
-    /**
-     * @param keys          the current developer keys (the server passes {@code store::find})
-     * @param serverPeerCap the server's {@code peer-cap}, for keys that do not set their own
-     * @param clock         for the introducer's rotation memory
-     * @param random        for the random member of a NetGroup join
-     */
-    public Rendezvous(Function<String, Optional<DeveloperKey>> keys, int serverPeerCap, InstantSource clock,
-            RandomGenerator random) {
-        if (serverPeerCap < 1) {
-            throw new IllegalArgumentException("peer cap must be positive, got " + serverPeerCap);
-        }
-        this.keys = Objects.requireNonNull(keys, "keys");
-        this.serverPeerCap = serverPeerCap;
-        this.groups = new NetGroups(random);
-        this.introducer = new Introducer<>(registry, ledger, this::peerCapOf, clock);
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new Object();
-        }
-    }
+    /** Set once, before the first call: where this node's deliveries go. */
+    void outbox(Outbox<H> outbox);
 
     /** The peer cap for clients of {@code developerKey}: the key's own, or the server's. */
-    public int peerCapOf(String developerKey) {
-        return keys.apply(developerKey).map(k -> k.peerCapOr(serverPeerCap)).orElse(serverPeerCap);
-    }
-
-    /** A session completed {@code connect} with {@code developerKey}: admit it, or say why not. */
-    public Connect<H> connected(String developerKey, PeerId peer, InetSocketAddress observed, H handle) {
-        Optional<DeveloperKey> key = keys.apply(developerKey);
-        if (key.isEmpty()) {
-            return new Connect<>(Admission.UNKNOWN_KEY, Optional.empty(), List.of());
-        }
-        synchronized (stripe(peer)) {
-            PeerRegistry.Registration<H> r = registry.register(developerKey, peer, observed, handle,
-                    key.get().maxSessionsOrUnlimited());
-            switch (r.status()) {
-                case REFUSED_MAX_SESSIONS:
-                    return new Connect<>(Admission.MAX_SESSIONS, Optional.empty(), List.of());
-                case REPLACED:
-                    ledger.release(peer);
-                    ledger.connect(peer);
-                    return new Connect<>(Admission.REPLACED, r.replaced(), resolve(groups.leaveAll(peer)));
-                default:
-                    ledger.connect(peer);
-                    return new Connect<>(Admission.ADMITTED, Optional.empty(), List.of());
-            }
-        }
-    }
-
-    /** setPeerInfo: the addresses the client reported. False if the session is not registered. */
-    public boolean peerInfo(PeerId peer, H handle, List<InetSocketAddress> reported) {
-        return registry.updateReported(peer, handle, reported);
-    }
-
-    /** The session's address changed (after the RFC's probe). False if the session is not registered. */
-    public boolean addressChanged(PeerId peer, H handle, InetSocketAddress observed) {
-        return registry.updateObserved(peer, handle, observed);
-    }
+    int peerCapOf(String developerKey);
 
     /**
-     * A peer-ID IHello for {@code target}, received from {@code from} by the session {@code handle} of
-     * peer {@code initiator}; see {@link Introducer}.
+     * A session completed {@code connect} with {@code developerKey}: admit it, or say why not. An older
+     * session with the same peer ID, here or on another node, is evicted through its node's outbox, and
+     * its groups repaired.
      */
-    public Introducer.Outcome<H> introduce(PeerId initiator, H handle, InetSocketAddress from, PeerId target,
-            byte[] tag) {
-        return introducer.introduce(initiator, handle, from, target, tag);
-    }
+    CompletionStage<Admission> connected(String developerKey, PeerId peer, InetSocketAddress observed, H handle);
+
+    /** setPeerInfo: the addresses the client reported. Ignored if the session is not registered. */
+    void peerInfo(PeerId peer, H handle, List<InetSocketAddress> reported);
+
+    /** The session's address changed (after the RFC's probe). Ignored if the session is not registered. */
+    void addressChanged(PeerId peer, H handle, InetSocketAddress observed);
 
     /**
-     * A NetGroup join from the session {@code handle}: the member IDs to send, {@code 0b <id>} each.
-     * Empty when the session is not registered.
+     * A peer-ID IHello for {@code target}, received from {@code from} by the session {@code handle} of peer
+     * {@code initiator}: introduce (the caller sends the Redirect, then {@link #forward}) or refuse; see
+     * {@link Introducer}.
      */
-    public List<PeerId> join(PeerId peer, H handle, GroupId group) {
-        synchronized (stripe(peer)) {
-            Optional<PeerRegistry.Entry<H>> me = registered(peer, handle);
-            if (me.isEmpty()) {
-                return List.of();
-            }
-            String key = me.get().developerKey();
-            return groups.join(key, group, peer, peerCapOf(key));
-        }
-    }
+    CompletionStage<Introducer.Outcome<H>> introduce(PeerId initiator, H handle, InetSocketAddress from, PeerId target,
+            byte[] tag);
 
-    /** The session's GC flow for {@code group} closed: the referral to send, if any. */
-    public Optional<Referral<H>> leave(PeerId peer, H handle, GroupId group) {
-        synchronized (stripe(peer)) {
-            Optional<PeerRegistry.Entry<H>> me = registered(peer, handle);
-            if (me.isEmpty()) {
-                return Optional.empty();
-            }
-            return groups.leave(me.get().developerKey(), group, peer).flatMap(this::resolve);
-        }
-    }
+    /** Delivers the Forwarded IHello of an allowed introduction to {@code target}, on whichever node holds it. */
+    void forward(Peer target, ForwardedIHello forward);
+
+    /**
+     * An IHello for {@code target} from an address that holds no session (open introductions): the
+     * target, if it is registered and has a free peer-cap slot (the slot is not taken).
+     */
+    CompletionStage<Optional<Peer>> openIntroduction(PeerId target);
+
+    /**
+     * A NetGroup join from the session {@code handle}: the member IDs to send, {@code 0b <id>} each, at
+     * most the key's peer cap, never the joiner. Empty when the session is not registered.
+     */
+    CompletionStage<List<PeerId>> join(PeerId peer, H handle, GroupId group);
+
+    /** The session's GC flow for {@code group} closed: the group is repaired through the outbox. */
+    void leave(PeerId peer, H handle, GroupId group);
 
     /**
      * The session closed or timed out: from now on the peer is neither introduced nor handed out, its
-     * peer-cap slots are free, and the returned referrals keep its groups connected. Does nothing if
-     * the peer ID now belongs to another session.
+     * peer-cap slots are free, and its groups are repaired through the outbox. Does nothing if the peer
+     * ID now belongs to another session.
      */
-    public List<Referral<H>> closed(PeerId peer, H handle) {
-        synchronized (stripe(peer)) {
-            if (!registry.unregister(peer, handle)) {
-                return List.of();
-            }
-            ledger.release(peer);
-            return resolve(groups.leaveAll(peer));
-        }
-    }
+    void closed(PeerId peer, H handle);
 
-    public PeerRegistry<H> registry() {
-        return registry;
-    }
+    /** This node's registered session for {@code peer}, if it holds one. */
+    Optional<PeerRegistry.Entry<H>> local(PeerId peer);
 
-    public IntroductionLedger ledger() {
-        return ledger;
-    }
+    /** Peers registered on this node, all keys (a gauge). */
+    int localPeers();
 
-    public NetGroups groups() {
-        return groups;
-    }
+    /** Peers registered on this node with {@code developerKey} (a gauge). */
+    int localPeers(String developerKey);
 
-    public Introducer<H> introducer() {
-        return introducer;
-    }
+    /** NetGroups with at least one member, as this node knows them (a gauge). */
+    int groupCount();
 
-    private Optional<PeerRegistry.Entry<H>> registered(PeerId peer, H handle) {
-        return registry.find(peer).filter(e -> e.handle() == handle);
-    }
-
-    private List<Referral<H>> resolve(List<NetGroups.Referral> referrals) {
-        List<Referral<H>> out = new ArrayList<>(referrals.size());
-        for (NetGroups.Referral r : referrals) {
-            resolve(r).ifPresent(out::add);
-        }
-        return out;
-    }
-
-    private Optional<Referral<H>> resolve(NetGroups.Referral r) {
-        return registry.lookup(r.developerKey(), r.recipient())
-                .map(e -> new Referral<>(e, r.group(), r.member()));
-    }
-
-    private Object stripe(PeerId peer) {
-        return stripes[Math.floorMod(peer.hashCode(), STRIPES)];
-    }
+    /** Peers in at least one NetGroup, as this node knows them (a gauge). */
+    int groupMemberCount();
 }

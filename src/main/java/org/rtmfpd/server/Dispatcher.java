@@ -31,6 +31,7 @@ import org.rtmfpd.session.RecvFlow;
 import org.rtmfpd.session.Session;
 import org.rtmfpd.session.SessionListener;
 import org.rtmfpd.session.SessionSettings;
+import org.rtmfpd.session.TimerWheel;
 import org.rtmfpd.session.Transmitter;
 import org.rtmfpd.wire.Chunk;
 import org.rtmfpd.wire.CookieChange;
@@ -61,11 +62,13 @@ public final class Dispatcher implements StartupSender {
     private static final int MIN_DATAGRAM = Datagrams.SSID_LENGTH + PacketCipher.BLOCK;
     private static final int STARTUP_FLAGS = Packet.TS | Packet.MODE_STARTUP;
     /**
-     * Every session's timers run on one tick in this many; the others run only the sessions with data in
-     * flight. Keepalives (30 s), idle timeouts (120 s) and close timers (5 s and more) need no more than a
-     * tick a second, and visiting every idle session ten times a second cost about 0.4 µs each time.
+     * The sessions' timer wheel: slots of 64 ms, 2,048 of them, so that one turn (131 s) outlasts the
+     * longest idle timeout and keepalive (120 s by default, 45 s with the server's settings) and an idle
+     * session is visited only when its own deadline comes. {@link #tick} runs every 100 ms; a timer fires
+     * on the first tick at or after its deadline, as before.
      */
-    static final int FULL_TICK_EVERY = 10;
+    static final long TIMER_RESOLUTION_MILLIS = 64;
+    static final int TIMER_SLOTS = 2048;
     /**
      * An RHello more than this many times the size of the IHello it answers (QUIC's bound on what a
      * server sends to an unvalidated address, RFC 9000 §8) is sent only within the small-IHello rates
@@ -137,11 +140,16 @@ public final class Dispatcher implements StartupSender {
     /** Every session sends through this, so that the packet and byte counters see session traffic. */
     private final Transmitter sessionTransmitter = this::send;
 
-    private final Map<Integer, Session> sessions = new HashMap<>();
+    private final SessionTable sessions = new SessionTable();
     private final Map<InetSocketAddress, Session> byAddress = new HashMap<>();
     private final Map<Integer, Handshake> handshakeOf = new HashMap<>();
     private final Map<InitiatorKey, Handshake> handshakes = new HashMap<>();
     private final Set<InitiatorKey> keyingInProgress = new HashSet<>();
+    /** Every session, keyed by the time its timers next have work: {@link #tick} visits only those due. */
+    private final TimerWheel<Session> timers;
+    /** Sessions that closed during the current {@link #tick}, forgotten at its end. */
+    private final List<Session> closedInTick = new ArrayList<>();
+    private final java.util.function.Consumer<Session> runTimers = this::runTimers;
     /** IIKeyings keyed inline at most per window; 0: never (see {@link #keyInlineBelow}). */
     private int inlineKeyingPerWindow;
     private long keyingWindowStart = Long.MIN_VALUE / 2;
@@ -151,9 +159,6 @@ public final class Dispatcher implements StartupSender {
     private long inlineBudgetNanos;
     private long inlineNanosThisWindow;
     private long inlineNanosLastWindow;
-    /** Sessions whose retransmission timer runs: ticked every time. */
-    private final Set<Session> retransmitting = new HashSet<>();
-    private long ticks;
     /** One listener serves every session: it keeps no state of its own. */
     private final Indexing indexing;
 
@@ -191,6 +196,7 @@ public final class Dispatcher implements StartupSender {
         this.smallIHellosBySource = new KeyedRateLimit<>(SMALL_IHELLO_BURST_PER_SOURCE,
                 SMALL_IHELLOS_PER_SECOND_PER_SOURCE, SMALL_IHELLO_MEMORY, clock);
         this.smallIHellos = new KeyedRateLimit<>(SMALL_IHELLO_BURST, SMALL_IHELLOS_PER_SECOND, 1, clock);
+        this.timers = new TimerWheel<>(TIMER_RESOLUTION_MILLIS, TIMER_SLOTS, clock.nowMillis());
     }
 
     /** SHA-256 of this server's certificate. */
@@ -572,10 +578,10 @@ public final class Dispatcher implements StartupSender {
         int sessionId = newSessionId();
         Session session = new Session(sessionId, key.initiatorSessionId, false, key.address,
                 keyed.initiatorCertificate().fingerprint(), keyed.cipher(), sessionTransmitter, clock, settings,
-                indexing);
+                indexing, timers);
         RIKeying riKeying = new RIKeying(sessionId, keyed.skrc(), new byte[] {CertificateOptions.SIGNATURE});
         Handshake handshake = new Handshake(key, iikeying.skic(), riKeying);
-        sessions.put(sessionId, session);
+        sessions.add(session);
         byAddress.put(key.address, session);
         sessionsBySource.merge(SourceAddress.of(key.address.getAddress()), 1, Integer::sum);
         handshakes.put(key, handshake);
@@ -621,41 +627,43 @@ public final class Dispatcher implements StartupSender {
     }
 
     /**
-     * Runs the timers of the sessions with data in flight, and on one call in {@value #FULL_TICK_EVERY}
-     * those of every session; forgets the sessions that closed.
+     * Runs the timers of the sessions whose next deadline has come, and only those: a session idle
+     * between its keepalives costs nothing here. Forgets the sessions that closed.
      */
     public void tick() {
-        List<Session> closed = new ArrayList<>();
-        boolean everySession = ticks++ % FULL_TICK_EVERY == 0;
-        for (Session session : everySession ? sessions.values() : List.copyOf(retransmitting)) {
-            try {
-                session.tick();
-            } catch (RuntimeException e) {
-                // One session's failure must not skip the timers of the sessions after it.
-                metrics.drop("internal_error");
-                logError("the timers of session " + Integer.toHexString(session.nearId()) + " failed; it is closed", e);
-                session.abort();
-            }
-            if (session.isClosed()) {
-                closed.add(session);
-            }
+        timers.expire(clock.nowMillis(), runTimers);
+        for (Session session : closedInTick) {
+            remove(session);
         }
-        retransmitting.removeIf(s -> !s.hasRetransmissionTimer() || s.isClosed());
-        closed.forEach(this::remove);
+        closedInTick.clear();
         publishedSessions = sessions.size();
         publishedKeying = keyingInProgress.size();
     }
 
+    private void runTimers(Session session) {
+        try {
+            session.tick();
+        } catch (RuntimeException e) {
+            // One session's failure must not skip the timers of the sessions after it.
+            metrics.drop("internal_error");
+            logError("the timers of session " + Integer.toHexString(session.nearId()) + " failed; it is closed", e);
+            session.abort();
+        }
+        if (session.isClosed()) {
+            closedInTick.add(session);
+        }
+    }
+
     /** Starts the polite close of every session (RFC 7016 §3.5.5.1), as a shutdown does. */
     public void closeAll() {
-        for (Session session : new ArrayList<>(sessions.values())) {
+        for (Session session : sessions.snapshot()) {
             session.close();
         }
     }
 
     /** Whether no session is waiting for the far end to acknowledge a close. */
     public boolean allClosed() {
-        for (Session session : sessions.values()) {
+        for (Session session : sessions.snapshot()) {
             if (session.state() == Session.State.OPEN || session.state() == Session.State.NEAR_CLOSE) {
                 return false;
             }
@@ -664,10 +672,10 @@ public final class Dispatcher implements StartupSender {
     }
 
     private void remove(Session session) {
-        if (sessions.remove(session.nearId()) != null) {
+        if (sessions.remove(session)) {
             decrement(sessionsBySource, SourceAddress.of(session.farAddress().getAddress()));
         }
-        retransmitting.remove(session);
+        session.cancelTimer();
         byAddress.remove(session.farAddress(), session);
         forgetHandshake(session.nearId());
     }
@@ -704,11 +712,6 @@ public final class Dispatcher implements StartupSender {
         public void onListenerFailed(Session session, RuntimeException failure) {
             metrics.drop("internal_error");
             logError("session " + Integer.toHexString(session.nearId()) + ": a message could not be handled", failure);
-        }
-
-        @Override
-        public void onRetransmissionTimerStarted(Session session) {
-            retransmitting.add(session);
         }
 
         /**

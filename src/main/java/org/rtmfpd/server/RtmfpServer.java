@@ -1,5 +1,10 @@
 package org.rtmfpd.server;
 
+import org.rtmfpd.cluster.ClusterNode;
+import org.rtmfpd.cluster.ClusterRendezvous;
+import org.rtmfpd.cluster.ClusterSettings;
+import org.rtmfpd.cluster.KeyHashes;
+import org.rtmfpd.cluster.RedisBackend;
 import org.rtmfpd.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -44,6 +49,7 @@ import org.rtmfpd.registry.RegistryServer;
 import org.rtmfpd.registry.RegistryService;
 import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
+import org.rtmfpd.rendezvous.LocalRendezvous;
 import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.session.Clock;
@@ -65,6 +71,9 @@ public final class RtmfpServer implements AutoCloseable {
     /** Expired user names of the name registry are forgotten this often (they are invisible at once). */
     private static final long NAME_SWEEP_MILLIS = 60_000;
     private static final int EXTRA_RANDOMNESS = 64;
+    /** At start, the cluster's Redis is tried this many times, this long apart, before the node gives up. */
+    private static final int CLUSTER_CONNECT_ATTEMPTS = 5;
+    private static final long CLUSTER_CONNECT_PAUSE_MILLIS = 2_000;
     /**
      * The largest datagram received whole; longer ones are cut short and fail their checks. Netty's
      * default receive buffer for datagram channels is as large, so this is no new limit.
@@ -104,8 +113,11 @@ public final class RtmfpServer implements AutoCloseable {
     /** Cleared when the server starts to stop: from then on no handshake starts, sessions only close. */
     private volatile boolean accepting = true;
     private final RegistryServer registry;
+    /** This node's membership of a cluster, in cluster mode. */
+    private final ClusterNode<Session> cluster;
 
-    private RtmfpServer(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
+    private RtmfpServer(ServerConfig config, DeveloperKeyStore keys, Clock clock, java.util.function.LongSupplier wallClock)
+            throws InterruptedException {
         this.keys = keys;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -123,7 +135,9 @@ public final class RtmfpServer implements AutoCloseable {
         random.nextBytes(extra);
         List<DhGroup> groups = config.dhGroups().stream().map(id -> DhGroup.byId(id).orElseThrow()).toList();
         Certificate certificate = Certificate.ephemeral(groups, extra);
-        this.rendezvous = new Rendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
+        this.cluster = config.cluster().enabled() ? joinCluster(config, keys, random, wallClock) : null;
+        this.rendezvous = cluster != null ? cluster.rendezvous()
+                : new LocalRendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
         TimedApplication timed = new TimedApplication(metrics);
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
                 new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), config.connectTimeoutMs(), clock,
@@ -166,16 +180,66 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.gauge("rtmfpd_keying_queue", "IIKeyings queued or running for Diffie-Hellman work, as of the last tick.",
                 dispatcher::publishedKeyingQueueLength);
         metrics.gauge("rtmfpd_registered_peers", "Connected clients that can be introduced.",
-                () -> rendezvous.registry().size());
+                rendezvous::localPeers);
         metrics.labelledGauge("rtmfpd_developer_key_peers",
                 "Connected clients by developer key, named by its label (or key# and its hash's first 8 hex digits).",
                 "key", () -> peersByKey(keys, rendezvous));
-        metrics.gauge("rtmfpd_netgroups", "NetGroups with at least one member.", () -> rendezvous.groups().groupCount());
-        metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", () -> rendezvous.groups().memberCount());
+        metrics.gauge("rtmfpd_netgroups", "NetGroups with at least one member.", rendezvous::groupCount);
+        metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", rendezvous::groupMemberCount);
         metrics.gauge("rtmfpd_developer_keys", "Developer keys in force.", () -> keys.current().size());
+        if (cluster != null) {
+            ClusterRendezvous<Session> shared = cluster.rendezvous();
+            metrics.gauge("rtmfpd_cluster_store_up",
+                    "1 while this node decides with the cluster (Redis reachable, its state published), else 0.",
+                    () -> shared.shared() ? 1 : 0);
+            metrics.gauge("rtmfpd_cluster_fallbacks",
+                    "Cluster store calls that failed and were decided by this node alone (a running count).",
+                    shared::fallbackCount);
+            metrics.gauge("rtmfpd_cluster_republishes",
+                    "Times this node published its state to the cluster store again after an outage (a running count).",
+                    shared::republishCount);
+        }
         metrics.withJvmMetrics();
-        this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll) : null;
+        this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll, wallClock) : null;
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
+    }
+
+    /**
+     * Joins the cluster of {@code config.cluster()}: connects to its Redis (failing at start, with the
+     * reason, if it cannot be reached) and runs this node's heartbeats on the protocol loop.
+     */
+    private ClusterNode<Session> joinCluster(ServerConfig config, DeveloperKeyStore keys, SecureRandom random,
+            java.util.function.LongSupplier wallClock) {
+        ClusterSettings settings = config.cluster();
+        String node = ClusterNode.nodeId(settings);
+        RedisBackend backend = null;
+        String where = settings.redis().map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("");
+        for (int attempt = 1; backend == null; attempt++) {
+            try {
+                backend = RedisBackend.open(settings, new KeyHashes(keys::current), wallClock, random);
+            } catch (RuntimeException e) {
+                if (attempt == CLUSTER_CONNECT_ATTEMPTS) {
+                    throw new IllegalStateException("cannot reach the cluster's Redis at " + where + " after "
+                            + attempt + " attempts: " + e.getMessage() + " (check cluster-redis and that Redis is running)",
+                            e);
+                }
+                LOG.warn("cannot reach the cluster's Redis at {} (attempt {} of {}): {}", where, attempt,
+                        CLUSTER_CONNECT_ATTEMPTS, e.getMessage());
+                try {
+                    Thread.sleep(CLUSTER_CONNECT_PAUSE_MILLIS);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while connecting to the cluster's Redis", e);
+                }
+            }
+        }
+        LOG.info("cluster mode: node {} on {}", node, backend);
+        List<String> advertise = settings.advertise().isEmpty()
+                ? config.listen().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList()
+                : settings.advertise();
+        LocalRendezvous<Session> local = new LocalRendezvous<>(node, keys::find, config.peerCap(),
+                InstantSource.system(), random);
+        return ClusterNode.join(settings, backend, local, loop.next(), keys::find, advertise);
     }
 
     private boolean onDatagram(InetSocketAddress from, byte[] datagram) {
@@ -200,7 +264,7 @@ public final class RtmfpServer implements AutoCloseable {
     static java.util.Map<String, Long> peersByKey(DeveloperKeyStore keys, Rendezvous<Session> rendezvous) {
         java.util.Map<String, Long> out = new java.util.TreeMap<>();
         for (org.rtmfpd.rendezvous.DeveloperKey key : keys.current().keys()) {
-            out.merge(key.logName(), (long) rendezvous.registry().size(key.key()), Long::sum);
+            out.merge(key.logName(), (long) rendezvous.localPeers(key.key()), Long::sum);
         }
         return out;
     }
@@ -217,12 +281,18 @@ public final class RtmfpServer implements AutoCloseable {
     }
 
     /** The HTTP name registry, on the protocol event loop: its work is a few map operations per request. */
-    private RegistryServer startRegistry(RegistrySettings settings, Clock clock, boolean epoll)
-            throws InterruptedException {
-        MemoryNameStore names = new MemoryNameStore(settings.expiryMs());
-        ConnectedPeers peers = (key, peer) -> rendezvous.registry().find(peer)
-                .map(e -> e.developerKey().equals(key)).orElse(false);
-        RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), clock::nowMillis,
+    private RegistryServer startRegistry(RegistrySettings settings, Clock clock, boolean epoll,
+            java.util.function.LongSupplier wallClock) throws InterruptedException {
+        // In cluster mode the names live in the cluster's Redis, their times in wall-clock milliseconds
+        // that every node shares; a peer connected to any node may register.
+        org.rtmfpd.registry.NameStore names = cluster != null
+                ? cluster.backend().nameStore(settings.expiryMs())
+                : new MemoryNameStore(settings.expiryMs());
+        java.util.function.LongSupplier namesClock = cluster != null ? wallClock : clock::nowMillis;
+        ConnectedPeers peers = cluster != null ? cluster.rendezvous()::isConnected
+                : (key, peer) -> java.util.concurrent.CompletableFuture.completedFuture(rendezvous.local(peer)
+                        .map(e -> e.developerKey().equals(key)).orElse(false));
+        RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), namesClock,
                 CrossDomainPolicy.render(settings.allowDomains()));
         RegistryServer server = RegistryServer.start(loop,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, settings.listen().get(),
@@ -233,7 +303,7 @@ public final class RtmfpServer implements AutoCloseable {
                         metrics.count(e.label());
                     }
                 });
-        loop.next().scheduleAtFixedRate(() -> names.sweep(clock.nowMillis()), NAME_SWEEP_MILLIS, NAME_SWEEP_MILLIS,
+        loop.next().scheduleAtFixedRate(() -> names.sweep(namesClock.getAsLong()), NAME_SWEEP_MILLIS, NAME_SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
         metrics.gauge("rtmfpd_registry_names", names::size);
         LOG.info("name registry on HTTP {}:{}{}", server.address().getAddress().getHostAddress(),
@@ -248,12 +318,21 @@ public final class RtmfpServer implements AutoCloseable {
 
     /** Binds every listen address and starts serving; throws if an address cannot be bound. */
     public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys) throws InterruptedException {
-        return new RtmfpServer(config, keys, Clock.system());
+        return new RtmfpServer(config, keys, Clock.system(), System::currentTimeMillis);
     }
 
     /** As {@link #start(ServerConfig, DeveloperKeyStore)}, with the protocol timers read from {@code clock}. */
     public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
-        return new RtmfpServer(config, keys, clock);
+        return new RtmfpServer(config, keys, clock, System::currentTimeMillis);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, DeveloperKeyStore, Clock)}, with the cluster's time (wall-clock
+     * milliseconds, compared across nodes for their liveness) read from {@code wallClock}.
+     */
+    public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys, Clock clock,
+            java.util.function.LongSupplier wallClock) throws InterruptedException {
+        return new RtmfpServer(config, keys, clock, wallClock);
     }
 
     private void tick() {
@@ -315,6 +394,9 @@ public final class RtmfpServer implements AutoCloseable {
      */
     public void shutdown(long graceMillis) {
         stopAccepting();
+        if (cluster != null) {
+            cluster.close(); // the cluster forgets this node's peers before their sessions close
+        }
         try {
             loop.next().submit(dispatcher::closeAll).get(5, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + graceMillis * 1_000_000;
@@ -329,6 +411,9 @@ public final class RtmfpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         if (registry != null) {
             registry.close();
         }

@@ -42,11 +42,10 @@ public final class RecvFlow {
     private final long flowId;
     private final byte[] metadata;
     private final long returnAssociation;
-    private final TreeMap<Long, Fragment> pending = new TreeMap<>();
-    /** The session's allowance for held fragments, shared with its other flows. */
-    private final ByteBudget buffers;
-    /** The session's allowance for partial messages, shared with its other flows. */
-    private final ByteBudget reassembly;
+    /** Fragments held until the gaps before them fill: made when first needed, dropped when empty. */
+    private TreeMap<Long, Fragment> pending;
+    /** The session's flow table, whose allowances for held fragments and partial messages this flow shares. */
+    private final RecvFlowTable table;
     /** The message being reassembled from fragments, while there is one. */
     private ByteArrayOutputStream partial;
     private boolean assembling;
@@ -55,17 +54,16 @@ public final class RecvFlow {
     private int bufferedBytes;
     private boolean finished;
 
-    RecvFlow(long flowId, byte[] metadata, long returnAssociation, ByteBudget buffers, ByteBudget reassembly) {
+    RecvFlow(long flowId, byte[] metadata, long returnAssociation, RecvFlowTable table) {
         this.flowId = flowId;
         this.metadata = metadata;
         this.returnAssociation = returnAssociation;
-        this.buffers = buffers;
-        this.reassembly = reassembly;
+        this.table = table;
     }
 
     /** Fragments held until the gaps before them fill. */
     int pendingFragments() {
-        return pending.size();
+        return pending == null ? 0 : pending.size();
     }
 
     public long flowId() {
@@ -88,15 +86,15 @@ public final class RecvFlow {
 
     /** Lets go of everything held, giving it back to the session's budgets. */
     void release() {
-        pending.clear();
-        buffers.give(bufferedBytes);
+        pending = null;
+        table.giveBuffer(bufferedBytes);
         bufferedBytes = 0;
         resetPartial();
     }
 
     /** Whether the whole flow, up to its final fragment, has arrived and been delivered. */
     public boolean isComplete() {
-        return finished && pending.isEmpty();
+        return finished && pending == null;
     }
 
     /**
@@ -104,12 +102,20 @@ public final class RecvFlow {
      * immediate ack, RFC 7016 §3.6.3.4). Whole messages that became deliverable go to {@code out}.
      */
     boolean receive(long sequenceNumber, long forwardSequenceNumber, int flags, byte[] data, List<byte[]> out) {
-        boolean fresh = sequenceNumber > cumulativeAck && !pending.containsKey(sequenceNumber)
+        if (pending == null && sequenceNumber == cumulativeAck + 1 && forwardSequenceNumber <= cumulativeAck) {
+            cumulativeAck = sequenceNumber; // in order with nothing held: no map needed
+            accept(new Fragment(flags, data, 0), out);
+            return true;
+        }
+        boolean fresh = sequenceNumber > cumulativeAck && (pending == null || !pending.containsKey(sequenceNumber))
                 && hold(sequenceNumber, flags, data, Math.max(cumulativeAck, forwardSequenceNumber));
         if (forwardSequenceNumber > cumulativeAck) {
             skipTo(forwardSequenceNumber, out);
         }
         deliver(out);
+        if (pending != null && pending.isEmpty()) {
+            pending = null;
+        }
         return fresh;
     }
 
@@ -119,13 +125,16 @@ public final class RecvFlow {
      * call returns; any other is charged, and refused past the flow's or the session's bounds.
      */
     private boolean hold(long sequenceNumber, int flags, byte[] data, long base) {
+        if (pending == null) {
+            pending = new TreeMap<>();
+        }
         if (sequenceNumber <= base + 1) {
             pending.put(sequenceNumber, new Fragment(flags, data, 0));
             return true;
         }
         int charge = data.length + FRAGMENT_OVERHEAD;
         if (sequenceNumber - base > MAX_SEQUENCE_AHEAD || pending.size() >= MAX_PENDING_FRAGMENTS
-                || bufferedBytes + charge > BUFFER_LIMIT || !buffers.take(charge)) {
+                || bufferedBytes + charge > BUFFER_LIMIT || !table.takeBuffer(charge)) {
             return false;
         }
         pending.put(sequenceNumber, new Fragment(flags, data, charge));
@@ -135,7 +144,7 @@ public final class RecvFlow {
 
     private void letGo(Fragment f) {
         bufferedBytes -= f.charge;
-        buffers.give(f.charge);
+        table.giveBuffer(f.charge);
     }
 
     /**
@@ -144,7 +153,8 @@ public final class RecvFlow {
      */
     private void skipTo(long forwardSequenceNumber, List<byte[]> out) {
         long expected = cumulativeAck + 1;
-        var head = pending.headMap(forwardSequenceNumber, true).entrySet().iterator();
+        var head = pending == null ? java.util.Collections.<Map.Entry<Long, Fragment>>emptyIterator()
+                : pending.headMap(forwardSequenceNumber, true).entrySet().iterator();
         while (head.hasNext()) {
             Map.Entry<Long, Fragment> e = head.next();
             head.remove();
@@ -163,7 +173,7 @@ public final class RecvFlow {
 
     private void resetPartial() {
         if (partial != null) {
-            reassembly.give(partial.size());
+            table.giveReassembly(partial.size());
             partial = null; // a long message's buffer is not kept for the next one
         }
         assembling = false;
@@ -171,7 +181,7 @@ public final class RecvFlow {
 
     private void deliver(List<byte[]> out) {
         Map.Entry<Long, Fragment> next;
-        while ((next = pending.firstEntry()) != null && next.getKey() == cumulativeAck + 1) {
+        while (pending != null && (next = pending.firstEntry()) != null && next.getKey() == cumulativeAck + 1) {
             pending.pollFirstEntry();
             cumulativeAck++;
             letGo(next.getValue());
@@ -213,7 +223,7 @@ public final class RecvFlow {
 
     /** Adds to the partial message, or drops it when it grows past {@link #MAX_MESSAGE} or the session's allowance. */
     private void append(byte[] data) {
-        if (assembling && partial.size() + data.length <= MAX_MESSAGE && reassembly.take(data.length)) {
+        if (assembling && partial.size() + data.length <= MAX_MESSAGE && table.takeReassembly(data.length)) {
             partial.writeBytes(data);
         } else {
             resetPartial();
@@ -231,7 +241,7 @@ public final class RecvFlow {
         List<AckRanges.Range> ranges = new ArrayList<>();
         long start = -1;
         long end = -1;
-        for (long seq : pending.isEmpty() ? List.<Long>of() : pending.keySet()) {
+        for (long seq : pending == null ? List.<Long>of() : pending.keySet()) {
             if (start >= 0 && seq == end + 1) {
                 end = seq;
                 continue;
@@ -248,7 +258,7 @@ public final class RecvFlow {
         if (start >= 0 && ranges.size() < MAX_ACK_RANGES) {
             ranges.add(new AckRanges.Range(start, end));
         }
-        int room = Math.min(BUFFER_LIMIT - bufferedBytes, buffers.available());
+        int room = Math.min(BUFFER_LIMIT - bufferedBytes, table.bufferRoom());
         long blocks = Math.max(0, room) / BUFFER_BLOCK;
         return new AckRanges(flowId, blocks, cumulativeAck, ranges);
     }

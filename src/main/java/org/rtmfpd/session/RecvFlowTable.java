@@ -1,9 +1,8 @@
 package org.rtmfpd.session;
 
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.Map;
 
 /**
  * A session's receiving flows (RFC 7016 §3.6.3): those open, the allowances they share for what they
@@ -31,23 +30,87 @@ final class RecvFlowTable {
     /** First capacity of the tables: a session usually has one or two receiving flows. */
     private static final int SMALL_TABLE = 2;
 
-    private final Map<Long, RecvFlow> open = new HashMap<>(SMALL_TABLE);
-    private final ByteBudget buffers = new ByteBudget(MAX_RECV_BUFFER);
-    private final ByteBudget reassembly = new ByteBudget(MAX_REASSEMBLY);
+    private static final RecvFlow[] NONE = new RecvFlow[0];
+    /**
+     * The open flows, the first {@code count} of the array: a session has one or two, so a scan beats a
+     * hash table, and costs a few bytes where a map cost a hundred.
+     */
+    private RecvFlow[] open = NONE;
+    private int count;
+    // The allowances the flows share, as counters here rather than two ByteBudget objects: 40 bytes less
+    // a session.
+    private final int bufferLimit;
+    private final int reassemblyLimit;
+    private int buffered;
+    private int reassembling;
     /** The last {@link #MAX_REJECTED_FLOWS} rejected flow IDs, oldest first; made at the first rejection. */
     private LinkedHashSet<Long> rejected;
 
+    RecvFlowTable() {
+        this(MAX_RECV_BUFFER, MAX_REASSEMBLY);
+    }
+
+    /** A table with other allowances than {@link #MAX_RECV_BUFFER} and {@link #MAX_REASSEMBLY} (tests). */
+    RecvFlowTable(int bufferLimit, int reassemblyLimit) {
+        this.bufferLimit = bufferLimit;
+        this.reassemblyLimit = reassemblyLimit;
+    }
+
+    /** Takes {@code bytes} of the held-fragment allowance if that stays within it; returns whether it did. */
+    boolean takeBuffer(int bytes) {
+        if (bytes > bufferLimit - buffered) {
+            return false;
+        }
+        buffered += bytes;
+        return true;
+    }
+
+    void giveBuffer(int bytes) {
+        buffered -= bytes;
+    }
+
+    /** What is left of the held-fragment allowance. */
+    int bufferRoom() {
+        return bufferLimit - buffered;
+    }
+
+    int bufferUsed() {
+        return buffered;
+    }
+
+    /** Takes {@code bytes} of the partial-message allowance if that stays within it; returns whether it did. */
+    boolean takeReassembly(int bytes) {
+        if (bytes > reassemblyLimit - reassembling) {
+            return false;
+        }
+        reassembling += bytes;
+        return true;
+    }
+
+    void giveReassembly(int bytes) {
+        reassembling -= bytes;
+    }
+
+    int reassemblyUsed() {
+        return reassembling;
+    }
+
     /** The open flow {@code flowId}, or null. */
     RecvFlow get(long flowId) {
-        return open.get(flowId);
+        for (int i = 0; i < count; i++) {
+            if (open[i].flowId() == flowId) {
+                return open[i];
+            }
+        }
+        return null;
     }
 
     int size() {
-        return open.size();
+        return count;
     }
 
     boolean isFull() {
-        return open.size() >= MAX_RECV_FLOWS;
+        return count >= MAX_RECV_FLOWS;
     }
 
     boolean wasRejected(long flowId) {
@@ -56,11 +119,15 @@ final class RecvFlowTable {
 
     /** A new flow drawing on this table's allowances, not yet open. */
     RecvFlow create(long flowId, byte[] metadata, long returnAssociation) {
-        return new RecvFlow(flowId, metadata, returnAssociation, buffers, reassembly);
+        return new RecvFlow(flowId, metadata, returnAssociation, this);
     }
 
+    /** Opens {@code flow}, whose ID must not be open already. */
     void add(RecvFlow flow) {
-        open.put(flow.flowId(), flow);
+        if (count == open.length) {
+            open = Arrays.copyOf(open, Math.max(SMALL_TABLE, 2 * count));
+        }
+        open[count++] = flow;
     }
 
     /** Remembers that {@code flowId} was rejected, forgetting the oldest past {@link #MAX_REJECTED_FLOWS}. */
@@ -78,15 +145,22 @@ final class RecvFlowTable {
 
     /** Closes {@code flow} if it is open here; returns whether it was. */
     boolean remove(RecvFlow flow) {
-        if (open.remove(flow.flowId(), flow)) {
-            flow.release();
-            return true;
+        for (int i = 0; i < count; i++) {
+            if (open[i] == flow) {
+                System.arraycopy(open, i + 1, open, i, count - i - 1);
+                open[--count] = null;
+                flow.release();
+                return true;
+            }
         }
         return false;
     }
 
     void clear() {
-        open.values().forEach(RecvFlow::release);
-        open.clear();
+        for (int i = 0; i < count; i++) {
+            open[i].release();
+        }
+        open = NONE;
+        count = 0;
     }
 }

@@ -38,8 +38,9 @@ public final class SendFlow {
     private final long flowId;
     /** Metadata and association, sent until the far end acknowledges the flow, then dropped. */
     private OptionList options;
-    private final ArrayDeque<Fragment> unsent = new ArrayDeque<>(2);
-    private final TreeMap<Long, Fragment> inFlight = new TreeMap<>();
+    // Both made when first needed and dropped when they empty: an idle flow holds neither.
+    private ArrayDeque<Fragment> unsent;
+    private TreeMap<Long, Fragment> inFlight;
     /** The session's allowance for queued message bytes, shared with its other sending flows. */
     private final ByteBudget queue;
     /** Message bytes held, unsent or in flight. */
@@ -74,7 +75,7 @@ public final class SendFlow {
             return false;
         }
         int count = Math.max(1, (message.length + MAX_FRAGMENT - 1) / MAX_FRAGMENT);
-        if (unsent.size() + inFlight.size() + count > MAX_QUEUED_FRAGMENTS
+        if (queuedFragments() + count > MAX_QUEUED_FRAGMENTS
                 || queuedBytes + message.length > MAX_QUEUED_BYTES || !queue.take(message.length)) {
             return false;
         }
@@ -85,7 +86,7 @@ public final class SendFlow {
             int fra = count == 1 ? UserData.FRA_WHOLE
                     : i == 0 ? UserData.FRA_BEGIN : i == count - 1 ? UserData.FRA_END : UserData.FRA_MIDDLE;
             byte[] data = java.util.Arrays.copyOfRange(message, from, to);
-            unsent.add(new Fragment(nextSequenceNumber++, fra, data));
+            unsent().add(new Fragment(nextSequenceNumber++, fra, data));
         }
         return true;
     }
@@ -95,7 +96,7 @@ public final class SendFlow {
         if (!closing) {
             closing = true;
             if (!failed) {
-                unsent.add(new Fragment(nextSequenceNumber++, UserData.FRA_WHOLE | UserData.FIN, new byte[0]));
+                unsent().add(new Fragment(nextSequenceNumber++, UserData.FRA_WHOLE | UserData.FIN, new byte[0]));
                 finQueued = true;
             }
         }
@@ -107,7 +108,7 @@ public final class SendFlow {
 
     /** Whether every fragment, FIN included, has been acknowledged (or the far end rejected the flow). */
     public boolean isDone() {
-        return failed || (finQueued && unsent.isEmpty() && inFlight.isEmpty());
+        return failed || (finQueued && unsent == null && inFlight == null);
     }
 
     /**
@@ -117,20 +118,37 @@ public final class SendFlow {
     void fail() {
         failed = true;
         closing = true;
-        unsent.clear();
-        inFlight.clear();
+        unsent = null;
+        inFlight = null;
         queue.give(queuedBytes);
         queuedBytes = 0;
         inFlightBytes = 0;
     }
 
     boolean hasInFlight() {
-        return !inFlight.isEmpty();
+        return inFlight != null;
     }
 
     /** Fragments held, unsent or in flight. */
     int queuedFragments() {
-        return unsent.size() + inFlight.size();
+        return (unsent == null ? 0 : unsent.size()) + (inFlight == null ? 0 : inFlight.size());
+    }
+
+    private ArrayDeque<Fragment> unsent() {
+        if (unsent == null) {
+            unsent = new ArrayDeque<>(2);
+        }
+        return unsent;
+    }
+
+    /** Lets go of the queues that emptied. */
+    private void dropEmpty() {
+        if (unsent != null && unsent.isEmpty()) {
+            unsent = null;
+        }
+        if (inFlight != null && inFlight.isEmpty()) {
+            inFlight = null;
+        }
     }
 
     /**
@@ -147,29 +165,36 @@ public final class SendFlow {
      * (RFC 7016 §3.6.2.5).
      */
     boolean waitsForBuffer() {
-        return receiverBuffer == 0 && inFlight.isEmpty() && !unsent.isEmpty();
+        return receiverBuffer == 0 && inFlight == null && unsent != null;
     }
 
     /** Takes the next fragment to send, moving it in flight. */
     Fragment nextUnsent() {
-        Fragment f = unsent.poll();
+        Fragment f = unsent == null ? null : unsent.poll();
         if (f != null) {
+            if (inFlight == null) {
+                inFlight = new TreeMap<>();
+            }
             inFlight.put(f.sequenceNumber, f);
             inFlightBytes += f.data.length;
+            dropEmpty();
         }
         return f;
     }
 
     Fragment peekUnsent() {
-        return unsent.peek();
+        return unsent == null ? null : unsent.peek();
     }
 
     /** Puts every fragment in flight back in front of the queue, as a retransmission timeout asks. */
     void requeueInFlight() {
-        var it = inFlight.descendingMap().values().iterator();
-        while (it.hasNext()) {
-            unsent.addFirst(it.next());
-            it.remove();
+        if (inFlight != null) {
+            var it = inFlight.descendingMap().values().iterator();
+            while (it.hasNext()) {
+                unsent().addFirst(it.next());
+                it.remove();
+            }
+            inFlight = null;
         }
         inFlightBytes = 0;
     }
@@ -183,23 +208,26 @@ public final class SendFlow {
     int acknowledge(long bufferBlocks, long cumulativeAck, Iterable<AckRanges.Range> ranges) {
         receiverBuffer = Math.min(bufferBlocks, Long.MAX_VALUE / RecvFlow.BUFFER_BLOCK) * RecvFlow.BUFFER_BLOCK;
         int bytes = 0;
-        Iterator<Map.Entry<Long, Fragment>> it = inFlight.headMap(cumulativeAck, true).entrySet().iterator();
-        while (it.hasNext()) {
-            bytes += it.next().getValue().data.length;
-            it.remove();
-        }
-        for (AckRanges.Range range : ranges) {
-            var covered = inFlight.subMap(range.start(), true, range.end(), true).entrySet().iterator();
-            while (covered.hasNext()) {
-                bytes += covered.next().getValue().data.length;
-                covered.remove();
+        if (inFlight != null) {
+            Iterator<Map.Entry<Long, Fragment>> it = inFlight.headMap(cumulativeAck, true).entrySet().iterator();
+            while (it.hasNext()) {
+                bytes += it.next().getValue().data.length;
+                it.remove();
+            }
+            for (AckRanges.Range range : ranges) {
+                var covered = inFlight.subMap(range.start(), true, range.end(), true).entrySet().iterator();
+                while (covered.hasNext()) {
+                    bytes += covered.next().getValue().data.length;
+                    covered.remove();
+                }
             }
         }
         inFlightBytes -= bytes;
         int released = bytes;
-        while (!unsent.isEmpty() && unsent.peek().sequenceNumber <= cumulativeAck) {
+        while (unsent != null && !unsent.isEmpty() && unsent.peek().sequenceNumber <= cumulativeAck) {
             released += unsent.poll().data.length; // requeued by a timeout, acknowledged after all
         }
+        dropEmpty();
         queuedBytes -= released;
         queue.give(released);
         options = null;
@@ -209,10 +237,10 @@ public final class SendFlow {
     /** The forward sequence number: everything at or below it is acknowledged or given up (RFC 7016 §3.6.2.3). */
     long forwardSequenceNumber() {
         long lowest = Long.MAX_VALUE;
-        if (!inFlight.isEmpty()) {
+        if (inFlight != null) {
             lowest = inFlight.firstKey();
         }
-        Fragment head = unsent.peek();
+        Fragment head = peekUnsent();
         if (head != null) {
             lowest = Math.min(lowest, head.sequenceNumber);
         }

@@ -24,6 +24,12 @@ final class SendTimers {
     private boolean outstanding;
     private long progressAt;
 
+    /** The earliest time {@link #stalled} or {@link #probeDue} can turn true, or {@link Long#MAX_VALUE}. */
+    long nextDeadline() {
+        long at = outstanding ? progressAt + STALL_LIMIT_MILLIS : Long.MAX_VALUE;
+        return persistAt >= 0 ? Math.min(at, persistAt) : at;
+    }
+
     /** Data was acknowledged. */
     void progressed(long now) {
         progressAt = now;

@@ -6,9 +6,7 @@ import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.rtmfpd.crypto.PacketCipher;
 import org.rtmfpd.wire.AckBitmap;
 import org.rtmfpd.wire.AckRanges;
@@ -70,6 +68,7 @@ public final class Session {
     static final int MAX_WINDOW = 64 * 1024;
     /** First capacity of the sending flow table, the control queue and the acks due. */
     private static final int SMALL_TABLE = 2;
+    private static final SendFlow[] NO_SEND_FLOWS = new SendFlow[0];
     /** Bytes of the address-change challenge Ping (RFC 7016 §3.5.4.2). */
     static final int CHALLENGE_LENGTH = 9;
 
@@ -100,12 +99,23 @@ public final class Session {
     // A session usually has one or two flows each way (Flash: the NetConnection flow, maybe a NetGroup
     // flow): small first tables keep an idle session small, and they grow when needed.
     private final RecvFlowTable recvFlows = new RecvFlowTable();
-    private final Map<Long, SendFlow> sendFlows = new LinkedHashMap<>(SMALL_TABLE);
-    private final List<Chunk> control = new ArrayList<>(SMALL_TABLE);
+    /** The sending flows in the order they opened, the first {@code sendFlowCount} of the array. */
+    private SendFlow[] sendFlows = NO_SEND_FLOWS;
+    private int sendFlowCount;
+    /** Control chunks queued for the next packet: made when first needed, dropped when sent. */
+    private List<Chunk> control;
     /** Flows to acknowledge in the next packet, each once, in the order they became due. */
-    private final List<RecvFlow> acksDue = new ArrayList<>(SMALL_TABLE);
+    private List<RecvFlow> acksDue;
     private final ByteBudget sendQueue = new ByteBudget(MAX_SEND_QUEUE);
-    private final SendTimers sendTimers = new SendTimers();
+    /** The persist timer and stall clock, while data is queued or waits for room; else null. */
+    private SendTimers sendTimers;
+    /**
+     * This session's place in its owner's timer wheel, or null when the owner calls {@link #tick} on a
+     * schedule of its own. Scheduled for the earliest time {@link #tick} has work; a deadline that moves
+     * later (a packet arrived, pushing the keepalive back) is left where it is, and the early tick finds
+     * nothing to do and schedules the real one.
+     */
+    private final TimerWheel.Timer<Session> timer;
 
     private InetSocketAddress farAddress;
     private InetSocketAddress probedAddress;
@@ -115,14 +125,15 @@ public final class Session {
     private long nextFlowId = FIRST_FLOW_ID;
     private long lastReceivedAt;
     private long lastKeepaliveAt;
-    private long farTimestamp = -1;
+    /** The far end's last timestamp (16 bits), or -1 before the first. */
+    private int farTimestamp = -1;
     private long farTimestampAt;
     private int lastEchoSent = -1;
     private int lastEchoSeen = -1;
     private long retransmitAt = -1;
     private long closeStartedAt;
-    private long closeRepeatAt;
-    private long lingerUntil;
+    /** Near close: when to repeat the Close Request; far close: when the linger ends. */
+    private long closeTimerAt;
     private int congestionWindow = INITIAL_WINDOW;
     private int bytesInFlight;
     private Object attachment;
@@ -130,6 +141,19 @@ public final class Session {
     public Session(int nearId, int farId, boolean initiator, InetSocketAddress farAddress, byte[] farFingerprint,
                    PacketCipher cipher, Transmitter transmitter, Clock clock, SessionSettings settings,
                    SessionListener listener) {
+        this(nearId, farId, initiator, farAddress, farFingerprint, cipher, transmitter, clock, settings, listener, null);
+    }
+
+    /**
+     * A session whose timers run from {@code timers}: its owner calls {@link #tick} for each session the
+     * wheel hands out (see {@link TimerWheel#expire}), and then only when that session has something to
+     * do. A session that is closed is handed out once more, at the next expiry, so that its owner can
+     * forget it; {@link #cancelTimer} takes it off the wheel for good. With a null {@code timers} the owner
+     * calls {@link #tick} itself, periodically.
+     */
+    public Session(int nearId, int farId, boolean initiator, InetSocketAddress farAddress, byte[] farFingerprint,
+                   PacketCipher cipher, Transmitter transmitter, Clock clock, SessionSettings settings,
+                   SessionListener listener, TimerWheel<Session> timers) {
         this.nearId = nearId;
         this.farId = farId;
         this.initiator = initiator;
@@ -143,6 +167,8 @@ public final class Session {
         this.listener = listener;
         this.lastReceivedAt = clock.nowMillis();
         this.lastKeepaliveAt = lastReceivedAt;
+        this.timer = timers == null ? null : timers.newTimer(this);
+        rearm();
     }
 
     public int nearId() {
@@ -223,6 +249,7 @@ public final class Session {
         }
         processChunks(packet.chunks(), from, now);
         flush();
+        rearm();
         return true;
     }
 
@@ -268,7 +295,7 @@ public final class Session {
                     ackDue(flow);
                 }
             } else if (chunk instanceof FlowException e) {
-                SendFlow flow = sendFlows.get(e.flowId());
+                SendFlow flow = sendFlow(e.flowId());
                 if (flow != null) {
                     flow.fail();
                 }
@@ -346,7 +373,7 @@ public final class Session {
                 association = Long.MAX_VALUE;
             }
         }
-        boolean associationKnown = association < 0 || sendFlows.containsKey(association);
+        boolean associationKnown = association < 0 || sendFlow(association) != null;
         if (metadata == null || !associationKnown || recvFlows.isFull()) {
             reject(u.flowId());
             return null;
@@ -393,6 +420,9 @@ public final class Session {
     }
 
     private void ackDue(RecvFlow flow) {
+        if (acksDue == null) {
+            acksDue = new ArrayList<>(SMALL_TABLE);
+        }
         if (!acksDue.contains(flow)) {
             acksDue.add(flow);
         }
@@ -411,14 +441,16 @@ public final class Session {
     }
 
     private void onAck(long flowId, long bufferBlocks, long cumulativeAck, List<AckRanges.Range> ranges, long now) {
-        SendFlow flow = sendFlows.get(flowId);
+        SendFlow flow = sendFlow(flowId);
         if (flow == null) {
             return;
         }
         int before = flow.queuedFragments();
         int acked = flow.acknowledge(bufferBlocks, cumulativeAck, ranges);
         if (flow.queuedFragments() < before) {
-            sendTimers.progressed(now);
+            if (sendTimers != null) {
+                sendTimers.progressed(now);
+            }
         }
         if (acked > 0 || !flow.hasInFlight()) {
             bytesInFlight = Math.max(0, bytesInFlight - acked);
@@ -430,7 +462,7 @@ public final class Session {
             }
         }
         if (flow.isDone()) {
-            sendFlows.remove(flowId);
+            removeDoneSendFlows();
         }
     }
 
@@ -467,7 +499,7 @@ public final class Session {
         queueControl(new SessionCloseAck());
         if (state == State.OPEN) {
             state = State.FAR_CLOSE_LINGER;
-            lingerUntil = now + FAR_CLOSE_LINGER_MILLIS;
+            closeTimerAt = now + FAR_CLOSE_LINGER_MILLIS;
             dropFlows();
             contain(() -> listener.onClosed(this));
         }
@@ -482,7 +514,10 @@ public final class Session {
     public SendFlow openFlow(byte[] metadata, long returnAssociation) {
         SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation, sendQueue);
         if (state == State.OPEN) {
-            sendFlows.put(flow.flowId(), flow);
+            if (sendFlowCount == sendFlows.length) {
+                sendFlows = Arrays.copyOf(sendFlows, Math.max(SMALL_TABLE, 2 * sendFlowCount));
+            }
+            sendFlows[sendFlowCount++] = flow;
         } else {
             flow.fail();
         }
@@ -499,6 +534,9 @@ public final class Session {
     }
 
     private void queueControl(Chunk chunk) {
+        if (control == null) {
+            control = new ArrayList<>(SMALL_TABLE);
+        }
         if (control.size() < MAX_QUEUED_CONTROL) {
             control.add(chunk);
         }
@@ -512,21 +550,18 @@ public final class Session {
         long now = clock.nowMillis();
         state = State.NEAR_CLOSE;
         closeStartedAt = now;
-        closeRepeatAt = now + CLOSE_REPEAT_MILLIS;
+        closeTimerAt = now + CLOSE_REPEAT_MILLIS;
         dropFlows();
-        control.clear();
-        acksDue.clear();
+        control = null;
+        acksDue = null;
         contain(() -> listener.onClosed(this));
         transmit(List.of(new SessionCloseRequest()), farAddress);
+        rearm();
     }
 
     /** Ends the session at once, without telling the far end. */
     public void abort() {
-        if (state == State.OPEN) {
-            dropFlows();
-            contain(() -> listener.onClosed(this));
-        }
-        state = State.CLOSED;
+        finish();
     }
 
     private void finish() {
@@ -535,12 +570,16 @@ public final class Session {
             contain(() -> listener.onClosed(this));
         }
         state = State.CLOSED;
+        rearm();
     }
 
     private void dropFlows() {
         recvFlows.clear();
-        sendFlows.values().forEach(SendFlow::fail);
-        sendFlows.clear();
+        for (int i = 0; i < sendFlowCount; i++) {
+            sendFlows[i].fail();
+        }
+        sendFlows = NO_SEND_FLOWS;
+        sendFlowCount = 0;
         bytesInFlight = 0;
         retransmitAt = -1;
     }
@@ -551,21 +590,25 @@ public final class Session {
             return;
         }
         long now = clock.nowMillis();
-        List<Chunk> chunks = new ArrayList<>(control);
-        control.clear();
-        for (RecvFlow flow : acksDue) {
-            chunks.add(flow.ack());
+        List<Chunk> chunks = control != null ? control : new ArrayList<>();
+        control = null;
+        if (acksDue != null) {
+            for (RecvFlow flow : acksDue) {
+                chunks.add(flow.ack());
+            }
+            acksDue = null;
         }
-        acksDue.clear();
         if (state == State.OPEN) {
             collectData(chunks, now);
         }
         sendPackets(chunks);
+        rearm();
     }
 
     private void collectData(List<Chunk> chunks, long now) {
         boolean sent = false;
-        for (SendFlow flow : sendFlows.values()) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            SendFlow flow = sendFlows[i];
             SendFlow.Fragment next;
             while ((next = flow.peekUnsent()) != null && bytesInFlight + next.data.length <= congestionWindow
                     && flow.fitsReceiverBuffer(next.data.length)) {
@@ -579,7 +622,7 @@ public final class Session {
             retransmitAt = now + rtt.erto();
             contain(() -> listener.onRetransmissionTimerStarted(this));
         }
-        sendFlows.values().removeIf(SendFlow::isDone);
+        removeDoneSendFlows();
         watchSending(now);
     }
 
@@ -587,9 +630,17 @@ public final class Session {
     private void watchSending(long now) {
         boolean queued = false;
         boolean waiting = false;
-        for (SendFlow flow : sendFlows.values()) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            SendFlow flow = sendFlows[i];
             queued |= flow.queuedFragments() > 0;
             waiting |= flow.waitsForBuffer();
+        }
+        if (!queued && !waiting) {
+            sendTimers = null; // all it would hold is "nothing outstanding, no probe due", as a new one does
+            return;
+        }
+        if (sendTimers == null) {
+            sendTimers = new SendTimers();
         }
         sendTimers.outstanding(queued, now);
         sendTimers.waiting(waiting, now, rtt.erto());
@@ -597,7 +648,8 @@ public final class Session {
 
     /** Sends a Buffer Probe (RFC 7016 §2.3.15) on each flow whose receiver advertised no room. */
     private void probeBuffers() {
-        for (SendFlow flow : sendFlows.values()) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            SendFlow flow = sendFlows[i];
             if (flow.waitsForBuffer()) {
                 queueControl(new BufferProbe(flow.flowId()));
             }
@@ -648,7 +700,8 @@ public final class Session {
     }
 
     private boolean anyInFlight() {
-        for (SendFlow flow : sendFlows.values()) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            SendFlow flow = sendFlows[i];
             if (flow.hasInFlight()) {
                 return true;
             }
@@ -656,26 +709,58 @@ public final class Session {
         return false;
     }
 
+    /** The open sending flow {@code flowId}, or null. */
+    private SendFlow sendFlow(long flowId) {
+        for (int i = 0; i < sendFlowCount; i++) {
+            if (sendFlows[i].flowId() == flowId) {
+                return sendFlows[i];
+            }
+        }
+        return null;
+    }
+
+    /** Forgets the sending flows that are done, keeping the others in order. */
+    private void removeDoneSendFlows() {
+        int kept = 0;
+        for (int i = 0; i < sendFlowCount; i++) {
+            if (!sendFlows[i].isDone()) {
+                sendFlows[kept++] = sendFlows[i];
+            }
+        }
+        Arrays.fill(sendFlows, kept, sendFlowCount, null);
+        sendFlowCount = kept;
+    }
+
     // ---------------------------------------------------------------- timers
 
     /**
      * Runs the session's timers: retransmission, keepalive, idle timeout, close repetition and linger.
-     * Call it periodically (a few times a second is plenty).
+     * Call it periodically (a few times a second is plenty), or, for a session made with a timer wheel,
+     * when the wheel hands it out.
      */
     public void tick() {
         long now = clock.nowMillis();
+        tickState(now);
+        if (state == State.CLOSED) {
+            cancelTimer(); // handed out once closed: the owner forgets it now
+        } else {
+            rearm();
+        }
+    }
+
+    private void tickState(long now) {
         switch (state) {
             case OPEN -> tickOpen(now);
             case NEAR_CLOSE -> {
                 if (now - closeStartedAt >= CLOSE_LIMIT_MILLIS) {
                     state = State.CLOSED;
-                } else if (now >= closeRepeatAt) {
-                    closeRepeatAt = now + CLOSE_REPEAT_MILLIS;
+                } else if (now >= closeTimerAt) {
+                    closeTimerAt = now + CLOSE_REPEAT_MILLIS;
                     transmit(List.of(new SessionCloseRequest()), farAddress);
                 }
             }
             case FAR_CLOSE_LINGER -> {
-                if (now >= lingerUntil) {
+                if (now >= closeTimerAt) {
                     state = State.CLOSED;
                 }
             }
@@ -690,13 +775,13 @@ public final class Session {
             return;
         }
         watchSending(now);
-        if (sendTimers.stalled(now)) {
+        if (sendTimers != null && sendTimers.stalled(now)) {
             close();
             return;
         }
         if (retransmitAt >= 0 && now >= retransmitAt) {
-            for (SendFlow flow : sendFlows.values()) {
-                flow.requeueInFlight();
+            for (int i = 0; i < sendFlowCount; i++) {
+                sendFlows[i].requeueInFlight();
             }
             bytesInFlight = 0;
             congestionWindow = 2 * MSS;
@@ -704,7 +789,7 @@ public final class Session {
             retransmitAt = -1;
             flush();
         }
-        if (sendTimers.probeDue(now, rtt.erto())) {
+        if (sendTimers != null && sendTimers.probeDue(now, rtt.erto())) {
             probeBuffers();
         }
         long silent = now - lastReceivedAt;
@@ -714,6 +799,70 @@ public final class Session {
             lastKeepaliveAt = now;
             ping(new byte[0]);
             flush();
+        }
+    }
+
+    /** No deadline: the session is closed and its owner has forgotten it, or should. */
+    static final long NO_DEADLINE = Long.MAX_VALUE;
+
+    /**
+     * The earliest time at which {@link #tick} has something to do (a timer of RFC 7016 §3.5 or §3.6
+     * falls due), or {@link #NO_DEADLINE} once the session is closed. Never later than the real
+     * deadline; {@link #tick} before it changes nothing.
+     */
+    long nextDeadline() {
+        return switch (state) {
+            case OPEN -> openDeadline();
+            case NEAR_CLOSE -> Math.min(closeTimerAt, closeStartedAt + CLOSE_LIMIT_MILLIS);
+            case FAR_CLOSE_LINGER -> closeTimerAt;
+            case CLOSED -> NO_DEADLINE;
+        };
+    }
+
+    private long openDeadline() {
+        long at = Math.min(lastReceivedAt + settings.idleTimeoutMillis(), keepaliveDeadline());
+        if (retransmitAt >= 0) {
+            at = Math.min(at, retransmitAt);
+        }
+        return sendTimers == null ? at : Math.min(at, sendTimers.nextDeadline());
+    }
+
+    /**
+     * When {@link #tickOpen} next sends a keepalive Ping if nothing arrives meanwhile: once silent for
+     * the keepalive period, and {@code gap} after the last Ping, where the gap is the keepalive period
+     * until the silence reaches keepalive + probe interval and the probe interval after that.
+     */
+    private long keepaliveDeadline() {
+        long keepalive = settings.keepaliveMillis();
+        long probe = settings.probeIntervalMillis();
+        // With the long gap: valid while the silence is still short of keepalive + probe, or if the
+        // short gap has passed too.
+        long longGap = Math.max(lastReceivedAt + keepalive, lastKeepaliveAt + keepalive);
+        // With the short gap: always valid, the silence having reached keepalive + probe.
+        long shortGap = Math.max(lastReceivedAt + keepalive + probe, lastKeepaliveAt + probe);
+        boolean longGapValid = longGap - lastReceivedAt < keepalive + probe || longGap - lastKeepaliveAt >= probe;
+        return longGapValid ? Math.min(longGap, shortGap) : shortGap;
+    }
+
+    /** Keeps this session's place in the timer wheel no later than its next deadline. */
+    private void rearm() {
+        if (timer == null) {
+            return;
+        }
+        long at = nextDeadline();
+        if (at == NO_DEADLINE) {
+            // Handed out once more, so that the owner sees it closed and forgets it.
+            at = clock.nowMillis();
+        }
+        if (!timer.isScheduled() || at < timer.deadline()) {
+            timer.schedule(at);
+        }
+    }
+
+    /** Takes this session off its timer wheel for good: its owner has forgotten it. */
+    public void cancelTimer() {
+        if (timer != null) {
+            timer.cancel();
         }
     }
 }

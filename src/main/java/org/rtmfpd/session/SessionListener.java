@@ -38,7 +38,8 @@ public interface SessionListener {
     /**
      * The retransmission timer started: data is in flight, and {@link Session#tick} should run often (every
      * 100 ms or so) until {@link Session#hasRetransmissionTimer} is false again. The session's other timers
-     * (keepalive, idle timeout, close) are coarse: a tick a second is enough for them.
+     * (keepalive, idle timeout, close) are coarse: a tick a second is enough for them. A session made with
+     * a {@link TimerWheel} schedules its own ticks and needs nothing from this call.
      */
     default void onRetransmissionTimerStarted(Session session) {
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rtmfpd.e2e.TestServer.eventually;
+import static org.rtmfpd.e2e.TestServer.meet;
+import static org.rtmfpd.e2e.TestServer.refused;
 
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -54,19 +56,6 @@ class RendezvousEndToEndTest {
 
     private RtmfpClient connected(String key) throws Exception {
         return connected(key, Duration.ofSeconds(10));
-    }
-
-    private static PeerSession meet(RtmfpClient initiator, RtmfpClient target) throws Exception {
-        return initiator.connectToPeer(target.identity().peerId()).get(WAIT, TimeUnit.SECONDS);
-    }
-
-    private static boolean refused(RtmfpClient initiator, RtmfpClient target) throws Exception {
-        try {
-            initiator.connectToPeer(target.identity().peerId()).get(WAIT, TimeUnit.SECONDS);
-            return false;
-        } catch (ExecutionException e) {
-            return true;
-        }
     }
 
     @Test

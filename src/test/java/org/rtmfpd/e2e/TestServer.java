@@ -22,7 +22,9 @@ final class TestServer implements AutoCloseable {
     static final String KEY_A = "key-a";
     static final String KEY_B = "key-b";
     static final String KEY_CAP_50 = "key-cap-50";
+    static final String KEY_MAX_2 = "key-max-2";
     private static final long WAIT_LIMIT_MILLIS = 10_000;
+    private static final long MEET_WAIT_SECONDS = 15;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     final AtomicLong clockOffset = new AtomicLong();
@@ -42,12 +44,14 @@ final class TestServer implements AutoCloseable {
         this(dir, ServerConfig.builder(), clock);
     }
 
-    private TestServer(Path dir, ServerConfig.Builder builder, WarpClock clock) throws Exception {
+    /** A server with {@code builder}'s settings (its listen address and keys file are set here), on {@code clock}. */
+    TestServer(Path dir, ServerConfig.Builder builder, WarpClock clock) throws Exception {
         Path keys = dir.resolve("developer-keys.conf");
-        Files.writeString(keys, KEY_A + "\n" + KEY_B + "\n" + KEY_CAP_50 + " peer-cap=50\n");
+        Files.writeString(keys, KEY_A + "\n" + KEY_B + "\n" + KEY_CAP_50 + " peer-cap=50\n" + KEY_MAX_2
+                + " max-sessions=2\n");
         builder.resetListen().addListen(new InetSocketAddress("127.0.0.1", 0)).developerKeys(keys);
         server = RtmfpServer.start(builder.build(), DeveloperKeyStore.load(keys),
-                () -> clock.nowMillis() + clockOffset.get());
+                () -> clock.nowMillis() + clockOffset.get(), () -> System.currentTimeMillis() + clockOffset.get());
         address = server.localAddresses().get(0);
     }
 
@@ -76,6 +80,21 @@ final class TestServer implements AutoCloseable {
 
     long refused(String reason) {
         return server.metrics().refused(reason);
+    }
+
+    /** The direct session {@code initiator} opens to {@code target} by its peer ID, through the server(s). */
+    static org.rtmfpd.client.PeerSession meet(RtmfpClient initiator, RtmfpClient target) throws Exception {
+        return initiator.connectToPeer(target.identity().peerId()).get(MEET_WAIT_SECONDS, TimeUnit.SECONDS);
+    }
+
+    /** Whether {@code initiator} fails to reach {@code target} by its peer ID (no introduction). */
+    static boolean refused(RtmfpClient initiator, RtmfpClient target) throws Exception {
+        try {
+            initiator.connectToPeer(target.identity().peerId()).get(MEET_WAIT_SECONDS, TimeUnit.SECONDS);
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
     }
 
     /** Waits, for at most ten seconds, until {@code condition} holds; false if it never did. */

@@ -19,7 +19,7 @@ import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.DeveloperKeys;
 import org.rtmfpd.rendezvous.GroupId;
 import org.rtmfpd.rendezvous.PeerId;
-import org.rtmfpd.rendezvous.Rendezvous;
+import org.rtmfpd.rendezvous.LocalRendezvous;
 import org.rtmfpd.session.Clock;
 import org.rtmfpd.session.Datagrams;
 import org.rtmfpd.session.RecvFlow;
@@ -43,7 +43,7 @@ final class FlashHarness {
     final DeveloperKeyStore keys;
     /** When set, the rendezvous's developer-key lookups throw it (a fault in a lower layer). */
     RuntimeException keyLookupFault;
-    final Rendezvous<Session> rendezvous;
+    final LocalRendezvous<Session> rendezvous;
     final NetConnectionService service;
     final Map<String, Integer> counted = new HashMap<>();
     final Map<String, Integer> refused = new HashMap<>();
@@ -61,7 +61,7 @@ final class FlashHarness {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        rendezvous = new Rendezvous<>(key -> {
+        rendezvous = new LocalRendezvous<>(key -> {
             if (keyLookupFault != null) {
                 throw keyLookupFault;
             }

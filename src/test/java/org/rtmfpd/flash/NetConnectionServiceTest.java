@@ -2,6 +2,7 @@ package org.rtmfpd.flash;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -13,6 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.log.LogCapture;
 import org.rtmfpd.rendezvous.DeveloperKey;
+import org.rtmfpd.rendezvous.PeerRegistry;
+import org.rtmfpd.session.Session;
 import org.rtmfpd.session.SendFlow;
 import org.rtmfpd.wire.PeerAddress;
 import org.rtmfpd.wire.Redirect;
@@ -350,6 +353,17 @@ class NetConnectionServiceTest {
                 new PeerAddress(new InetSocketAddress("fd00::20", 50000), PeerAddress.Origin.REPORTED)),
                 redirect.addresses());
         assertEquals(1, open.counted("introduction"));
+    }
+
+    @Test
+    void aReportedAddressEqualToTheObservedOneIsHeldOnce() {
+        FlashHarness.TestClient client = harness.client("198.51.100.21", 50000, 2);
+        client.connect("secret-key-1");
+        client.netConnection(FlashHarness.command(PeerInfoAddresses.COMMAND, 2, null,
+                "10.0.0.21:50000", "198.51.100.21:50000"));
+        PeerRegistry.Entry<Session> entry = harness.rendezvous.registry().find(client.peerId).orElseThrow();
+        assertEquals(List.of(new InetSocketAddress("10.0.0.21", 50000), client.address), entry.reported());
+        assertSame(entry.observed(), entry.reported().get(1), "the session's own instance, not a copy");
     }
 
     @Test

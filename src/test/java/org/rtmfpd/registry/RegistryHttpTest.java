@@ -28,7 +28,7 @@ class RegistryHttpTest {
     final List<RegistryEvent> events = new ArrayList<>();
     final RegistryService service = new RegistryService(
             k -> k.equals("key1") ? Optional.of(DeveloperKey.of(k)) : Optional.empty(),
-            new MemoryNameStore(RegistrySettings.DEFAULT_EXPIRY_MS), (k, p) -> p.equals(A), false, clock::get,
+            new MemoryNameStore(RegistrySettings.DEFAULT_EXPIRY_MS), (k, p) -> java.util.concurrent.CompletableFuture.completedFuture(p.equals(A)), false, clock::get,
             CrossDomainPolicy.render(CrossDomainPolicy.ALLOW_ALL));
     final List<EmbeddedChannel> channels = new ArrayList<>();
 

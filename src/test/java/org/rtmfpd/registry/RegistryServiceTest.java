@@ -36,7 +36,7 @@ class RegistryServiceTest {
 
     RegistryService service(boolean open) {
         return new RegistryService(k -> k.startsWith("key") ? Optional.of(DeveloperKey.of(k)) : Optional.empty(),
-                store, (k, p) -> connected.contains(k + "/" + p.toHex()), open, clock::get,
+                store, (k, p) -> java.util.concurrent.CompletableFuture.completedFuture(connected.contains(k + "/" + p.toHex())), open, clock::get,
                 CrossDomainPolicy.render(CrossDomainPolicy.ALLOW_ALL));
     }
 
@@ -294,7 +294,7 @@ class RegistryServiceTest {
                 return 0;
             }
         };
-        RegistryService s = new RegistryService(k -> Optional.of(DeveloperKey.of(k)), broken, (k, p) -> true, false,
+        RegistryService s = new RegistryService(k -> Optional.of(DeveloperKey.of(k)), broken, (k, p) -> java.util.concurrent.CompletableFuture.completedFuture(true), false,
                 clock::get, "");
         for (String uri : List.of("/key1?friends=alice", "/key1?username=a&identity=" + A.toHex(),
                 "/key1?username=a&identity=0")) {

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.rtmfpd.rendezvous.Introducer.Introduce;
@@ -25,12 +24,16 @@ import org.rtmfpd.wire.PeerAddress.Origin;
 class IntroducerTest {
     static final byte[] TAG = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
 
-    final PeerRegistry<String> registry = new PeerRegistry<>();
-    final IntroductionLedger ledger = new IntroductionLedger();
     final AtomicLong millis = new AtomicLong(1_000_000);
     final InstantSource clock = () -> Instant.ofEpochMilli(millis.get());
-    final Map<String, Integer> caps = Map.of("k", 5, "big", 50, "other", 5);
-    final Introducer<String> introducer = new Introducer<>(registry, ledger, caps::get, clock, 3, Duration.ofSeconds(95));
+    final DeveloperKeys keys = DeveloperKeys.of(List.of(DeveloperKey.of("k"), DeveloperKey.of("other"),
+            new DeveloperKey("big", "", java.util.OptionalInt.of(50), java.util.OptionalInt.empty())));
+    /** The rendezvous applies the rules; the introducer makes the addresses and counts. */
+    final LocalRendezvous<String> rendezvous = new LocalRendezvous<>(LocalRendezvous.SINGLE_NODE, keys::find, 5,
+            new Introducer<>(clock, 3, Duration.ofSeconds(95)), new java.util.Random(1));
+    final PeerRegistry<String> registry = rendezvous.registry();
+    final IntroductionLedger ledger = rendezvous.ledger();
+    final Introducer<String> introducer = rendezvous.introducer();
 
     // A: initiator behind NAT 203.0.113.10; B: target behind 198.51.100.20.
     final InetSocketAddress aPublic = addr("203.0.113.10", 40000);
@@ -49,7 +52,7 @@ class IntroducerTest {
 
     /** An IHello for {@code target} that the session of peer {@code n} sent from {@code from}. */
     private Introducer.Outcome<String> ask(int n, InetSocketAddress from, PeerId target, byte[] tag) {
-        return introducer.introduce(peer(n), session(n), from, target, tag);
+        return rendezvous.introduce(peer(n), session(n), from, target, tag).toCompletableFuture().join();
     }
 
     private Introduce<String> introduced(Introducer.Outcome<String> o) {
@@ -74,7 +77,7 @@ class IntroducerTest {
                 new PeerAddress(addr("[fd00::20]", 50000), Origin.REPORTED)), i.redirect());
         assertEquals(new PeerAddress(aPublic, Origin.OBSERVED), i.forward(),
                 "different public IPs: the initiator's observed address only");
-        assertSame("session-2", i.target().handle());
+        assertEquals(peer(2), i.target().peerId());
         assertEquals(peer(1), i.initiator().peerId());
         assertTrue(i.newPair());
         assertEquals(1, introducer.introductionCount());
@@ -117,7 +120,7 @@ class IntroducerTest {
         add("k", 2, bPublic);
         InetSocketAddress elsewhere = addr("203.0.113.11", 40000);
         assertEquals(Reason.INITIATOR_NOT_REGISTERED,
-                refused(introducer.introduce(peer(1), "session-1b", elsewhere, peer(2), TAG)));
+                refused(rendezvous.introduce(peer(1), "session-1b", elsewhere, peer(2), TAG).toCompletableFuture().join()));
         assertEquals(0, ledger.slotsInUse(peer(1)));
         assertEquals(0, introducer.introductionCount());
     }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class PeerCapExampleTest {
     final DeveloperKeys keys = DeveloperKeys.of(List.of(
             new DeveloperKey("app", "", OptionalInt.of(2), OptionalInt.empty())));
-    final Rendezvous<String> rv = new Rendezvous<>(keys::find, 5, () -> Instant.EPOCH, new Random(1));
+    final LocalRendezvous<String> rv = new LocalRendezvous<>(keys::find, 5, () -> Instant.EPOCH, new Random(1));
     final Map<String, Integer> ids = Map.of("A", 1, "B", 2, "C", 3, "D", 4);
 
     private InetSocketAddress at(String name) {
@@ -33,7 +33,7 @@ class PeerCapExampleTest {
     /** "introduced" or the refusal reason; {@code from}'s name is its session handle. */
     private String ask(String from, String to) {
         Introducer.Outcome<String> o = rv.introduce(peer(ids.get(from)), from, at(from), peer(ids.get(to)),
-                new byte[16]);
+                new byte[16]).toCompletableFuture().join();
         return o instanceof Introducer.Refused<String> r ? r.reason().name() : "introduced";
     }
 

@@ -37,8 +37,51 @@ class RendezvousTest {
             DeveloperKey.of("app"),
             new DeveloperKey("big", "", OptionalInt.of(50), OptionalInt.empty()),
             new DeveloperKey("small", "", OptionalInt.empty(), OptionalInt.of(2)))));
-    final Rendezvous<Session> rv = new Rendezvous<>(k -> keys.get().find(k), 5,
+    final LocalRendezvous<Session> rv = new LocalRendezvous<>(k -> keys.get().find(k), 5,
             () -> Instant.EPOCH, new Random(7));
+
+    /** What the rendezvous delivered: a referral (recipient, group, member), or an eviction. */
+    record Sent(Session to, String what, GroupId group, PeerId member) {
+    }
+
+    final List<Sent> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    {
+        rv.outbox(new Outbox<>() {
+            @Override
+            public void forward(Session target, org.rtmfpd.wire.ForwardedIHello forward) {
+                sent.add(new Sent(target, "forward", null, null));
+            }
+
+            @Override
+            public void refer(Session recipient, GroupId group, PeerId member) {
+                sent.add(new Sent(recipient, "refer", group, member));
+            }
+
+            @Override
+            public void evict(Session replaced) {
+                sent.add(new Sent(replaced, "evict", null, null));
+            }
+        });
+    }
+
+    private List<Sent> referrals() {
+        return sent.stream().filter(x -> x.what().equals("refer")).toList();
+    }
+
+    private static <T> T now(java.util.concurrent.CompletionStage<T> stage) {
+        java.util.concurrent.CompletableFuture<T> f = stage.toCompletableFuture();
+        assertTrue(f.isDone(), "a local rendezvous answers at once");
+        return f.join();
+    }
+
+    private Admission admit(String key, int n, Session s) {
+        return now(rv.connected(key, peer(n), at(n), s));
+    }
+
+    private List<PeerId> join(int n, Session s, GroupId g) {
+        return now(rv.join(peer(n), s, g));
+    }
 
     static InetSocketAddress at(int n) {
         return addr("10." + (n >> 16 & 0xff) + "." + (n >> 8 & 0xff) + "." + (n & 0xff), 1935 + (n & 0xfff));
@@ -49,7 +92,7 @@ class RendezvousTest {
 
     private Session connect(String key, int n) {
         Session s = new Session(n);
-        Rendezvous.Connect<Session> c = rv.connected(key, peer(n), at(n), s);
+        Admission c = admit(key, n, s);
         assertTrue(c.admitted(), c.toString());
         sessions.put(n, s);
         return s;
@@ -57,7 +100,7 @@ class RendezvousTest {
 
     /** An IHello for peer {@code to} from the session of peer {@code from}, at its address. */
     private Introducer.Outcome<Session> ask(int from, int to) {
-        return rv.introduce(peer(from), sessions.get(from), at(from), peer(to), TAG);
+        return now(rv.introduce(peer(from), sessions.get(from), at(from), peer(to), TAG));
     }
 
     private Reason refusal(Introducer.Outcome<Session> o) {
@@ -72,7 +115,7 @@ class RendezvousTest {
         Introducer.Outcome<Session> o = ask(1, 2);
         Introduce<Session> i = o instanceof Introduce<Session> yes ? yes : null;
         assertTrue(i != null, o.toString());
-        assertSame(b, i.target().handle());
+        assertEquals(peer(2), i.target().peerId());
         assertSame(a, i.initiator().handle());
         assertEquals(2, i.redirect().size());
         assertEquals(at(1), i.forward().address());
@@ -117,16 +160,16 @@ class RendezvousTest {
         assertEquals(Reason.OTHER_DEVELOPER_KEY, refusal(ask(2, 1)));
         Session a3 = connect("app", 3);
         Session b4 = connect("big", 4);
-        assertEquals(List.of(), rv.join(peer(3), a3, group(1)));
-        assertEquals(List.of(), rv.join(peer(4), b4, group(1)), "same group ID, other key: another group");
+        assertEquals(List.of(), join(3, a3, group(1)));
+        assertEquals(List.of(), join(4, b4, group(1)), "same group ID, other key: another group");
     }
 
     @Test
     void unknownKeyAndMaxSessionsAreRefusedAtConnect() {
-        assertEquals(Admission.UNKNOWN_KEY, rv.connected("nope", peer(1), at(1), new Session(1)).admission());
+        assertEquals(Admission.UNKNOWN_KEY, admit("nope", 1, new Session(1)));
         connect("small", 1);
         Session two = connect("small", 2);
-        assertEquals(Admission.MAX_SESSIONS, rv.connected("small", peer(3), at(3), new Session(3)).admission());
+        assertEquals(Admission.MAX_SESSIONS, admit("small", 3, new Session(3)));
         assertTrue(rv.registry().find(peer(3)).isEmpty());
         rv.closed(peer(2), two);
         connect("small", 3);
@@ -138,7 +181,7 @@ class RendezvousTest {
         keys.set(DeveloperKeys.of(List.of(DeveloperKey.of("app"))));
         assertEquals(5, rv.peerCapOf("big"));
         assertTrue(rv.registry().lookup("big", peer(1)).isPresent());
-        assertEquals(Admission.UNKNOWN_KEY, rv.connected("big", peer(2), at(2), new Session(2)).admission());
+        assertEquals(Admission.UNKNOWN_KEY, admit("big", 2, new Session(2)));
     }
 
     @Test
@@ -147,43 +190,47 @@ class RendezvousTest {
         Session b = connect("app", 2);
         Session c = connect("app", 3);
         assertInstanceOf(Introduce.class, ask(1, 2));
-        rv.join(peer(1), a, group(1));
-        rv.join(peer(2), b, group(1));
+        join(1, a, group(1));
+        join(2, b, group(1));
         rv.closed(peer(2), b);
         assertEquals(Reason.UNKNOWN_TARGET, refusal(ask(1, 2)));
         assertEquals(0, rv.ledger().slotsInUse(peer(1)));
-        assertEquals(List.of(peer(1)), rv.join(peer(3), c, group(1)));
+        assertEquals(List.of(peer(1)), join(3, c, group(1)));
         assertFalse(rv.ledger().isConnected(peer(2)));
-        assertEquals(List.of(), rv.closed(peer(2), b), "closing twice does nothing");
+        sent.clear();
+        rv.closed(peer(2), b);
+        assertEquals(List.of(), sent, "closing twice does nothing");
     }
 
     @Test
-    void closeReturnsTheReferralsWithTheRecipientsSessions() {
+    void closeDeliversTheReferralsToTheRecipientsSessions() {
         Session[] s = new Session[8];
         for (int n = 0; n < 8; n++) {
             s[n] = connect("app", n);
-            rv.join(peer(n), s[n], group(1));
+            join(n, s[n], group(1));
         }
-        List<Rendezvous.Referral<Session>> referrals = rv.closed(peer(6), s[6]);
-        assertEquals(1, referrals.size());
-        Rendezvous.Referral<Session> r = referrals.get(0);
-        assertSame(s[7], r.recipient().handle());
+        rv.closed(peer(6), s[6]);
+        assertEquals(1, referrals().size());
+        Sent r = referrals().get(0);
+        assertSame(s[7], r.to());
         // Peer 7 was handed 6, 5, 4, 3 (and one older at random); without 6 its window reaches 2.
         assertEquals(peer(2), r.member());
         assertEquals(group(1), r.group());
     }
 
     @Test
-    void leaveOfOneGroupReturnsItsReferral() {
+    void leaveOfOneGroupDeliversItsReferral() {
         Session[] s = new Session[3];
         for (int n = 0; n < 3; n++) {
             s[n] = connect("app", n);
-            rv.join(peer(n), s[n], group(1));
+            join(n, s[n], group(1));
         }
-        Optional<Rendezvous.Referral<Session>> r = rv.leave(peer(1), s[1], group(1));
-        assertSame(s[2], r.orElseThrow().recipient().handle());
-        assertEquals(peer(0), r.orElseThrow().member());
-        assertEquals(Optional.empty(), rv.leave(peer(1), s[1], group(1)));
+        rv.leave(peer(1), s[1], group(1));
+        assertEquals(1, referrals().size());
+        assertSame(s[2], referrals().get(0).to());
+        assertEquals(peer(0), referrals().get(0).member());
+        rv.leave(peer(1), s[1], group(1));
+        assertEquals(1, referrals().size(), "leaving twice refers nobody");
     }
 
     @Test
@@ -192,7 +239,7 @@ class RendezvousTest {
         Set<PeerId> departed = new HashSet<>();
         for (int n = 0; n < 20; n++) {
             s[n] = connect("app", n);
-            List<PeerId> handed = rv.join(peer(n), s[n], group(9));
+            List<PeerId> handed = join(n, s[n], group(9));
             assertTrue(handed.size() <= 5, "joiner " + n + " got " + handed.size());
             assertFalse(handed.contains(peer(n)));
             for (PeerId d : departed) {
@@ -210,21 +257,22 @@ class RendezvousTest {
     void aSecondSessionWithTheSamePeerIdReplacesTheFirst() {
         Session old = connect("app", 1);
         Session b = connect("app", 2);
-        rv.join(peer(1), old, group(1));
-        rv.join(peer(2), b, group(1));
+        join(1, old, group(1));
+        join(2, b, group(1));
         assertInstanceOf(Introduce.class, ask(2, 1));
         Session fresh = new Session(1);
-        Rendezvous.Connect<Session> c = rv.connected("app", peer(1), at(1), fresh);
-        assertEquals(Admission.REPLACED, c.admission());
-        assertSame(old, c.replaced().orElseThrow().handle());
+        assertEquals(Admission.REPLACED, admit("app", 1, fresh));
+        assertEquals(new Sent(old, "evict", null, null), sent.get(0), "the old session is closed");
         assertEquals(List.of(peer(2)), rv.groups().members("app", group(1)), "the old session left its groups");
         assertFalse(rv.ledger().introduced(peer(1), peer(2)), "the old session's pairs are gone");
-        assertEquals(List.of(), rv.closed(peer(1), old), "the old session closing changes nothing");
+        int before = sent.size();
+        rv.closed(peer(1), old);
+        assertEquals(before, sent.size(), "the old session closing changes nothing");
         assertSame(fresh, rv.registry().find(peer(1)).orElseThrow().handle());
         assertTrue(rv.ledger().isConnected(peer(1)));
         assertInstanceOf(Introduce.class, ask(2, 1));
-        assertEquals(List.of(), rv.join(peer(1), old, group(2)), "a stale session cannot join");
-        assertEquals(Reason.INITIATOR_NOT_REGISTERED, refusal(rv.introduce(peer(1), old, at(1), peer(2), TAG)),
+        assertEquals(List.of(), join(1, old, group(2)), "a stale session cannot join");
+        assertEquals(Reason.INITIATOR_NOT_REGISTERED, refusal(now(rv.introduce(peer(1), old, at(1), peer(2), TAG))),
                 "nor introduce");
     }
 
@@ -232,10 +280,12 @@ class RendezvousTest {
     void updatesFromAStaleSessionAreIgnored() {
         Session old = connect("app", 1);
         Session fresh = new Session(1);
-        rv.connected("app", peer(1), at(1), fresh);
-        assertFalse(rv.peerInfo(peer(1), old, List.of(addr("192.168.0.1", 1))));
-        assertFalse(rv.addressChanged(peer(1), old, addr("10.200.0.1", 1)));
-        assertTrue(rv.addressChanged(peer(1), fresh, addr("10.200.0.1", 1)));
+        admit("app", 1, fresh);
+        rv.peerInfo(peer(1), old, List.of(addr("192.168.0.1", 1)));
+        rv.addressChanged(peer(1), old, addr("10.200.0.2", 1));
+        assertEquals(at(1), rv.registry().find(peer(1)).orElseThrow().observed(), "the stale session moved nothing");
+        assertEquals(List.of(), rv.registry().find(peer(1)).orElseThrow().reported());
+        rv.addressChanged(peer(1), fresh, addr("10.200.0.1", 1));
         assertEquals(addr("10.200.0.1", 1), rv.registry().find(peer(1)).orElseThrow().observed());
     }
 
@@ -268,7 +318,7 @@ class RendezvousTest {
                         }
                         case 1 -> {
                             if (mine[n] != null) {
-                                List<PeerId> handed = rv.join(peer(n), mine[n], group(r.nextInt(3)));
+                                List<PeerId> handed = join(n, mine[n], group(r.nextInt(3)));
                                 if (handed.size() > 5 || handed.contains(peer(n))) {
                                     throw new AssertionError("bad handout " + handed);
                                 }

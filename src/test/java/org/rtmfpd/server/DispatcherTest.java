@@ -54,6 +54,8 @@ class DispatcherTest {
 
     private final SecureRandom random = new SecureRandom();
     private final long[] now = {5_000_000};
+    /** Reads of the dispatcher's clock, by it and by its sessions. */
+    private final long[] clockReads = {0};
     private final List<Sent> sent = new ArrayList<>();
     private final List<Runnable> keyingQueue = new ArrayList<>();
     private final ServerMetrics metrics = new ServerMetrics();
@@ -61,7 +63,10 @@ class DispatcherTest {
     private final Certificate certificate = Certificate.ephemeral(List.of(DhGroup.GROUP_2), new byte[64]);
     private final Dispatcher dispatcher = new Dispatcher(certificate, new CookieJar(random, () -> now[0]),
             new ResponderKeying(List.of(DhGroup.GROUP_2), new EphemeralKeys(random, () -> now[0], 0)), 2,
-            SessionSettings.DEFAULT, (to, d) -> sent.add(new Sent(to, d)), () -> now[0], keyingQueue::add,
+            SessionSettings.DEFAULT, (to, d) -> sent.add(new Sent(to, d)), () -> {
+                clockReads[0]++;
+                return now[0];
+            }, keyingQueue::add,
             Runnable::run, new Application(), metrics);
     private final DhKeyPair clientKey = DhGroup.GROUP_2.generateKeyPair(random);
     private final Certificate clientCertificate = Certificate.staticKeys(List.of(clientKey));
@@ -260,16 +265,54 @@ class DispatcherTest {
     }
 
     @Test
-    void idleSessionsAreTickedOnceInTen() {
-        openSession(CLIENT, 12);
-        dispatcher.tick();
-        now[0] += SessionSettings.DEFAULT.idleTimeoutMillis() + 1_000;
-        for (int i = 1; i < Dispatcher.FULL_TICK_EVERY; i++) {
-            dispatcher.tick();
+    void idleSessionsAreNotVisitedBetweenTheirDeadlines() {
+        int count = 12;
+        for (int i = 0; i < count; i++) {
+            openSession(new InetSocketAddress("127.0.0.1", 40_000 + i), 100 + i);
         }
-        assertEquals(1, dispatcher.sessionCount(), "an idle session waits for the tick that runs every session");
         dispatcher.tick();
-        assertEquals(0, dispatcher.sessionCount(), "then its idle timeout closes it");
+        long before = clockReads[0];
+        int ticks = 0;
+        // 100 ms ticks up to just before the first keepalive: no session has anything to do.
+        for (long t = 100; t < SessionSettings.DEFAULT.keepaliveMillis(); t += 100) {
+            now[0] += 100;
+            dispatcher.tick();
+            ticks++;
+        }
+        assertTrue(sent.isEmpty());
+        assertEquals(ticks, clockReads[0] - before,
+                "each tick reads the clock once, for the wheel; no idle session's timers ran");
+    }
+
+    @Test
+    void anIdleSessionPingsAtItsKeepaliveAndClosesAtItsIdleTimeoutOnTheFirstTickAfter() {
+        openSession(CLIENT, 12);
+        long opened = now[0];
+        dispatcher.tick();
+        now[0] = opened + SessionSettings.DEFAULT.keepaliveMillis() - 1;
+        dispatcher.tick();
+        assertTrue(sent.isEmpty());
+        now[0] = opened + SessionSettings.DEFAULT.keepaliveMillis();
+        dispatcher.tick();
+        assertEquals(1, sent.size(), "the keepalive Ping");
+        assertEquals(CLIENT, sent.get(0).to());
+        now[0] = opened + SessionSettings.DEFAULT.idleTimeoutMillis() - 1;
+        dispatcher.tick();
+        assertEquals(1, dispatcher.sessionCount());
+        now[0] = opened + SessionSettings.DEFAULT.idleTimeoutMillis() + 50;
+        dispatcher.tick();
+        assertEquals(0, dispatcher.sessionCount(), "its idle timeout closes it on the first tick after");
+    }
+
+    @Test
+    void aSessionAbortedOutsideTheTimersIsForgottenOnTheNextTick() {
+        Session session = openSession(CLIENT, 13);
+        dispatcher.tick();
+        session.abort();
+        assertEquals(1, dispatcher.sessionCount());
+        dispatcher.tick();
+        assertEquals(0, dispatcher.sessionCount());
+        assertFalse(dispatcher.hasSessionAt(CLIENT));
     }
 
     @Test

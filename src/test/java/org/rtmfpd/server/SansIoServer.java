@@ -90,7 +90,7 @@ final class SansIoServer {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-        Rendezvous<Session> rendezvous = new Rendezvous<>(keys::find, 5, instants, new Random(2));
+        Rendezvous<Session> rendezvous = new org.rtmfpd.rendezvous.LocalRendezvous<>(keys::find, 5, instants, new Random(2));
         service = new NetConnectionService(keys, rendezvous, false, new KeepaliveTimers(15_000, 10_000),
                 () -> now[0], new NetConnectionService.Counter() {
                     @Override

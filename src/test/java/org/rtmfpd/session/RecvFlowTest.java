@@ -14,8 +14,7 @@ class RecvFlowTest {
     private static final byte[] META = {'T', 'C', 4, 1};
 
     private static RecvFlow flow() {
-        return new RecvFlow(5, META, -1, new ByteBudget(RecvFlowTable.MAX_RECV_BUFFER),
-                new ByteBudget(RecvFlowTable.MAX_REASSEMBLY));
+        return new RecvFlowTable().create(5, META, -1);
     }
 
     private static List<byte[]> receive(RecvFlow flow, long sequenceNumber, byte[] data) {
@@ -88,34 +87,32 @@ class RecvFlowTest {
 
     @Test
     void aPartialMessageThatOutgrowsTheSessionsAllowanceIsDroppedAndGivenBack() {
-        ByteBudget buffers = new ByteBudget(RecvFlowTable.MAX_RECV_BUFFER);
-        ByteBudget reassembly = new ByteBudget(1000);
-        RecvFlow flow = new RecvFlow(5, META, -1, buffers, reassembly);
+        RecvFlowTable table = new RecvFlowTable(RecvFlowTable.MAX_RECV_BUFFER, 1000);
+        RecvFlow flow = table.create(5, META, -1);
         List<byte[]> out = new ArrayList<>();
         flow.receive(1, 0, UserData.FRA_BEGIN, new byte[600], out);
-        assertEquals(600, reassembly.used());
+        assertEquals(600, table.reassemblyUsed());
         flow.receive(2, 0, UserData.FRA_END, new byte[600], out);
         assertTrue(out.isEmpty(), "dropped");
-        assertEquals(0, reassembly.used());
+        assertEquals(0, table.reassemblyUsed());
         flow.receive(3, 0, UserData.FRA_BEGIN, new byte[400], out);
         flow.receive(4, 0, UserData.FRA_END, new byte[400], out);
         assertEquals(1, out.size(), "the next message fits");
         assertEquals(800, out.get(0).length);
-        assertEquals(0, reassembly.used());
+        assertEquals(0, table.reassemblyUsed());
     }
 
     @Test
     void releaseGivesBackEverythingTheFlowHeld() {
-        ByteBudget buffers = new ByteBudget(RecvFlowTable.MAX_RECV_BUFFER);
-        ByteBudget reassembly = new ByteBudget(RecvFlowTable.MAX_REASSEMBLY);
-        RecvFlow flow = new RecvFlow(5, META, -1, buffers, reassembly);
+        RecvFlowTable table = new RecvFlowTable();
+        RecvFlow flow = table.create(5, META, -1);
         List<byte[]> out = new ArrayList<>();
         flow.receive(1, 0, UserData.FRA_BEGIN, new byte[100], out);
         flow.receive(3, 0, UserData.FRA_WHOLE, new byte[100], out);
-        assertEquals(100 + RecvFlow.FRAGMENT_OVERHEAD, buffers.used());
-        assertEquals(100, reassembly.used());
+        assertEquals(100 + RecvFlow.FRAGMENT_OVERHEAD, table.bufferUsed());
+        assertEquals(100, table.reassemblyUsed());
         flow.release();
-        assertEquals(0, buffers.used());
-        assertEquals(0, reassembly.used());
+        assertEquals(0, table.bufferUsed());
+        assertEquals(0, table.reassemblyUsed());
     }
 }

@@ -26,8 +26,16 @@ final class SessionPair {
     final Deque<byte[]> toInitiator = new ArrayDeque<>();
     final Session initiator;
     final Session responder;
+    /** The sessions' timer wheel, or null when the test calls {@link Session#tick} itself. */
+    final TimerWheel<Session> wheel;
 
     SessionPair(SessionSettings settings, boolean hmacAndSequenceNumbers) {
+        this(settings, hmacAndSequenceNumbers, false);
+    }
+
+    /** With {@code onWheel}, both sessions' timers run from {@link #wheel} instead of {@link Session#tick}. */
+    SessionPair(SessionSettings settings, boolean hmacAndSequenceNumbers, boolean onWheel) {
+        wheel = onWheel ? new TimerWheel<>(64, 2048, clock.now) : null;
         byte[] secret = new byte[128];
         for (int i = 0; i < secret.length; i++) {
             secret[i] = (byte) (i * 7 + 3);
@@ -40,9 +48,9 @@ final class SessionPair {
         PacketCipher responderCipher = PacketCipher.forSession(SessionKeys.derive(secret, skrc, skic), hmac, hmac,
                 hmacAndSequenceNumbers, hmacAndSequenceNumbers);
         initiator = new Session(0x11111111, 0x22222222, true, RESPONDER_ADDRESS, new byte[32], initiatorCipher,
-                (to, d) -> toResponder.add(d), clock, settings, initiatorEvents);
+                (to, d) -> toResponder.add(d), clock, settings, initiatorEvents, wheel);
         responder = new Session(0x22222222, 0x11111111, false, INITIATOR_ADDRESS, new byte[32], responderCipher,
-                (to, d) -> toInitiator.add(d), clock, settings, responderEvents);
+                (to, d) -> toInitiator.add(d), clock, settings, responderEvents, wheel);
     }
 
     /** Delivers queued datagrams both ways until none are left, dropping those {@code drop} picks. */
@@ -53,6 +61,16 @@ final class SessionPair {
             delivered += deliver(toInitiator, initiator, RESPONDER_ADDRESS, drop);
         }
         return delivered;
+    }
+
+    /** Runs the timers due now: the wheel's, or, without one, both sessions' ticks. */
+    void tick() {
+        if (wheel != null) {
+            wheel.expire(clock.now, Session::tick);
+        } else {
+            initiator.tick();
+            responder.tick();
+        }
     }
 
     int exchange() {

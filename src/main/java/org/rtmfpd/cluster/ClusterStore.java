@@ -1,0 +1,128 @@
+package org.rtmfpd.cluster;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import org.rtmfpd.rendezvous.GroupId;
+import org.rtmfpd.rendezvous.Introducer;
+import org.rtmfpd.rendezvous.Peer;
+import org.rtmfpd.rendezvous.PeerId;
+
+/**
+ * The rendezvous state that every node of a cluster must see, kept in Redis: which node holds each
+ * connected peer (and its addresses), the per-key session counts, the peer-cap ledger, the NetGroups,
+ * and which nodes are alive. Every call answers with a {@link CompletionStage} and never blocks; a
+ * failed or timed-out call completes it exceptionally (the caller then decides locally).
+ *
+ * <p>Each call that reads and then writes is atomic in the store (one Lua script): two nodes racing
+ * for one peer ID, one cap slot, or one group position cannot both win. Peers are named by peer ID;
+ * a call made for a session names the node that holds it, and acts only if that node still holds the
+ * peer (a replaced session's late close never removes its successor).
+ *
+ * <p>Liveness: a peer whose node has not sent a {@link #heartbeat} for longer than the store's node
+ * lifetime is as good as gone: it is never returned, introduced, or handed out in a group, and
+ * {@link #sweep} removes it (and its pairs and group places) for good.
+ */
+public interface ClusterStore extends AutoCloseable {
+    /** What {@link #admit} did. */
+    enum Admitted {
+        /** The peer ID was free (or its holder's node is dead); it now names this record. */
+        REGISTERED,
+        /** The peer ID was held by another session ({@link Admit#replaced()}); this record replaces it. */
+        REPLACED,
+        /** The developer key holds its max-sessions peers in the cluster; nothing changed. */
+        MAX_SESSIONS
+    }
+
+    /**
+     * The outcome of {@link #admit}.
+     *
+     * @param status    what was done
+     * @param replaced  for {@link Admitted#REPLACED}, the older record (its node closes that session)
+     * @param referrals the group repairs that the older session's departure calls for
+     */
+    record Admit(Admitted status, Optional<Peer> replaced, List<Referral> referrals) {
+        public Admit {
+            referrals = List.copyOf(referrals);
+        }
+    }
+
+    /**
+     * Tell {@code recipient}, held by {@code recipientNode}, about {@code member} of {@code group}
+     * ({@code 0b <member>} on its GC flow for that group).
+     */
+    record Referral(String developerKey, GroupId group, PeerId recipient, String recipientNode, PeerId member) {
+    }
+
+    /** The answer of {@link #pair}: the target to introduce, or why not. */
+    sealed interface Pairing permits Paired, Refused {
+    }
+
+    /**
+     * Allowed: introduce the initiator to {@code target}.
+     *
+     * @param newPair true when this used a peer-cap slot on each side, false for a pair already made
+     */
+    record Paired(Peer target, boolean newPair) implements Pairing {
+    }
+
+    /** Refused, for {@code reason}; nothing changed. */
+    record Refused(Introducer.Reason reason) implements Pairing {
+    }
+
+    /**
+     * Registers {@code peer} (on {@code peer.node()}) unless its developer key already holds
+     * {@code maxSessions} live peers in the cluster. A live record for the same peer ID, on any node, is
+     * replaced: its pairs are released and it leaves its groups, as at its close. Counts only live
+     * peers.
+     */
+    CompletionStage<Admit> admit(Peer peer, int maxSessions);
+
+    /** Replaces the addresses of {@code peer}, if {@code peer.node()} still holds it. */
+    CompletionStage<Void> update(Peer peer);
+
+    /**
+     * {@code peer} closed on {@code node}: unregisters it, releases its pairs, removes it from its
+     * groups, and answers the referrals that repair them. Nothing if {@code node} no longer holds it.
+     */
+    CompletionStage<List<Referral>> remove(PeerId peer, String node);
+
+    /**
+     * Decides an introduction of {@code initiator} (held by {@code node}) to {@code target} under the
+     * peer cap {@code cap} (the developer key's; both share it), in {@link Introducer}'s order: the
+     * initiator must be registered on {@code node}; the target must not be the initiator, must be live,
+     * with the same developer key; then the ledger, as {@code IntroductionLedger}.
+     */
+    CompletionStage<Pairing> pair(PeerId initiator, String node, PeerId target, int cap);
+
+    /** The live record of {@code target}, if it has fewer than {@code cap} pairs (open introductions). */
+    CompletionStage<Optional<Peer>> openTarget(PeerId target, int cap);
+
+    /**
+     * {@code peer} (held by {@code node}, with {@code developerKey}) joins {@code group}: answers the
+     * members to hand it, as {@code NetGroups.join} (newest {@code max(1, cap - 1)} first, then one at
+     * random among the older, never itself, live ones only), and records it as the newest member (a
+     * member joining again keeps its place). Empty and nothing recorded if the peer is not registered on
+     * {@code node} or already in {@code maxGroupsPerPeer} other groups.
+     */
+    CompletionStage<List<PeerId>> join(String developerKey, GroupId group, PeerId peer, String node, int cap,
+            int maxGroupsPerPeer);
+
+    /** {@code peer} left {@code group}: the referral that repairs it, as {@code NetGroups.leave}. */
+    CompletionStage<Optional<Referral>> leave(String developerKey, GroupId group, PeerId peer, String node);
+
+    /** {@code node} is alive, reachable at {@code advertise}; keeps its peers live for another lifetime. */
+    CompletionStage<Void> heartbeat(String node, List<String> advertise);
+
+    /**
+     * Removes the peers, pairs and group places of every node whose heartbeat is older than the node
+     * lifetime, and answers the referrals that repair the groups they left.
+     */
+    CompletionStage<List<Referral>> sweep();
+
+    /** {@code node} is stopping: removes its peers at once, with the referrals that repair their groups. */
+    CompletionStage<List<Referral>> leaveCluster(String node);
+
+    @Override
+    void close();
+}

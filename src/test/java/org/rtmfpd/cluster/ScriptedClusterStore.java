@@ -1,0 +1,89 @@
+package org.rtmfpd.cluster;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.rtmfpd.rendezvous.GroupId;
+import org.rtmfpd.rendezvous.Peer;
+import org.rtmfpd.rendezvous.PeerId;
+
+/**
+ * A cluster store whose answers the test sets, recording each call by name: for the rules of
+ * {@link ClusterRendezvous} (what it asks, what it does with each answer, and what it does when the
+ * store fails), apart from Redis.
+ */
+final class ScriptedClusterStore implements ClusterStore {
+    final List<String> calls = new ArrayList<>();
+    /** When true, every call fails, as a call to an unreachable Redis does. */
+    boolean failing;
+    Supplier<Admit> admit = () -> new Admit(Admitted.REGISTERED, Optional.empty(), List.of());
+    Supplier<Pairing> pair = () -> new Refused(org.rtmfpd.rendezvous.Introducer.Reason.UNKNOWN_TARGET);
+    Supplier<List<PeerId>> join = List::of;
+    Supplier<List<Referral>> remove = List::of;
+    Supplier<Optional<Referral>> leave = Optional::empty;
+    Supplier<List<Referral>> sweep = List::of;
+
+    private <T> CompletionStage<T> answer(String call, Supplier<T> value) {
+        calls.add(call);
+        return failing ? CompletableFuture.failedFuture(new IllegalStateException("Redis is down"))
+                : CompletableFuture.completedFuture(value.get());
+    }
+
+    @Override
+    public CompletionStage<Admit> admit(Peer peer, int maxSessions) {
+        return answer("admit " + peer.peerId() + " max " + maxSessions, admit);
+    }
+
+    @Override
+    public CompletionStage<Void> update(Peer peer) {
+        return answer("update " + peer.peerId() + " " + peer.reported(), () -> null);
+    }
+
+    @Override
+    public CompletionStage<List<Referral>> remove(PeerId peer, String node) {
+        return answer("remove " + peer + " on " + node, remove);
+    }
+
+    @Override
+    public CompletionStage<Pairing> pair(PeerId initiator, String node, PeerId target, int cap) {
+        return answer("pair " + initiator + " " + target + " cap " + cap, pair);
+    }
+
+    @Override
+    public CompletionStage<Optional<Peer>> openTarget(PeerId target, int cap) {
+        return answer("openTarget " + target, Optional::empty);
+    }
+
+    @Override
+    public CompletionStage<List<PeerId>> join(String developerKey, GroupId group, PeerId peer, String node, int cap,
+            int maxGroupsPerPeer) {
+        return answer("join " + peer + " " + group, join);
+    }
+
+    @Override
+    public CompletionStage<Optional<Referral>> leave(String developerKey, GroupId group, PeerId peer, String node) {
+        return answer("leave " + peer + " " + group, leave);
+    }
+
+    @Override
+    public CompletionStage<Void> heartbeat(String node, List<String> advertise) {
+        return answer("heartbeat " + node, () -> null);
+    }
+
+    @Override
+    public CompletionStage<List<Referral>> sweep() {
+        return answer("sweep", sweep);
+    }
+
+    @Override
+    public CompletionStage<List<Referral>> leaveCluster(String node) {
+        return answer("leaveCluster " + node, List::of);
+    }
+
+    @Override
+    public void close() {
+    }
+}
