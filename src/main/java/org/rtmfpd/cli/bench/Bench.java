@@ -643,7 +643,8 @@ public final class Bench {
         s.append('\n');
         s.append(String.format(Locale.ROOT, "%-13s %8s %7s %8s %9s %9s %9s %9s %10s %6s %9s %9s %9s%n", "operation", "ok", "failed",
                 "time s", "ok/s", "p50 ms", "p99 ms", "max ms", "srv CPU s", "sys %", "µs/op", "net µs/op", "bench µs"));
-        long serverHeld = held.sessions > 0 ? held.sessions : heldCount; // other benches may hold sessions too
+        // other benches may hold sessions too; with a target server, --server's gauge counts only its part
+        long serverHeld = held.sessions > 0 && targetServer == null ? held.sessions : heldCount;
         double idlePerSession = idleCpuPerSecond >= 0 && serverHeld > 0 ? idleCpuPerSecond / serverHeld : -1;
         row(s, connect, idlePerSession >= 0 ? idlePerSession * (connect.heldSessionNanos / 1e9) : -1);
         if (join != null) {
@@ -689,7 +690,8 @@ public final class Bench {
         }
         s.append('\n');
         s.append(String.format(Locale.ROOT, "hold: %d sessions%s for %.1f s", heldCount,
-                serverHeld != heldCount ? " (the server holds " + serverHeld + ")" : "", hold.wallNanos / 1e9));
+                targetServer != null ? " on the two servers" + (held.sessions >= 0 ? " (--server's holds " + held.sessions + ")" : "")
+                        : serverHeld != heldCount ? " (the server holds " + serverHeld + ")" : "", hold.wallNanos / 1e9));
         if (hold.cpuNanos >= 0) {
             double perSecond = hold.cpuNanos / (hold.wallNanos / 1e9);
             s.append(String.format(Locale.ROOT, ": server CPU %.3f s (%.1f %% of a core", hold.cpuNanos / 1e9, perSecond / 1e7));
