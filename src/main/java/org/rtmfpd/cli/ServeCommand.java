@@ -168,6 +168,9 @@ public final class ServeCommand implements Callable<Integer> {
         RtmfpServer server;
         try {
             server = RtmfpServer.start(settings, keys);
+        } catch (IllegalStateException e) {
+            System.err.println("rtmfpd: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             System.err.println("rtmfpd: cannot listen on " + settings.listen() + ": " + e.getMessage()
                     + " (is another server on that port, or is the address not on this host?)");

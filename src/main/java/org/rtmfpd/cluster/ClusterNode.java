@@ -29,6 +29,7 @@ public final class ClusterNode<H> implements AutoCloseable {
     private final ClusterBackend backend;
     private final ClusterRendezvous<H> rendezvous;
     private final ScheduledFuture<?> heartbeats;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ClusterNode(ClusterBackend backend, ClusterRendezvous<H> rendezvous, ScheduledFuture<?> heartbeats) {
         this.backend = backend;
@@ -89,6 +90,9 @@ public final class ClusterNode<H> implements AutoCloseable {
     /** Leaves the cluster: its peers are forgotten at once (rather than after the node lifetime). */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         heartbeats.cancel(false);
         try {
             rendezvous.leaveCluster().toCompletableFuture().get(LEAVE_WAIT_MILLIS, TimeUnit.MILLISECONDS);

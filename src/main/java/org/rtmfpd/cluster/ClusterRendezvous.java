@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * each other and grouping them, with the peer cap and max-sessions counted on this node alone. The local
  * rendezvous mirrors every registration and group place all along, so nothing is lost; when the store is
  * back, this node publishes its peers and group places again, in join order, before it asks the store
- * again. Pairs made during the outage are not published (the cap counts from there).
+ * again. Pairs made during the outage are not published (the cap counts from there). A single call that
+ * fails (a timeout) is handled the same way: local decisions until the next heartbeat has published
+ * this node's state again, so that nothing admitted meanwhile is missing from the cluster.
  *
  * <p>Runs on the protocol thread: every call is made there, and every stage it returns completes there
  * ({@code loop}), as do the courier's deliveries.
@@ -57,6 +59,19 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     private Outbox<H> outbox;
     /** The store answers (and this node's state is published in it): decisions are the cluster's. */
     private volatile boolean shared;
+    /** The store's connection is up (its last event said so). */
+    private volatile boolean connected;
+    /** A republish is under way. */
+    private boolean republishing;
+    /**
+     * The store may hold anything of this node's (it was unreachable, or is new): the next republish
+     * replaces all of it. Otherwise only the {@link #dirty} peers are published again.
+     */
+    private boolean republishAll = true;
+    /** Peers admitted, changed, grouped or closed here while this node decided alone. */
+    private final java.util.Set<PeerId> dirty = new java.util.HashSet<>();
+    /** The addresses this node's heartbeats advertise (the last ones given). */
+    private volatile List<String> advertise = List.of();
     private long republishes;
     private long fallbacks;
 
@@ -135,38 +150,104 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
      */
     public void onStoreState(boolean up) {
         loop.execute(() -> {
+            connected = up;
             if (!up) {
+                republishAll = true;
                 if (shared) {
                     LOG.warn("cluster store unreachable: node {} serves its own clients alone", node());
                 }
                 shared = false;
                 return;
             }
-            republish().whenComplete((v, failure) -> loop.execute(() -> {
-                if (failure != null) {
-                    LOG.warn("publishing node {}'s state again failed ({}); deciding locally until the store is back",
-                            node(), failure.toString());
-                    return;
-                }
-                republishes++;
-                shared = true;
-                LOG.info("cluster store reachable: node {} published {} peers and decides with the cluster",
-                        node(), local.localPeers());
-            }));
+            rejoin();
         });
     }
 
-    /** Every local peer (admitted whatever the key's count: they are being served), then every group place. */
+    /**
+     * Publishes this node's state again and then decides with the cluster, unless that is already under
+     * way or done. On the protocol thread.
+     */
+    private void rejoin() {
+        if (shared || republishing || !connected) {
+            return;
+        }
+        republishing = true;
+        republish().whenComplete((v, failure) -> loop.execute(() -> {
+            republishing = false;
+            if (failure != null) {
+                LOG.debug("publishing node {}'s state again failed ({}); deciding locally, trying again at the next"
+                        + " heartbeat", node(), failure.toString());
+                return;
+            }
+            republishes++;
+            shared = connected;
+            if (shared) {
+                LOG.info("cluster store reachable: node {} published {} peers and decides with the cluster",
+                        node(), local.localPeers());
+            }
+        }));
+    }
+
+    /**
+     * A store call failed while the cluster decided: this node decides alone until its next heartbeat
+     * has published its state again, so that what it admitted meanwhile is not missing from the cluster.
+     */
+    private void degrade() {
+        if (shared) {
+            LOG.debug("a cluster store call failed: node {} decides alone until its state is published again", node());
+            shared = false;
+        }
+    }
+
+    /**
+     * After an outage: what the store holds of this node is removed, then every local peer is admitted
+     * (whatever its key's count: they are being served) and every group place joined, in join order.
+     * After single failed calls: each peer changed meanwhile is removed and published again, with its
+     * group places. Either way its pairs start again from none.
+     */
     private CompletionStage<Void> republish() {
+        boolean all = republishAll;
+        java.util.Set<PeerId> changed = java.util.Set.copyOf(dirty);
+        CompletionStage<?> cleared = all
+                ? store.leaveCluster(node()).thenAccept(referrals -> loop.execute(() -> deliver(referrals)))
+                : CompletableFuture.completedFuture(null);
+        return cleared.thenCompose(x -> store.heartbeat(node(), advertise))
+                .thenCompose(x -> all ? CompletableFuture.completedFuture(null) : removeAll(changed))
+                .thenCompose(x -> admitAll(all ? null : changed))
+                .thenAccept(x -> loop.execute(() -> {
+                    if (all) {
+                        republishAll = false;
+                        dirty.clear();
+                    } else {
+                        dirty.removeAll(changed);
+                    }
+                }));
+    }
+
+    private CompletionStage<Void> removeAll(java.util.Set<PeerId> peers) {
+        List<CompletableFuture<?>> removed = new ArrayList<>();
+        for (PeerId p : peers) {
+            removed.add(store.remove(p, node())
+                    .thenAccept(referrals -> loop.execute(() -> deliver(referrals))).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(removed.toArray(CompletableFuture[]::new));
+    }
+
+    /** Admits this node's peers ({@code only} those, when not null), then joins their group places in order. */
+    private CompletionStage<Void> admitAll(java.util.Set<PeerId> only) {
         List<CompletableFuture<?>> peers = new ArrayList<>();
         for (PeerRegistry.Entry<H> e : local.registry().entries()) {
-            peers.add(store.admit(Peer.of(e, node()), Integer.MAX_VALUE).toCompletableFuture());
+            if (only == null || only.contains(e.peerId())) {
+                peers.add(store.admit(Peer.of(e, node()), Integer.MAX_VALUE).toCompletableFuture());
+            }
         }
         return CompletableFuture.allOf(peers.toArray(CompletableFuture[]::new)).thenCompose(v -> {
             CompletionStage<?> chain = CompletableFuture.completedFuture(null);
             for (NetGroups.Membership m : local.groups().memberships()) {
-                chain = chain.thenCompose(x -> store.join(m.developerKey(), m.group(), m.peer(), node(), m.cap(),
-                        maxGroupsPerPeer));
+                if (only == null || only.contains(m.peer())) {
+                    chain = chain.thenCompose(x -> store.join(m.developerKey(), m.group(), m.peer(), node(), m.cap(),
+                            maxGroupsPerPeer));
+                }
             }
             return chain.thenApply(x -> null);
         });
@@ -174,9 +255,13 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
 
     /** Heartbeat, then sweep of dead nodes (scheduled by the server, a few times per node lifetime). */
     public CompletionStage<Void> heartbeat(List<String> advertise) {
+        this.advertise = List.copyOf(advertise);
         return store.heartbeat(node(), advertise)
                 .thenCompose(v -> store.sweep())
-                .thenAccept(referrals -> loop.execute(() -> deliver(referrals)));
+                .thenAccept(referrals -> loop.execute(() -> {
+                    deliver(referrals);
+                    rejoin();
+                }));
     }
 
     // ---- the rendezvous ------------------------------------------------------------------------
@@ -189,7 +274,7 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
             return CompletableFuture.completedFuture(Admission.UNKNOWN_KEY);
         }
         if (!shared) {
-            return local.connected(developerKey, peer, observed, handle);
+            return alone(peer, local.connected(developerKey, peer, observed, handle));
         }
         Peer record = new Peer(developerKey, peer, observed, List.of(), node());
         return onLoop(store.admit(record, key.get().maxSessionsOrUnlimited()), admit -> {
@@ -201,7 +286,13 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                     .ifPresent(old -> courier.send(old.node(), new Delivery.Evict(peer)));
             deliver(admit.referrals());
             return admit.status() == ClusterStore.Admitted.REPLACED ? Admission.REPLACED : here;
-        }, () -> local.connected(developerKey, peer, observed, handle));
+        }, () -> alone(peer, local.connected(developerKey, peer, observed, handle)));
+    }
+
+    /** An answer this node gave alone about {@code peer}: the peer is published again with the next republish. */
+    private <T> CompletionStage<T> alone(PeerId peer, CompletionStage<T> answer) {
+        dirty.add(peer);
+        return answer;
     }
 
     @Override
@@ -217,7 +308,9 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     }
 
     private void publish(PeerId peer, H handle) {
-        if (shared) {
+        if (!shared) {
+            dirty.add(peer);
+        } else {
             local.local(peer).filter(e -> e.handle() == handle)
                     .ifPresent(e -> store.update(Peer.of(e, node())).exceptionally(this::failedQuietly));
         }
@@ -271,18 +364,21 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         List<PeerId> here = local.join(peer, handle, group).toCompletableFuture().join();
         Optional<PeerRegistry.Entry<H>> me = local.local(peer).filter(e -> e.handle() == handle);
         if (!shared || me.isEmpty() || !local.groups().members(me.get().developerKey(), group).contains(peer)) {
+            dirty.add(peer);
             return CompletableFuture.completedFuture(here);
         }
         String key = me.get().developerKey();
         return onLoop(store.join(key, group, peer, node(), peerCapOf(key), maxGroupsPerPeer), members -> members,
-                () -> CompletableFuture.completedFuture(here));
+                () -> alone(peer, CompletableFuture.completedFuture(here)));
     }
 
     @Override
     public void leave(PeerId peer, H handle, GroupId group) {
         Optional<PeerRegistry.Entry<H>> me = local.local(peer).filter(e -> e.handle() == handle);
         local.leave(peer, handle, group);
-        if (shared && me.isPresent()) {
+        if (!shared) {
+            dirty.add(peer);
+        } else if (me.isPresent()) {
             store.leave(me.get().developerKey(), group, peer, node())
                     .thenAccept(r -> loop.execute(() -> r.ifPresent(x -> deliver(List.of(x)))))
                     .exceptionally(this::failedQuietly);
@@ -293,7 +389,9 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     public void closed(PeerId peer, H handle) {
         boolean mine = local.local(peer).filter(e -> e.handle() == handle).isPresent();
         local.closed(peer, handle);
-        if (shared && mine) {
+        if (!shared && mine) {
+            dirty.add(peer);
+        } else if (mine) {
             store.remove(peer, node())
                     .thenAccept(referrals -> loop.execute(() -> deliver(referrals)))
                     .exceptionally(this::failedQuietly);
@@ -384,6 +482,7 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                     out.complete(answer.apply(value));
                 } else {
                     fallbacks++;
+                    degrade();
                     LOG.debug("cluster store call failed, deciding locally: {}", failure.toString());
                     locally.get().whenComplete((v, f) -> {
                         if (f == null) {
@@ -402,6 +501,7 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
 
     private Void failedQuietly(Throwable failure) {
         LOG.debug("cluster store update failed: {}", failure.toString());
+        loop.execute(this::degrade);
         return null;
     }
 

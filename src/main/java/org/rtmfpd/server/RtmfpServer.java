@@ -1,5 +1,10 @@
 package org.rtmfpd.server;
 
+import org.rtmfpd.cluster.ClusterNode;
+import org.rtmfpd.cluster.ClusterRendezvous;
+import org.rtmfpd.cluster.ClusterSettings;
+import org.rtmfpd.cluster.KeyHashes;
+import org.rtmfpd.cluster.RedisBackend;
 import org.rtmfpd.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -87,8 +92,11 @@ public final class RtmfpServer implements AutoCloseable {
     /** Cleared when the server starts to stop: from then on no handshake starts, sessions only close. */
     private volatile boolean accepting = true;
     private final RegistryServer registry;
+    /** This node's membership of a cluster, in cluster mode. */
+    private final ClusterNode<Session> cluster;
 
-    private RtmfpServer(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
+    private RtmfpServer(ServerConfig config, DeveloperKeyStore keys, Clock clock, java.util.function.LongSupplier wallClock)
+            throws InterruptedException {
         this.keys = keys;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -106,7 +114,9 @@ public final class RtmfpServer implements AutoCloseable {
         random.nextBytes(extra);
         List<DhGroup> groups = config.dhGroups().stream().map(id -> DhGroup.byId(id).orElseThrow()).toList();
         Certificate certificate = Certificate.ephemeral(groups, extra);
-        this.rendezvous = new LocalRendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
+        this.cluster = config.cluster().enabled() ? joinCluster(config, keys, random, wallClock) : null;
+        this.rendezvous = cluster != null ? cluster.rendezvous()
+                : new LocalRendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
         TimedApplication timed = new TimedApplication(metrics);
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
                 new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), config.connectTimeoutMs(), clock,
@@ -148,9 +158,46 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.gauge("rtmfpd_netgroups", "NetGroups with at least one member.", rendezvous::groupCount);
         metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", rendezvous::groupMemberCount);
         metrics.gauge("rtmfpd_developer_keys", "Developer keys in force.", () -> keys.current().size());
+        if (cluster != null) {
+            ClusterRendezvous<Session> shared = cluster.rendezvous();
+            metrics.gauge("rtmfpd_cluster_store_up",
+                    "1 while this node decides with the cluster (Redis reachable, its state published), else 0.",
+                    () -> shared.shared() ? 1 : 0);
+            metrics.gauge("rtmfpd_cluster_fallbacks",
+                    "Cluster store calls that failed and were decided by this node alone (a running count).",
+                    shared::fallbackCount);
+            metrics.gauge("rtmfpd_cluster_republishes",
+                    "Times this node published its state to the cluster store again after an outage (a running count).",
+                    shared::republishCount);
+        }
         metrics.withJvmMetrics();
         this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll) : null;
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
+    }
+
+    /**
+     * Joins the cluster of {@code config.cluster()}: connects to its Redis (failing at start, with the
+     * reason, if it cannot be reached) and runs this node's heartbeats on the protocol loop.
+     */
+    private ClusterNode<Session> joinCluster(ServerConfig config, DeveloperKeyStore keys, SecureRandom random,
+            java.util.function.LongSupplier wallClock) {
+        ClusterSettings settings = config.cluster();
+        String node = ClusterNode.nodeId(settings);
+        RedisBackend backend;
+        try {
+            backend = RedisBackend.open(settings, new KeyHashes(keys::current), wallClock, random);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot reach the cluster's Redis at "
+                    + settings.redis().map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("") + ": " + e.getMessage()
+                    + " (check cluster-redis and that Redis is running)", e);
+        }
+        LOG.info("cluster mode: node {} on {}", node, backend);
+        List<String> advertise = settings.advertise().isEmpty()
+                ? config.listen().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList()
+                : settings.advertise();
+        LocalRendezvous<Session> local = new LocalRendezvous<>(node, keys::find, config.peerCap(),
+                InstantSource.system(), random);
+        return ClusterNode.join(settings, backend, local, loop.next(), keys::find, advertise);
     }
 
     private boolean onDatagram(InetSocketAddress from, byte[] datagram) {
@@ -223,12 +270,21 @@ public final class RtmfpServer implements AutoCloseable {
 
     /** Binds every listen address and starts serving; throws if an address cannot be bound. */
     public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys) throws InterruptedException {
-        return new RtmfpServer(config, keys, Clock.system());
+        return new RtmfpServer(config, keys, Clock.system(), System::currentTimeMillis);
     }
 
     /** As {@link #start(ServerConfig, DeveloperKeyStore)}, with the protocol timers read from {@code clock}. */
     public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys, Clock clock) throws InterruptedException {
-        return new RtmfpServer(config, keys, clock);
+        return new RtmfpServer(config, keys, clock, System::currentTimeMillis);
+    }
+
+    /**
+     * As {@link #start(ServerConfig, DeveloperKeyStore, Clock)}, with the cluster's time (wall-clock
+     * milliseconds, compared across nodes for their liveness) read from {@code wallClock}.
+     */
+    public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys, Clock clock,
+            java.util.function.LongSupplier wallClock) throws InterruptedException {
+        return new RtmfpServer(config, keys, clock, wallClock);
     }
 
     private void tick() {
@@ -290,6 +346,9 @@ public final class RtmfpServer implements AutoCloseable {
      */
     public void shutdown(long graceMillis) {
         stopAccepting();
+        if (cluster != null) {
+            cluster.close(); // the cluster forgets this node's peers before their sessions close
+        }
         try {
             loop.next().submit(dispatcher::closeAll).get(5, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + graceMillis * 1_000_000;
@@ -304,6 +363,9 @@ public final class RtmfpServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         if (registry != null) {
             registry.close();
         }

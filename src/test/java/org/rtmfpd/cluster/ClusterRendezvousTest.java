@@ -186,7 +186,8 @@ class ClusterRendezvousTest {
         store.failing = true;
         Session a = connect(1);
         Session b = connect(2);
-        assertEquals(2, rv.fallbackCount(), "both connects were decided locally");
+        assertEquals(1, rv.fallbackCount(), "the first connect failed in the store and was decided locally");
+        assertFalse(rv.shared(), "and the second was not even asked of the store");
         var outcome = now(rv.introduce(peer(1), a, at(1), peer(2), TAG));
         assertInstanceOf(Introducer.Introduce.class, outcome, "two clients of this node still meet");
         assertEquals(List.of(), now(rv.join(peer(1), a, group(1))));
@@ -207,10 +208,12 @@ class ClusterRendezvousTest {
         assertTrue(rv.shared());
         assertEquals(before + 1, rv.republishCount());
         List<String> calls = store.calls;
-        assertEquals(4, calls.size(), calls.toString());
-        assertTrue(calls.subList(0, 2).stream().allMatch(c -> c.startsWith("admit ")), calls.toString());
+        assertEquals(6, calls.size(), calls.toString());
+        assertEquals("leaveCluster " + NODE, calls.get(0), "what the store held of this node goes first");
+        assertEquals("heartbeat " + NODE, calls.get(1), "alive: the store admits peers of live nodes only");
+        assertTrue(calls.subList(2, 4).stream().allMatch(c -> c.startsWith("admit ")), calls.toString());
         assertEquals(List.of("join " + peer(2) + " " + group(1), "join " + peer(1) + " " + group(1)),
-                calls.subList(2, 4));
+                calls.subList(4, 6));
     }
 
     @Test
@@ -225,5 +228,25 @@ class ClusterRendezvousTest {
         rv.closed(peer(2), s[2]);
         assertEquals(List.of("remove " + peer(2) + " on " + NODE), store.calls);
         assertEquals(List.of("refer 3 to " + peer(1)), outbox, "the store's referral, once");
+    }
+
+    @Test
+    void aFailedCallMakesTheNodeDecideAloneUntilItsNextHeartbeatPublishesWhatChanged() {
+        Session a = connect(1);
+        store.failing = true;
+        Session b = connect(2);
+        assertFalse(rv.shared(), "a failed call: this node decides alone");
+        now(rv.join(peer(2), b, group(1)));
+        store.failing = false;
+        store.calls.clear();
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertTrue(rv.shared(), "published again at the heartbeat");
+        assertEquals(List.of("heartbeat " + NODE, "sweep", "heartbeat " + NODE, "remove " + peer(2) + " on " + NODE,
+                "admit " + peer(2) + " max " + Integer.MAX_VALUE, "join " + peer(2) + " " + group(1)), store.calls,
+                "only the peer admitted alone, with its group place; peer 1 is left as it is");
+        store.calls.clear();
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertEquals(List.of("heartbeat " + NODE, "sweep"), store.calls, "nothing left to publish");
+        assertTrue(now(rv.connected("app", peer(1), at(1), a)).admitted());
     }
 }

@@ -22,6 +22,7 @@ final class TestServer implements AutoCloseable {
     static final String KEY_A = "key-a";
     static final String KEY_B = "key-b";
     static final String KEY_CAP_50 = "key-cap-50";
+    static final String KEY_MAX_2 = "key-max-2";
     private static final long WAIT_LIMIT_MILLIS = 10_000;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -42,12 +43,14 @@ final class TestServer implements AutoCloseable {
         this(dir, ServerConfig.builder(), clock);
     }
 
-    private TestServer(Path dir, ServerConfig.Builder builder, WarpClock clock) throws Exception {
+    /** A server with {@code builder}'s settings (its listen address and keys file are set here), on {@code clock}. */
+    TestServer(Path dir, ServerConfig.Builder builder, WarpClock clock) throws Exception {
         Path keys = dir.resolve("developer-keys.conf");
-        Files.writeString(keys, KEY_A + "\n" + KEY_B + "\n" + KEY_CAP_50 + " peer-cap=50\n");
+        Files.writeString(keys, KEY_A + "\n" + KEY_B + "\n" + KEY_CAP_50 + " peer-cap=50\n" + KEY_MAX_2
+                + " max-sessions=2\n");
         builder.resetListen().addListen(new InetSocketAddress("127.0.0.1", 0)).developerKeys(keys);
         server = RtmfpServer.start(builder.build(), DeveloperKeyStore.load(keys),
-                () -> clock.nowMillis() + clockOffset.get());
+                () -> clock.nowMillis() + clockOffset.get(), () -> System.currentTimeMillis() + clockOffset.get());
         address = server.localAddresses().get(0);
     }
 

@@ -1,0 +1,405 @@
+package org.rtmfpd.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The Lua scripts of {@link RedisClusterStore}: each read-then-write of the store is one script, so
+ * that it is atomic in Redis. Every script starts with {@link #COMMON}; the data model they share is
+ * described in {@link RedisClusterStore}.
+ *
+ * <p>Arguments common to all: {@code KEYS[1]} = {@code <P>:nodes} (it routes the call to the one slot
+ * of the namespace on Redis Cluster), {@code ARGV[1]} = the key prefix {@code <P>} (such as
+ * {@code {rtmfpd}}), {@code ARGV[2]} = now (ms, from the caller's clock), {@code ARGV[3]} = the node
+ * lifetime (ms), {@code ARGV[4]} = the TTL of every key (ms). A script's own arguments start at
+ * {@code ARGV[5]}.
+ */
+final class RedisScripts {
+    private RedisScripts() {
+    }
+
+    /** Score of a group member: join sequence × 2^14 + the member's cap (cap < 2^14). */
+    static final int CAP_BITS_MULTIPLIER = 16384;
+
+    static final String COMMON = """
+            local P = ARGV[1]
+            local NOW = tonumber(ARGV[2])
+            local LIFE = tonumber(ARGV[3])
+            local TTL = tonumber(ARGV[4])
+            local K_NODES = P .. ':nodes'
+            local K_NODEINFO = P .. ':nodeinfo'
+            local K_PEERS = P .. ':peers'
+            local K_KEYPEERS = P .. ':keypeers'
+            local K_PAIRS = P .. ':pairs'
+            local K_PEERGROUPS = P .. ':peergroups'
+            local K_SEQ = P .. ':seq'
+            local CAPM = 16384
+
+            local alive_cache = {}
+            local function alive(node)
+              local c = alive_cache[node]
+              if c == nil then
+                local s = redis.call('ZSCORE', K_NODES, node)
+                c = false
+                if s and NOW - tonumber(s) <= LIFE then c = true end
+                alive_cache[node] = c
+              end
+              return c
+            end
+            local function parse(rec)
+              return string.match(rec, '^([^|]*)|([^|]*)|')
+            end
+            -- the record, key hash and node of a peer whose node is alive; nil otherwise
+            local function live(peer)
+              local rec = redis.call('HGET', K_PEERS, peer)
+              if not rec then return nil end
+              local kh, node = parse(rec)
+              if not alive(node) then return nil end
+              return rec, kh, node
+            end
+            local function split(s)
+              local t = {}
+              if s then for x in string.gmatch(s, '[^,]+') do t[#t + 1] = x end end
+              return t
+            end
+            local function without(list, item)
+              local t = {}
+              for _, x in ipairs(list) do if x ~= item then t[#t + 1] = x end end
+              return t
+            end
+            local function hsetlist(key, field, list)
+              if #list == 0 then redis.call('HDEL', key, field)
+              else redis.call('HSET', key, field, table.concat(list, ',')) end
+            end
+            local function touch(key) redis.call('PEXPIRE', key, TTL) end
+            local function touchShared()
+              touch(K_NODES); touch(K_NODEINFO); touch(K_PEERS); touch(K_KEYPEERS)
+              touch(K_PAIRS); touch(K_PEERGROUPS); touch(K_SEQ)
+            end
+            local function groupKey(gk) return P .. ':group:' .. gk end
+            local function window(cap) return math.max(1, cap - 1) end
+
+            -- live partners of a peer in the cap ledger
+            local function livePairs(peer)
+              local out = {}
+              for _, x in ipairs(split(redis.call('HGET', K_PAIRS, peer))) do
+                if live(x) then out[#out + 1] = x end
+              end
+              return out
+            end
+            local function release(peer)
+              for _, other in ipairs(split(redis.call('HGET', K_PAIRS, peer))) do
+                hsetlist(K_PAIRS, other, without(split(redis.call('HGET', K_PAIRS, other)), peer))
+              end
+              redis.call('HDEL', K_PAIRS, peer)
+            end
+
+            -- removes peer (held by node) from group gk; answers the referral that repairs it, or nil
+            local function leaveGroup(gk, peer, node)
+              local key = groupKey(gk)
+              local rank = redis.call('ZRANK', key, peer)
+              if not rank then return nil end
+              local fol = redis.call('ZRANGE', key, rank + 1, rank + 1, 'WITHSCORES')
+              redis.call('ZREM', key, peer)
+              local ng = P .. ':nodegroups:' .. node
+              if redis.call('HINCRBY', ng, gk, -1) <= 0 then redis.call('HDEL', ng, gk) end
+              if rank == 0 or #fol == 0 then return nil end
+              local follower = fol[1]
+              local frec, fkh, fnode = live(follower)
+              if not frec then return nil end
+              local t = math.max(0, rank - window(math.fmod(tonumber(fol[2]), CAPM)))
+              local stop = math.max(0, t - 64)
+              while t >= stop do
+                local m = redis.call('ZRANGE', key, t, t)[1]
+                if m and live(m) then
+                  local kh, ghex = string.match(gk, '^([^:]*):(.*)$')
+                  return {kh, ghex, follower, fnode, m}
+                end
+                t = t - 1
+              end
+              return nil
+            end
+
+            -- removes a peer's record, pairs and group places; answers the referrals
+            local function removePeer(peer, rec)
+              local kh, node = parse(rec)
+              redis.call('HDEL', K_PEERS, peer)
+              redis.call('SREM', P .. ':nodepeers:' .. node, peer)
+              local kn = kh .. '|' .. node
+              if redis.call('HINCRBY', K_KEYPEERS, kn, -1) <= 0 then redis.call('HDEL', K_KEYPEERS, kn) end
+              release(peer)
+              local refs = {}
+              for _, gk in ipairs(split(redis.call('HGET', K_PEERGROUPS, peer))) do
+                local r = leaveGroup(gk, peer, node)
+                if r then refs[#refs + 1] = r end
+              end
+              redis.call('HDEL', K_PEERGROUPS, peer)
+              return refs
+            end
+
+            -- removes every peer of node (sweep, or the node leaving); answers the referrals still valid
+            local function removeNode(node, refs)
+              local np = P .. ':nodepeers:' .. node
+              for _, peer in ipairs(redis.call('SMEMBERS', np)) do
+                local rec = redis.call('HGET', K_PEERS, peer)
+                if rec then
+                  local _, rnode = parse(rec)
+                  if rnode == node then
+                    for _, r in ipairs(removePeer(peer, rec)) do refs[#refs + 1] = r end
+                  end
+                end
+              end
+              redis.call('DEL', np, P .. ':nodegroups:' .. node)
+              redis.call('ZREM', K_NODES, node)
+              redis.call('HDEL', K_NODEINFO, node)
+              return refs
+            end
+            local function stillValid(refs)
+              local out = {}
+              for _, r in ipairs(refs) do
+                local rec, _, rnode = live(r[3])
+                if rec and rnode == r[4] and live(r[5]) then out[#out + 1] = r end
+              end
+              return out
+            end
+            """;
+
+    /** ARGV[5] node, ARGV[6] advertise (comma list): the node is alive now. */
+    static final String HEARTBEAT = """
+            local node = ARGV[5]
+            redis.call('ZADD', K_NODES, NOW, node)
+            redis.call('HSET', K_NODEINFO, node, ARGV[6])
+            touchShared()
+            touch(P .. ':nodepeers:' .. node)
+            local ng = P .. ':nodegroups:' .. node
+            touch(ng)
+            for _, gk in ipairs(redis.call('HKEYS', ng)) do touch(groupKey(gk)) end
+            return 1
+            """;
+
+    /**
+     * ARGV[5] peer, ARGV[6] key hash, ARGV[7] node, ARGV[8] addresses, ARGV[9] max sessions. Answers
+     * {'MAX_SESSIONS'} or {status, old record or '', referrals}.
+     */
+    static final String ADMIT = """
+            local peer, kh, node, addrs, max = ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
+            if not alive(node) then
+              return redis.error_reply('NODE_NOT_ALIVE node ' .. node .. ' has no live heartbeat')
+            end
+            local old = redis.call('HGET', K_PEERS, peer)
+            local oldLive, okh = false, nil
+            if old then
+              local onode
+              okh, onode = parse(old)
+              oldLive = alive(onode)
+            end
+            local count = 0
+            for _, n in ipairs(redis.call('ZRANGEBYSCORE', K_NODES, NOW - LIFE, '+inf')) do
+              count = count + tonumber(redis.call('HGET', K_KEYPEERS, kh .. '|' .. n) or '0')
+            end
+            if oldLive and okh == kh then count = count - 1 end
+            if count >= max then return {'MAX_SESSIONS'} end
+            local refs = {}
+            local status = 'REGISTERED'
+            if old then
+              refs = removePeer(peer, old)
+              if oldLive then status = 'REPLACED' end
+            end
+            redis.call('HSET', K_PEERS, peer, kh .. '|' .. node .. '|' .. addrs)
+            local np = P .. ':nodepeers:' .. node
+            redis.call('SADD', np, peer)
+            redis.call('HINCRBY', K_KEYPEERS, kh .. '|' .. node, 1)
+            touch(np)
+            touchShared()
+            return {status, old or '', stillValid(refs)}
+            """;
+
+    /** ARGV[5] peer, ARGV[6] node, ARGV[7] addresses. Answers 1 if updated. */
+    static final String UPDATE = """
+            local peer, node = ARGV[5], ARGV[6]
+            local rec = redis.call('HGET', K_PEERS, peer)
+            if not rec then return 0 end
+            local kh, rnode = parse(rec)
+            if rnode ~= node then return 0 end
+            redis.call('HSET', K_PEERS, peer, kh .. '|' .. node .. '|' .. ARGV[7])
+            touchShared()
+            return 1
+            """;
+
+    /** ARGV[5] peer, ARGV[6] node. Answers the referrals. */
+    static final String REMOVE = """
+            local peer, node = ARGV[5], ARGV[6]
+            local rec = redis.call('HGET', K_PEERS, peer)
+            if not rec then return {} end
+            local _, rnode = parse(rec)
+            if rnode ~= node then return {} end
+            local refs = stillValid(removePeer(peer, rec))
+            touchShared()
+            return refs
+            """;
+
+    /**
+     * ARGV[5] initiator, ARGV[6] node, ARGV[7] target, ARGV[8] cap. Answers {'REFUSED', reason} or
+     * {'PAIRED', target record, 1 for a new pair or 0}.
+     */
+    static final String PAIR = """
+            local initiator, node, target, cap = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
+            local irec, ikh, inode = live(initiator)
+            if not irec or inode ~= node then return {'REFUSED', 'INITIATOR_NOT_REGISTERED'} end
+            if initiator == target then return {'REFUSED', 'SELF'} end
+            local trec, tkh = live(target)
+            if not trec then return {'REFUSED', 'UNKNOWN_TARGET'} end
+            if tkh ~= ikh then return {'REFUSED', 'OTHER_DEVELOPER_KEY'} end
+            local mine = livePairs(initiator)
+            for _, x in ipairs(mine) do
+              if x == target then return {'PAIRED', trec, 0} end
+            end
+            if #mine >= cap then return {'REFUSED', 'INITIATOR_CAP'} end
+            if #livePairs(target) >= cap then return {'REFUSED', 'TARGET_CAP'} end
+            -- the stored lists keep partners on nodes that may yet come back; sweep removes them
+            local all = split(redis.call('HGET', K_PAIRS, initiator))
+            all[#all + 1] = target
+            hsetlist(K_PAIRS, initiator, all)
+            local theirs = split(redis.call('HGET', K_PAIRS, target))
+            theirs[#theirs + 1] = initiator
+            hsetlist(K_PAIRS, target, theirs)
+            touchShared()
+            return {'PAIRED', trec, 1}
+            """;
+
+    /** ARGV[5] target, ARGV[6] cap. Answers the target's record or false. */
+    static final String OPEN_TARGET = """
+            local target, cap = ARGV[5], tonumber(ARGV[6])
+            local rec = live(target)
+            if not rec then return false end
+            if #livePairs(target) >= cap then return false end
+            return rec
+            """;
+
+    /**
+     * ARGV[5] key hash, ARGV[6] group hex, ARGV[7] peer, ARGV[8] node, ARGV[9] cap, ARGV[10] max groups
+     * per peer, ARGV[11] a random number in [0, 1). Answers the member IDs to hand, newest first.
+     */
+    static final String JOIN = """
+            local kh, ghex, peer, node = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+            local cap, maxGroups, rnd = tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+            local rec, rkh, rnode = live(peer)
+            if not rec or rnode ~= node or rkh ~= kh then return {} end
+            local gk = kh .. ':' .. ghex
+            local key = groupKey(gk)
+            local already = redis.call('ZSCORE', key, peer)
+            local mine = split(redis.call('HGET', K_PEERGROUPS, peer))
+            if not already and #mine >= maxGroups then return {} end
+
+            -- live others, newest first, until more than cap are found
+            local n = redis.call('ZCARD', key)
+            local got, ranks = {}, {}
+            local idx = n - 1
+            while idx >= 0 and #got <= cap do
+              local lo = math.max(0, idx - 31)
+              local chunk = redis.call('ZRANGE', key, lo, idx)
+              for j = #chunk, 1, -1 do
+                local m = chunk[j]
+                if m ~= peer and live(m) then
+                  got[#got + 1] = m
+                  ranks[#ranks + 1] = lo + j - 1
+                  if #got > cap then break end
+                end
+              end
+              idx = lo - 1
+            end
+            local out = got
+            if #got > cap then
+              local w = window(cap)
+              out = {}
+              for i = 1, w do out[i] = got[i] end
+              if cap >= 2 then
+                -- one of the older members (ranks below the w-th newest) at random: the live one
+                -- nearest below the drawn rank, else the nearest above it
+                local bound = ranks[w]
+                local r = math.min(bound - 1, math.floor(rnd * bound))
+                local pick = nil
+                local t = r
+                while t >= 0 and not pick do
+                  local m = redis.call('ZRANGE', key, t, t)[1]
+                  if m ~= peer and live(m) then pick = m end
+                  t = t - 1
+                end
+                t = r + 1
+                while t < bound and not pick do
+                  local m = redis.call('ZRANGE', key, t, t)[1]
+                  if m ~= peer and live(m) then pick = m end
+                  t = t + 1
+                end
+                if pick then out[#out + 1] = pick end
+              end
+            end
+
+            if not already then
+              local seq = redis.call('INCR', K_SEQ)
+              redis.call('ZADD', key, string.format('%d', seq * CAPM + cap), peer)
+              mine[#mine + 1] = gk
+              hsetlist(K_PEERGROUPS, peer, mine)
+              local ng = P .. ':nodegroups:' .. node
+              redis.call('HINCRBY', ng, gk, 1)
+              touch(ng)
+            end
+            touch(key)
+            touchShared()
+            return out
+            """;
+
+    /** ARGV[5] key hash, ARGV[6] group hex, ARGV[7] peer, ARGV[8] node. Answers {} or {referral}. */
+    static final String LEAVE = """
+            local kh, ghex, peer, node = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
+            local rec = redis.call('HGET', K_PEERS, peer)
+            if not rec then return {} end
+            local rkh, rnode = parse(rec)
+            if rnode ~= node or rkh ~= kh then return {} end
+            local gk = kh .. ':' .. ghex
+            local mine = split(redis.call('HGET', K_PEERGROUPS, peer))
+            local kept = without(mine, gk)
+            if #kept == #mine then return {} end
+            hsetlist(K_PEERGROUPS, peer, kept)
+            local r = leaveGroup(gk, peer, node)
+            touchShared()
+            if r then return {r} end
+            return {}
+            """;
+
+    /** No arguments: removes the nodes whose heartbeat is older than the lifetime. Answers the referrals. */
+    static final String SWEEP = """
+            local refs = {}
+            for _, node in ipairs(redis.call('ZRANGEBYSCORE', K_NODES, '-inf', '(' .. (NOW - LIFE))) do
+              removeNode(node, refs)
+            end
+            touchShared()
+            return stillValid(refs)
+            """;
+
+    /** ARGV[5] node: it is stopping. Answers the referrals. */
+    static final String LEAVE_CLUSTER = """
+            local refs = removeNode(ARGV[5], {})
+            touchShared()
+            return stillValid(refs)
+            """;
+
+    /** A script's full text and its SHA-1, as Redis names it. */
+    record Script(String name, String text, String sha) {
+        static Script of(String name, String body) {
+            String text = COMMON + "\n" + body;
+            return new Script(name, text, sha1(text));
+        }
+    }
+
+    static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-1", e);
+        }
+    }
+}
