@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.rtmfpd.cli.bench.Bench;
 import org.rtmfpd.cli.bench.LoopbackAddresses;
 import org.rtmfpd.cli.bench.ServerProbe;
+import org.rtmfpd.cli.bench.ServerProcess;
 import org.rtmfpd.cli.bench.Soak;
 import org.rtmfpd.cli.bench.SoakReport;
 import org.rtmfpd.client.ClientSettings;
@@ -35,6 +36,11 @@ import picocli.CommandLine.Spec;
                 + "(--groups), introductions (--pairs). Client keys are made before any phase. Loopback addresses only. "
                 + "Each client has its own UDP socket: raise 'ulimit -n' above --clients. Against rtmfpd, start it with "
                 + "--dh-queue-limit at least --max-pending, or it drops the IIKeyings beyond its queue.",
+                "", "A cluster (rtmfpd serve --cluster-redis): --target-server NODE2 sends the introductions' targets (the odd "
+                + "client slots below 2 x --pairs) to a second node; every other client, the initiators included, connects "
+                + "to --server, and --metrics reads that node. Give --server-pid once per node (and once for redis-server if "
+                + "wanted), e.g. --server-pid 4242:node-1 --server-pid 4243:node-2: each phase's server CPU is their sum, and "
+                + "the report gives each one's share.",
                 "", "Soak (--soak MINUTES): after a ramp to --clients (default 5000 with --soak) at --rate, steady churn: "
                 + "--churn connects and as many closes a second, --soak-introductions, --soak-joins and as many leaves, "
                 + "a --lossy share of the new clients dropping --loss of their datagrams both ways (their failures are "
@@ -94,9 +100,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--group-size", paramLabel = "S", defaultValue = "10", description = "Clients joining each group (default: ${DEFAULT-VALUE}).")
     int groupSize;
 
-    @Option(names = "--server-pid", paramLabel = "PID",
-            description = "The server's process: CPU time from /proc/PID/stat (utime+stime), memory from VmRSS of /proc/PID/status.")
-    Long serverPid;
+    @Option(names = "--server-pid", paramLabel = "PID[:NAME]",
+            description = "The server's process: CPU time from /proc/PID/stat (utime+stime), memory from VmRSS of /proc/PID/status. "
+                    + "Repeatable: the server CPU of a phase is then the sum over the processes (a cluster's nodes, and "
+                    + "its redis-server if wanted), and the report gives each one's share, under NAME if given; memory, "
+                    + "threads, descriptors and jcmd are the first one's, the --server's.")
+    List<String> serverPidSpecs;
+
+    @Option(names = "--target-server", paramLabel = "HOST:PORT",
+            description = "Another server, on a loopback address (a second cluster node): the targets of the introductions "
+                    + "(the odd client slots below 2 x --pairs) connect to it instead of --server, so that each "
+                    + "introduction crosses from one node to the other. Needs --pairs.")
+    String targetServerSpec;
 
     @Option(names = "--metrics", paramLabel = "URL",
             description = "rtmfpd's metrics (http://127.0.0.1:PORT/metrics): JVM heap, sessions and introductions as the server counts them.")
@@ -178,6 +193,10 @@ public final class BenchCommand implements Callable<Integer> {
     private ServerProbe probe;
     private InetSocketAddress server;
     private URI url;
+    private InetSocketAddress targetServer;
+    private URI targetUrl;
+    private List<ServerProcess> serverProcesses = List.of();
+    private Long serverPid;
     private long startedAt;
 
     @Override
@@ -189,8 +208,14 @@ public final class BenchCommand implements Callable<Integer> {
         try {
             server = LoopbackAddresses.server(serverSpec, 1935);
             sources = LoopbackAddresses.sources(sourceSpec);
+            serverProcesses = ServerProcess.parseAll(serverPidSpecs);
+            serverPid = serverProcesses.isEmpty() ? null : serverProcesses.get(0).pid();
+            if (targetServerSpec != null) {
+                targetServer = LoopbackAddresses.server(targetServerSpec, 1935);
+            }
             validate();
-            url = URI.create("rtmfp://" + hostForUrl(server) + ":" + server.getPort() + "/" + key);
+            url = urlOf(server);
+            targetUrl = targetServer != null ? urlOf(targetServer) : null;
             if (metricsUrl != null) {
                 URI m = URI.create(metricsUrl);
                 if (!"http".equalsIgnoreCase(m.getScheme()) || m.getHost() == null) {
@@ -203,12 +228,12 @@ public final class BenchCommand implements Callable<Integer> {
             err.flush();
             return USAGE;
         }
-        probe = new ServerProbe(serverPid, metricsUrl != null ? URI.create(metricsUrl) : null, jcmdGc, this::progress);
+        probe = new ServerProbe(serverProcesses, metricsUrl != null ? URI.create(metricsUrl) : null, jcmdGc, this::progress);
         if (serverPid != null) {
             try {
                 probe.checkProcess();
             } catch (IOException | RuntimeException e) {
-                err.println("bench: cannot read /proc/" + serverPid + ": " + e.getMessage());
+                err.println("bench: cannot read " + e.getMessage());
                 err.flush();
                 return FAILED;
             }
@@ -226,7 +251,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         try {
             Bench.Settings settings = new Bench.Settings(clients, rate, maxPending, holdSeconds, pairs, introRate, groups,
-                    groupSize, serverPid, metricsUrl, jcmdGc, hmacSseq, threads, warmup, awaitSessions, timeoutSeconds);
+                    groupSize, serverProcesses, metricsUrl, jcmdGc, hmacSseq, threads, warmup, awaitSessions, timeoutSeconds,
+                    targetUrl, targetServer);
             return new Bench(settings, url, server, probe, out, err).run(sources);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -240,6 +266,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (serverPid == null || metricsUrl == null) {
             throw new IllegalArgumentException("--soak needs --server-pid and --metrics");
+        }
+        if (serverProcesses.size() > 1 || targetServer != null) {
+            throw new IllegalArgumentException("--soak loads one server: one --server-pid and no --target-server");
         }
         if (!(churn > 0) || soakIntroductions < 0 || soakJoins < 0 || soakGroups < 0 || (soakJoins > 0 && soakGroups < 1)) {
             throw new IllegalArgumentException("--churn must be positive; --soak-introductions, --soak-joins and --soak-groups "
@@ -334,6 +363,18 @@ public final class BenchCommand implements Callable<Integer> {
         if (key.isEmpty() || key.contains("/")) {
             throw new IllegalArgumentException("--key must be one path segment");
         }
+        if (targetServer != null && soakMinutes == null) {
+            if (pairs < 1) {
+                throw new IllegalArgumentException("--target-server needs --pairs: only the introductions' targets connect there");
+            }
+            if (targetServer.equals(server)) {
+                throw new IllegalArgumentException("--target-server is --server: leave it out for same-server introductions");
+            }
+        }
+    }
+
+    private URI urlOf(InetSocketAddress address) {
+        return URI.create("rtmfp://" + hostForUrl(address) + ":" + address.getPort() + "/" + key);
     }
 
     /** The soft limit on open files from /proc/self/limits, or -1. */

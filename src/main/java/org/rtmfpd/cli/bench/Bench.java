@@ -35,8 +35,64 @@ public final class Bench {
 
     /** The options of {@code rtmfpd bench} that the phases use; see its help for each. */
     public record Settings(int clients, double rate, int maxPending, double holdSeconds, int pairs, Double introRate,
-                           int groups, int groupSize, Long serverPid, String metricsUrl, boolean jcmdGc, boolean hmacSseq,
-                           int threads, int warmup, Integer awaitSessions, double timeoutSeconds) {
+                           int groups, int groupSize, List<ServerProcess> serverProcesses, String metricsUrl, boolean jcmdGc,
+                           boolean hmacSseq, int threads, int warmup, Integer awaitSessions, double timeoutSeconds,
+                           URI targetUrl, InetSocketAddress targetServer) {
+        public Settings {
+            serverProcesses = List.copyOf(serverProcesses);
+            if ((targetUrl == null) != (targetServer == null)) {
+                throw new IllegalArgumentException("a target server needs both its URL and its address");
+            }
+        }
+    }
+
+    /**
+     * Who introduces whom, and who joins groups, among the connected clients: initiator {@code k} asks for
+     * target {@code k}; the {@code rest} join groups. Without a target server, the connected clients pair off
+     * in order (the 2k-th asks for the (2k+1)-th). With one, the clients were sent to a server by slot, the
+     * odd slots below 2 x --pairs to the target server: initiators are the connected even slots below that,
+     * targets the connected odd slots, and the rest are the connected slots from 2 x --pairs on (all on
+     * --server); an initiator or target left without its counterpart is not used.
+     */
+    record Pairing(int[] initiators, int[] targets, int[] rest) {
+        static Pairing of(int[] connected, int pairs, boolean targetServer) {
+            if (!targetServer) {
+                int usable = Math.min(pairs, connected.length / 2);
+                int[] from = new int[usable];
+                int[] to = new int[usable];
+                for (int k = 0; k < usable; k++) {
+                    from[k] = connected[2 * k];
+                    to[k] = connected[2 * k + 1];
+                }
+                return new Pairing(from, to, Arrays.copyOfRange(connected, 2 * usable, connected.length));
+            }
+            int[] from = new int[connected.length];
+            int[] to = new int[connected.length];
+            int[] rest = new int[connected.length];
+            int f = 0;
+            int t = 0;
+            int r = 0;
+            for (int slot : connected) {
+                if (slot >= 2L * pairs) {
+                    rest[r++] = slot;
+                } else if (slot % 2 == 0) {
+                    from[f++] = slot;
+                } else {
+                    to[t++] = slot;
+                }
+            }
+            int usable = Math.min(f, t);
+            return new Pairing(Arrays.copyOf(from, usable), Arrays.copyOf(to, usable), Arrays.copyOf(rest, r));
+        }
+
+        int pairs() {
+            return initiators.length;
+        }
+    }
+
+    /** Whether client slot {@code i} connects to the target server: the odd slots below 2 x --pairs. */
+    static boolean onTargetServer(int i, int pairs) {
+        return i < 2L * pairs && i % 2 == 1;
     }
 
     private final int clients;
@@ -47,6 +103,7 @@ public final class Bench {
     private final Double introRate;
     private final int groups;
     private final int groupSize;
+    private final List<ServerProcess> serverProcesses;
     private final Long serverPid;
     private final String metricsUrl;
     private final boolean jcmdGc;
@@ -55,6 +112,8 @@ public final class Bench {
     private final int warmup;
     private final Integer awaitSessions;
     private final double timeoutSeconds;
+    private final URI targetUrl;
+    private final InetSocketAddress targetServer;
 
     private final URI url;
     private final InetSocketAddress server;
@@ -74,7 +133,8 @@ public final class Bench {
         this.introRate = s.introRate();
         this.groups = s.groups();
         this.groupSize = s.groupSize();
-        this.serverPid = s.serverPid();
+        this.serverProcesses = s.serverProcesses();
+        this.serverPid = serverProcesses.isEmpty() ? null : serverProcesses.get(0).pid();
         this.metricsUrl = s.metricsUrl();
         this.jcmdGc = s.jcmdGc();
         this.hmacSseq = s.hmacSseq();
@@ -82,6 +142,8 @@ public final class Bench {
         this.warmup = s.warmup();
         this.awaitSessions = s.awaitSessions();
         this.timeoutSeconds = s.timeoutSeconds();
+        this.targetUrl = s.targetUrl();
+        this.targetServer = s.targetServer();
         this.url = url;
         this.server = server;
         this.probe = probe;
@@ -122,7 +184,7 @@ public final class Bench {
         double opRate = introRate != null ? introRate : rate;
 
         Phase connects = new Phase("connect", clients);
-        Result connect = drive(connects, clients, rate, i -> fleet.connect(i, connects, i), fleet::connectStage);
+        Result connect = drive(connects, clients, rate, i -> connect(fleet, i, connects), fleet::connectStage);
 
         int[] connected = connectedClients(fleet, connects);
         if (awaitSessions != null) {
@@ -132,15 +194,16 @@ public final class Bench {
         Memory held = memory("with " + connected.length + " sessions held");
         double idleCpuPerSecond = hold.cpuNanos >= 0 && hold.wallNanos > 0 ? hold.cpuNanos / (hold.wallNanos / 1e9) : -1;
 
-        int usablePairs = Math.min(pairs, connected.length / 2);
-        int usableGroups = Math.min(groups, (connected.length - 2 * usablePairs) / Math.max(1, groupSize));
+        Pairing pairing = Pairing.of(connected, pairs, targetServer != null);
+        int usablePairs = pairing.pairs();
+        int usableGroups = Math.min(groups, pairing.rest().length / Math.max(1, groupSize));
         Result join = null;
         if (usableGroups > 0) {
-            join = groupPhase(fleet, connected, 2 * usablePairs, usableGroups, opRate, "join");
+            join = groupPhase(fleet, pairing.rest(), usableGroups, opRate, "join");
         }
         Result intro = null;
         if (usablePairs > 0) {
-            intro = introductionPhase(fleet, connected, usablePairs, opRate, "introduction");
+            intro = introductionPhase(fleet, pairing, opRate, "introduction");
         }
         if (pairs > usablePairs || groups > usableGroups) {
             progress("only " + connected.length + " clients connected: " + usablePairs + " pairs and " + usableGroups + " groups");
@@ -175,6 +238,15 @@ public final class Bench {
         return Arrays.asList(made);
     }
 
+    /** Client {@code i} connects to --server, or with a target server, to that one if its slot is a target's. */
+    private void connect(Fleet fleet, int i, Phase phase) {
+        if (targetServer != null && onTargetServer(i, pairs)) {
+            fleet.connect(i, phase, i, targetUrl, targetServer);
+        } else {
+            fleet.connect(i, phase, i);
+        }
+    }
+
     /** Clients closed per second at the end: the connect rate, within 1,000..10,000. */
     private double closeRate() {
         return Math.max(1_000, Math.min(10_000, rate));
@@ -194,16 +266,16 @@ public final class Bench {
             try {
                 warm.bind(sources, null);
                 Phase phase = new Phase("warm-up", n);
-                Result res = drive(phase, n, rate, i -> warm.connect(i, phase, i), warm::connectStage);
+                Result res = drive(phase, n, rate, i -> connect(warm, i, phase), warm::connectStage);
                 int[] connected = connectedClients(warm, phase);
-                int warmPairs = Math.min(pairs, connected.length / 2);
-                int warmGroups = Math.min(groups, (connected.length - 2 * warmPairs) / Math.max(1, groupSize));
+                Pairing pairing = Pairing.of(connected, pairs, targetServer != null);
+                int warmGroups = Math.min(groups, pairing.rest().length / Math.max(1, groupSize));
                 double opRate = introRate != null ? introRate : rate;
                 if (warmGroups > 0) {
-                    groupPhase(warm, connected, 2 * warmPairs, warmGroups, opRate, "warm-up join");
+                    groupPhase(warm, pairing.rest(), warmGroups, opRate, "warm-up join");
                 }
-                if (warmPairs > 0) {
-                    introductionPhase(warm, connected, warmPairs, opRate, "warm-up introduction");
+                if (pairing.pairs() > 0) {
+                    introductionPhase(warm, pairing, opRate, "warm-up introduction");
                 }
                 progress("warm-up round " + r + ": " + res.phase.succeeded() + " connected, " + res.phase.failed()
                         + " failed; closing them");
@@ -243,16 +315,16 @@ public final class Bench {
 
     private Result holdPhase(int held) throws InterruptedException {
         progress("holding " + held + " sessions for " + holdSeconds + " s");
-        ProcStats.Sample c0 = cpu();
+        long[] c0 = reading();
         long t0 = System.nanoTime();
         long end = t0 + (long) (holdSeconds * 1e9);
         long nextReport = t0 + 1_000_000_000L;
-        ProcStats.Sample last = c0;
+        long[] last = c0;
         long lastReportAt = t0;
         while (System.nanoTime() < end) {
             long now = System.nanoTime();
             if (now >= nextReport) {
-                ProcStats.Sample c = cpu();
+                long[] c = reading();
                 progress(String.format(Locale.ROOT, "hold %5.1f s: %d sessions%s%s", (now - t0) / 1e9, held,
                         cpuPercent(last, c, (now - lastReportAt) / 1e9), metricsUrl != null ? ", server counts " + (long) metric("rtmfpd_sessions") : ""));
                 last = c;
@@ -262,13 +334,15 @@ public final class Bench {
             Thread.sleep(Math.max(1, Math.min(200, (end - now) / 1_000_000)));
         }
         long t1 = System.nanoTime();
-        ProcStats.Sample c1 = cpu();
-        Result r = new Result(new Phase("hold", 0), t1 - t0, c0 != null && c1 != null ? c1.cpuNanos() - c0.cpuNanos() : -1);
+        long[] c1 = reading();
+        long[] used = c0 != null && c1 != null ? delta(c0, c1) : null;
+        Result r = new Result(new Phase("hold", 0), t1 - t0, used != null ? used[0] : -1);
+        r.cpuNanosEach = used != null ? Arrays.copyOfRange(used, 2, used.length) : null;
         r.held = held;
         return r;
     }
 
-    private Result groupPhase(Fleet fleet, int[] connected, int from, int count, double opRate, String name)
+    private Result groupPhase(Fleet fleet, int[] members, int count, double opRate, String name)
             throws InterruptedException {
         SecureRandom random = new SecureRandom();
         byte[][] ids = new byte[count][GROUP_ID_LENGTH];
@@ -277,7 +351,7 @@ public final class Bench {
         }
         progress("groups: " + count + " founders join first");
         for (int g = 0; g < count; g++) {
-            fleet.join(connected[from + g * groupSize], ids[g], null, -1);
+            fleet.join(members[g * groupSize], ids[g], null, -1);
         }
         Thread.sleep(1_000);
         int joiners = count * (groupSize - 1);
@@ -285,7 +359,7 @@ public final class Bench {
         return drive(joins, joiners, opRate, i -> {
             int g = i % count;
             int k = 1 + i / count;
-            fleet.join(connected[from + g * groupSize + k], ids[g], joins, i);
+            fleet.join(members[g * groupSize + k], ids[g], joins, i);
         }, i -> "no member named");
     }
 
@@ -301,12 +375,12 @@ public final class Bench {
             throws InterruptedException {
         progress(phase.name() + ": " + count + " at " + fmt(perSecond) + "/s");
         long timeout = (long) (timeoutSeconds * 1e9);
-        List<long[]> cpuSamples = new ArrayList<>();
-        ProcStats.Sample c0 = cpu();
+        List<long[]> cpuSamples = new ArrayList<>(); // {when, then the reading}
+        long[] c0 = reading();
         long b0 = selfCpu();
         long t0 = System.nanoTime();
         if (c0 != null) {
-            cpuSamples.add(new long[] {t0, c0.cpuNanos(), c0.systemNanos()});
+            cpuSamples.add(stamped(t0, c0));
         }
         long cutoff = t0 + (long) (count / perSecond * 1e9) + 2 * timeout + 30_000_000_000L;
         long nextReport = t0 + 1_000_000_000L;
@@ -316,7 +390,7 @@ public final class Bench {
         int issued = 0;
         int lastOk = 0;
         long lastReportAt = t0;
-        ProcStats.Sample lastCpu = c0;
+        long[] lastCpu = c0;
         long lastSelf = b0;
         while (phase.ended() < count) {
             long now = System.nanoTime();
@@ -335,14 +409,14 @@ public final class Bench {
                 break;
             }
             if (now >= nextSample && c0 != null) {
-                ProcStats.Sample c = cpu();
+                long[] c = reading();
                 if (c != null) {
-                    cpuSamples.add(new long[] {now, c.cpuNanos(), c.systemNanos()});
+                    cpuSamples.add(stamped(now, c));
                 }
                 nextSample = now + 100_000_000L;
             }
             if (now >= nextReport) {
-                ProcStats.Sample c = cpu();
+                long[] c = reading();
                 long b = selfCpu();
                 int ok = phase.succeeded();
                 progress(String.format(Locale.ROOT, "%s %5.1f s: %d/%d ok, %d failed, %d pending, %d/s%s, bench CPU %.0f %%",
@@ -360,6 +434,7 @@ public final class Bench {
         long last = phase.lastSuccessNanos() != 0 ? phase.lastSuccessNanos() : t1;
         long cpuNanos = -1;
         long systemNanos = -1;
+        long[] cpuNanosEach = null;
         long window = 0;
         if (c0 != null) {
             long[] end = null;
@@ -374,15 +449,17 @@ public final class Bench {
                 if (wait > 0) {
                     Thread.sleep(wait / 1_000_000 + 1);
                 }
-                ProcStats.Sample c = cpu();
-                ProcStats.Sample e = c != null ? c : c0;
-                end = new long[] {System.nanoTime(), e.cpuNanos(), e.systemNanos()};
+                long[] c = reading();
+                end = stamped(System.nanoTime(), c != null ? c : c0);
             }
-            cpuNanos = end[1] - c0.cpuNanos();
-            systemNanos = end[2] - c0.systemNanos();
+            long[] used = delta(c0, Arrays.copyOfRange(end, 1, end.length));
+            cpuNanos = used[0];
+            systemNanos = used[1];
+            cpuNanosEach = Arrays.copyOfRange(used, 2, used.length);
             window = end[0] - t0;
         }
         Result r = new Result(phase, Math.max(1, last - t0), cpuNanos);
+        r.cpuNanosEach = cpuNanosEach;
         r.cpuWindowNanos = window;
         r.systemNanos = systemNanos;
         long[] completions = phase.completions(t0);
@@ -403,13 +480,16 @@ public final class Bench {
         return r;
     }
 
-    /** Client {@code connected[2i]} asks for client {@code connected[2i + 1]}, for i below {@code count}. */
-    private Result introductionPhase(Fleet fleet, int[] connected, int count, double perSecond, String name)
+    /** Initiator {@code i} of {@code pairing} asks for its target {@code i}, for every pair. */
+    private Result introductionPhase(Fleet fleet, Pairing pairing, double perSecond, String name)
             throws InterruptedException {
+        int count = pairing.pairs();
+        int[] from = pairing.initiators();
+        int[] to = pairing.targets();
         Phase intros = new Phase(name, count);
         double introsBefore = counter("rtmfpd_events_total{event=\"introduction\"}");
         Result intro = drive(intros, count, perSecond,
-                i -> fleet.introduce(connected[2 * i], connected[2 * i + 1], intros, i), i -> fleet.peerStage(connected[2 * i]));
+                i -> fleet.introduce(from[i], to[i], intros, i), i -> fleet.peerStage(from[i]));
         double introsAfter = counter("rtmfpd_events_total{event=\"introduction\"}");
         if (introsBefore >= 0 && introsAfter >= 0) {
             intro.serverCount = (long) (introsAfter - introsBefore);
@@ -437,6 +517,8 @@ public final class Bench {
         final long cpuNanos;
         /** The span the CPU time was read over. */
         long cpuWindowNanos;
+        /** Each server process's part of {@link #cpuNanos}, in the order of --server-pid; null without. */
+        long[] cpuNanosEach;
         /** The kernel's part of {@link #cpuNanos} (stime): sockets, mostly. */
         long systemNanos = -1;
         /** Shares of the operations whose completion times the report gives. */
@@ -480,6 +562,47 @@ public final class Bench {
         return probe.cpu();
     }
 
+    /**
+     * The server processes' CPU time now: {@code {sum of cpu, sum of system, cpu of each process...}}, in
+     * nanoseconds; null without --server-pid or when one cannot be read.
+     */
+    private long[] reading() {
+        return reading(probe.cpuEach());
+    }
+
+    static long[] reading(ProcStats.Sample[] each) {
+        if (each == null || each.length == 0) {
+            return null;
+        }
+        ProcStats.Sample sum = ProcStats.sum(each);
+        long[] r = new long[2 + each.length];
+        r[0] = sum.cpuNanos();
+        r[1] = sum.systemNanos();
+        for (int k = 0; k < each.length; k++) {
+            r[2 + k] = each[k].cpuNanos();
+        }
+        return r;
+    }
+
+    /** What was used between two readings, element by element. */
+    static long[] delta(long[] from, long[] to) {
+        if (from.length != to.length) {
+            throw new IllegalArgumentException("readings of " + from.length + " and " + to.length + " values");
+        }
+        long[] d = new long[to.length];
+        for (int k = 0; k < d.length; k++) {
+            d[k] = to[k] - from[k];
+        }
+        return d;
+    }
+
+    private static long[] stamped(long nanoTime, long[] reading) {
+        long[] out = new long[reading.length + 1];
+        out[0] = nanoTime;
+        System.arraycopy(reading, 0, out, 1, reading.length);
+        return out;
+    }
+
     private double metric(String series) {
         return probe.metric(series);
     }
@@ -507,7 +630,11 @@ public final class Bench {
     private void report(Fleet fleet, List<InetAddress> sources, int bound, Result connect, Result hold, Result join,
                         Result intro, Memory before, Memory held, int heldCount, double idleCpuPerSecond) {
         StringBuilder s = new StringBuilder();
-        s.append("\nrtmfpd bench: ").append(url).append(serverPid != null ? " (server pid " + serverPid + ")" : "").append('\n');
+        s.append("\nrtmfpd bench: ").append(url).append(serverHeader()).append('\n');
+        if (targetUrl != null) {
+            s.append("  introductions: initiators on ").append(url).append(", targets on ").append(targetUrl)
+                    .append(" (the odd client slots below 2 x --pairs connect there)\n");
+        }
         s.append(String.format(Locale.ROOT, "  %d clients (%d bound) on %d source address(es), %d event-loop thread(s) (%s), "
                         + "%s keying, DH group 2; connect rate target %s/s, at most %d pending%s%n",
                 clients, bound, sources.size(), threads, fleet.usesEpoll() ? "epoll" : "nio",
@@ -516,7 +643,8 @@ public final class Bench {
         s.append('\n');
         s.append(String.format(Locale.ROOT, "%-13s %8s %7s %8s %9s %9s %9s %9s %10s %6s %9s %9s %9s%n", "operation", "ok", "failed",
                 "time s", "ok/s", "p50 ms", "p99 ms", "max ms", "srv CPU s", "sys %", "µs/op", "net µs/op", "bench µs"));
-        long serverHeld = held.sessions > 0 ? held.sessions : heldCount; // other benches may hold sessions too
+        // other benches may hold sessions too; with a target server, --server's gauge counts only its part
+        long serverHeld = held.sessions > 0 && targetServer == null ? held.sessions : heldCount;
         double idlePerSession = idleCpuPerSecond >= 0 && serverHeld > 0 ? idleCpuPerSecond / serverHeld : -1;
         row(s, connect, idlePerSession >= 0 ? idlePerSession * (connect.heldSessionNanos / 1e9) : -1);
         if (join != null) {
@@ -546,6 +674,15 @@ public final class Bench {
                 + "  µs/op = srv CPU / ok; net = the same less the server's idle CPU measured during the hold (for\n"
                 + "  connects: per held session and second, times the session-seconds held in the window);\n"
                 + "  bench µs = this process's own CPU time per ok operation over the phase.\n");
+        if (serverProcesses.size() > 1) {
+            s.append("  server CPU by process (srv CPU is their sum):\n");
+            for (Result r : new Result[] {connect, join, intro, hold}) {
+                if (r != null && r.cpuNanosEach != null) {
+                    s.append(String.format(Locale.ROOT, "    %-13s %s%n", r.phase.name(),
+                            processShares(serverProcesses, r.cpuNanosEach, r.phase.succeeded())));
+                }
+            }
+        }
         if (intro != null && intro.serverCount >= 0) {
             s.append(String.format(Locale.ROOT, "  the server counted %d introductions (retransmitted IHellos included)%s%n",
                     intro.serverCount, intro.cpuNanos >= 0 && intro.serverCount > 0
@@ -553,7 +690,8 @@ public final class Bench {
         }
         s.append('\n');
         s.append(String.format(Locale.ROOT, "hold: %d sessions%s for %.1f s", heldCount,
-                serverHeld != heldCount ? " (the server holds " + serverHeld + ")" : "", hold.wallNanos / 1e9));
+                targetServer != null ? " on the two servers" + (held.sessions >= 0 ? " (--server's holds " + held.sessions + ")" : "")
+                        : serverHeld != heldCount ? " (the server holds " + serverHeld + ")" : "", hold.wallNanos / 1e9));
         if (hold.cpuNanos >= 0) {
             double perSecond = hold.cpuNanos / (hold.wallNanos / 1e9);
             s.append(String.format(Locale.ROOT, ": server CPU %.3f s (%.1f %% of a core", hold.cpuNanos / 1e9, perSecond / 1e7));
@@ -613,6 +751,45 @@ public final class Bench {
         out.flush();
     }
 
+    /** {@code " (server pid N)"}, or the processes whose CPU is summed, or nothing without --server-pid. */
+    private String serverHeader() {
+        if (serverProcesses.isEmpty()) {
+            return "";
+        }
+        if (serverProcesses.size() == 1) {
+            return " (server " + serverProcesses.get(0).describe() + ")";
+        }
+        StringBuilder b = new StringBuilder(" (server processes: ");
+        for (int k = 0; k < serverProcesses.size(); k++) {
+            b.append(k > 0 ? ", " : "").append(serverProcesses.get(k).describe());
+        }
+        return b.append("; server CPU is their sum)").toString();
+    }
+
+    /**
+     * Each process's CPU time over a phase, its share of the sum and, with {@code ok} operations, its time
+     * per operation: {@code pid 1 (node-1) 0.120 s, 13.33 µs/op, 55 %; pid 2 ...}.
+     */
+    static String processShares(List<ServerProcess> processes, long[] cpuNanosEach, int ok) {
+        long total = 0;
+        for (long c : cpuNanosEach) {
+            total += c;
+        }
+        StringBuilder b = new StringBuilder();
+        for (int k = 0; k < processes.size() && k < cpuNanosEach.length; k++) {
+            long c = cpuNanosEach[k];
+            b.append(k > 0 ? "; " : "").append(processes.get(k).describe())
+                    .append(String.format(Locale.ROOT, " %.3f s", c / 1e9));
+            if (ok > 0) {
+                b.append(String.format(Locale.ROOT, ", %.2f µs/op", c / 1e3 / ok));
+            }
+            if (total > 0) {
+                b.append(String.format(Locale.ROOT, ", %.0f %%", 100.0 * c / total));
+            }
+        }
+        return b.toString();
+    }
+
     /** One line of the table; {@code idleNanos} is the server's idle CPU to take off for "net", or -1. */
     private static void row(StringBuilder s, Result r, double idleNanos) {
         Latencies.Summary l = Latencies.summarize(r.phase.latencies());
@@ -642,11 +819,11 @@ public final class Bench {
         s.append('\n');
     }
 
-    private String cpuPercent(ProcStats.Sample from, ProcStats.Sample to, double seconds) {
+    private String cpuPercent(long[] from, long[] to, double seconds) {
         if (from == null || to == null) {
             return "";
         }
-        return String.format(Locale.ROOT, ", server CPU %.0f %%", (to.cpuNanos() - from.cpuNanos()) / 1e7 / seconds);
+        return String.format(Locale.ROOT, ", server CPU %.0f %%", (to[0] - from[0]) / 1e7 / seconds);
     }
 
     private void progress(String line) {

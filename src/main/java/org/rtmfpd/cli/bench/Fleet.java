@@ -194,6 +194,15 @@ public final class Fleet implements AutoCloseable {
      * address, as Flash Player does.
      */
     public void connect(int i, Operations phase, int op) {
+        connect(i, phase, op, url, server);
+    }
+
+    /**
+     * As {@link #connect(int, Operations, int)}, to another server than the fleet's: {@code url} names it
+     * (with the developer key) and {@code server} is its address. A cluster bench connects the targets of
+     * the introductions to a second node this way.
+     */
+    public void connect(int i, Operations phase, int op, URI url, InetSocketAddress server) {
         Member m = members[i];
         if (m.channel == null) {
             phase.fail(op, "no socket", m.bindFailure);

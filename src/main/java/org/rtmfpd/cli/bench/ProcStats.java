@@ -26,6 +26,23 @@ public final class ProcStats {
     public record Sample(long cpuNanos, long systemNanos, long rssBytes) {
     }
 
+    /**
+     * The readings of several processes taken together: CPU and system time summed, resident memory the
+     * first one's (the server's; the others' memory is not a per-session cost of it). Null for none.
+     */
+    public static Sample sum(Sample... samples) {
+        if (samples == null || samples.length == 0) {
+            return null;
+        }
+        long cpu = 0;
+        long system = 0;
+        for (Sample s : samples) {
+            cpu += s.cpuNanos();
+            system += s.systemNanos();
+        }
+        return new Sample(cpu, system, samples[0].rssBytes());
+    }
+
     public Sample read() throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
         String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"), StandardCharsets.UTF_8);

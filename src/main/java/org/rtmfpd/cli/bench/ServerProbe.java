@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -14,11 +16,16 @@ import java.util.function.Consumer;
  * What the bench reads of the server it loads: rtmfpd's metrics ({@code --metrics}), {@code jcmd PID GC.run}
  * before heap readings, and the process's CPU time, memory, threads and descriptors from {@code /proc}
  * ({@code --server-pid}). Each reading answers -1 (or null) when its source was not given or cannot be read.
+ * With several processes (a cluster's nodes, its Redis), CPU time is their sum and {@link #cpuEach} gives
+ * each one's; memory, threads, descriptors and the heap are the first process's, the server {@code --server}
+ * names.
  */
 public final class ServerProbe {
+    private final List<ServerProcess> processes;
     private final Long pid;
     private final URI metrics;
     private final boolean jcmdGc;
+    private final List<ProcStats> procs;
     private final ProcStats proc;
     private final Consumer<String> progress;
 
@@ -29,15 +36,37 @@ public final class ServerProbe {
      * @param progress where notes on readings that went wrong go
      */
     public ServerProbe(Long pid, URI metrics, boolean jcmdGc, Consumer<String> progress) {
-        this.pid = pid;
+        this(pid != null ? List.of(new ServerProcess(pid, null)) : List.of(), metrics, jcmdGc, progress);
+    }
+
+    /**
+     * @param processes the processes whose CPU time is the server's, the server itself first; may be empty
+     * @param metrics rtmfpd's metrics URL, or null
+     * @param jcmdGc whether to run {@code jcmd PID GC.run} on the first process before each heap reading
+     * @param progress where notes on readings that went wrong go
+     */
+    public ServerProbe(List<ServerProcess> processes, URI metrics, boolean jcmdGc, Consumer<String> progress) {
+        this.processes = List.copyOf(processes);
+        this.pid = processes.isEmpty() ? null : processes.get(0).pid();
         this.metrics = metrics;
         this.jcmdGc = jcmdGc;
-        this.proc = pid != null ? new ProcStats(pid, ProcStats.ticksPerSecond()) : null;
+        long ticks = processes.isEmpty() ? ProcStats.DEFAULT_TICKS_PER_SECOND : ProcStats.ticksPerSecond();
+        List<ProcStats> stats = new ArrayList<>();
+        for (ServerProcess p : processes) {
+            stats.add(new ProcStats(p.pid(), ticks));
+        }
+        this.procs = List.copyOf(stats);
+        this.proc = procs.isEmpty() ? null : procs.get(0);
         this.progress = progress;
     }
 
     public boolean hasProcess() {
         return proc != null;
+    }
+
+    /** The processes whose CPU time is counted, the server first (empty without {@code --server-pid}). */
+    public List<ServerProcess> processes() {
+        return processes;
     }
 
     public boolean hasMetrics() {
@@ -49,22 +78,38 @@ public final class ServerProbe {
         return jcmdGc && pid != null && metrics != null;
     }
 
-    /** CPU time and resident memory now, or null without a PID or when /proc cannot be read. */
+    /**
+     * CPU time (summed over the processes) and the first one's resident memory now, or null without a PID or
+     * when /proc cannot be read for any of them.
+     */
     public ProcStats.Sample cpu() {
-        if (proc == null) {
+        return ProcStats.sum(cpuEach());
+    }
+
+    /** Each process's reading now, in the order given, or null without a PID or if one cannot be read. */
+    public ProcStats.Sample[] cpuEach() {
+        if (procs.isEmpty()) {
             return null;
         }
+        ProcStats.Sample[] out = new ProcStats.Sample[procs.size()];
         try {
-            return proc.read();
+            for (int k = 0; k < out.length; k++) {
+                out[k] = procs.get(k).read();
+            }
         } catch (IOException | RuntimeException e) {
             return null;
         }
+        return out;
     }
 
-    /** Checks that /proc/PID can be read; throws what went wrong. */
+    /** Checks that /proc/PID can be read for every process; throws what went wrong, naming the PID. */
     public void checkProcess() throws IOException {
-        if (proc != null) {
-            proc.read();
+        for (ProcStats p : procs) {
+            try {
+                p.read();
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("/proc/" + p.pid() + ": " + e.getMessage(), e);
+            }
         }
     }
 
