@@ -20,7 +20,6 @@ import org.openjdk.jmh.infra.Blackhole;
 import org.rtmfpd.crypto.PacketCipher;
 import org.rtmfpd.crypto.SessionKeys;
 import org.rtmfpd.session.Datagrams;
-import org.rtmfpd.session.RecvFlow;
 import org.rtmfpd.session.Session;
 import org.rtmfpd.session.SessionListener;
 import org.rtmfpd.session.SessionSettings;
@@ -51,20 +50,7 @@ public class SessionTimerBenchmark {
     private static final SessionSettings SETTINGS = SessionSettings.forServer(15_000);
     private static final long T0 = 1_000_000;
 
-    private static final SessionListener IGNORE = new SessionListener() {
-        @Override
-        public boolean onFlowOpened(Session session, RecvFlow flow) {
-            return true;
-        }
-
-        @Override
-        public void onMessage(Session session, RecvFlow flow, byte[] message) {
-        }
-
-        @Override
-        public void onClosed(Session session) {
-        }
-    };
+    private static final SessionListener IGNORE = org.rtmfpd.session.AcceptingListener.INSTANCE;
 
     private static PacketCipher[] ciphers() {
         byte[] secret = new byte[128];

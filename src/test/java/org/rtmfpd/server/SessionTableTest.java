@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.rtmfpd.crypto.PacketCipher;
-import org.rtmfpd.session.RecvFlow;
 import org.rtmfpd.session.Session;
 import org.rtmfpd.session.SessionListener;
 import org.rtmfpd.session.SessionSettings;
@@ -23,20 +22,7 @@ import org.rtmfpd.session.SessionSettings;
 /** The dispatcher's sessions by ID: the same answers as a hash map through adds, removes and growth. */
 class SessionTableTest {
     private static final InetSocketAddress FAR = new InetSocketAddress("127.0.0.1", 40000);
-    private static final SessionListener IGNORE = new SessionListener() {
-        @Override
-        public boolean onFlowOpened(Session session, RecvFlow flow) {
-            return true;
-        }
-
-        @Override
-        public void onMessage(Session session, RecvFlow flow, byte[] message) {
-        }
-
-        @Override
-        public void onClosed(Session session) {
-        }
-    };
+    private static final SessionListener IGNORE = org.rtmfpd.session.AcceptingListener.INSTANCE;
 
     private static Session session(int id) {
         return new Session(id, 1, false, FAR, new byte[32], PacketCipher.DEFAULT, (to, d) -> { }, () -> 0,
