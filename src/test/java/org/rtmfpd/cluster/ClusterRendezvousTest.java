@@ -1,5 +1,8 @@
 package org.rtmfpd.cluster;
 
+import static org.rtmfpd.rendezvous.Ids.group;
+import static org.rtmfpd.rendezvous.Ids.peer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -7,10 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -70,20 +71,6 @@ class ClusterRendezvousTest {
         public void close() {
         }
     }, Runnable::run, keys::find);
-
-    static PeerId peer(int n) {
-        byte[] b = new byte[32];
-        Arrays.fill(b, (byte) 0x50);
-        ByteBuffer.wrap(b).putInt(n);
-        return PeerId.of(b);
-    }
-
-    static GroupId group(int n) {
-        byte[] b = new byte[32];
-        Arrays.fill(b, (byte) 0x47);
-        ByteBuffer.wrap(b).putInt(n);
-        return GroupId.of(b);
-    }
 
     static InetSocketAddress at(int n) {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), 20_000 + n);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rtmfpd.cluster.RedisClusterStoreTest.addr;
-import static org.rtmfpd.cluster.RedisClusterStoreTest.group;
-import static org.rtmfpd.cluster.RedisClusterStoreTest.peer;
+import static org.rtmfpd.rendezvous.Ids.group;
+import static org.rtmfpd.rendezvous.Ids.peer;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package org.rtmfpd.cluster;
 
+import static org.rtmfpd.rendezvous.Ids.group;
+import static org.rtmfpd.rendezvous.Ids.peer;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -9,10 +12,8 @@ import io.lettuce.core.ScanArgs;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -103,21 +104,6 @@ class RedisClusterStoreTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    static PeerId peer(int n) {
-        return PeerId.of(bytes(n, 0x50));
-    }
-
-    static GroupId group(int n) {
-        return GroupId.of(bytes(n, 0x47));
-    }
-
-    static byte[] bytes(int n, int fill) {
-        byte[] b = new byte[32];
-        Arrays.fill(b, (byte) fill);
-        ByteBuffer.wrap(b).putInt(n);
-        return b;
     }
 
     static InetSocketAddress addr(String ip, int port) {

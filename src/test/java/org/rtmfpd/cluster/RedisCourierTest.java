@@ -2,8 +2,8 @@ package org.rtmfpd.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.rtmfpd.cluster.RedisClusterStoreTest.group;
-import static org.rtmfpd.cluster.RedisClusterStoreTest.peer;
+import static org.rtmfpd.rendezvous.Ids.group;
+import static org.rtmfpd.rendezvous.Ids.peer;
 
 import java.util.Arrays;
 import java.util.concurrent.ArrayBlockingQueue;

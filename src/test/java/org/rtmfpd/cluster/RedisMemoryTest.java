@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.rtmfpd.cluster.RedisClusterStoreTest.addr;
 import static org.rtmfpd.cluster.RedisClusterStoreTest.get;
-import static org.rtmfpd.cluster.RedisClusterStoreTest.group;
-import static org.rtmfpd.cluster.RedisClusterStoreTest.peer;
+import static org.rtmfpd.rendezvous.Ids.group;
+import static org.rtmfpd.rendezvous.Ids.peer;
 
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import java.time.Duration;
