@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.rtmfpd.wire.Limits;
 import org.rtmfpd.wire.PeerAddress;
@@ -28,9 +29,14 @@ import org.slf4j.LoggerFactory;
  * <p>Addresses: the Redirect lists the target's observed address (origin OBSERVED) and then its
  * reported addresses (origin REPORTED), without repeats. The Forwarded IHello carries one address of
  * the initiator: the IHello's source address (origin OBSERVED), except when both peers share one public
- * IP (the same LAN) and the initiator reported addresses: then its reported addresses come first and
- * the source address last, and each repeated IHello with the same tag takes the next one, round the
- * list. Thread-safe.
+ * IP (the same LAN, or one carrier-grade NAT) and the initiator reported addresses: then its reported
+ * addresses on a subnet that the target also reported come first, then the source address, then its
+ * other reported addresses (peers behind two home NATs that share one carrier-grade NAT have the same
+ * public IP but no common subnet), and each repeated IHello with the same tag takes the next one, round
+ * the list. A target that reported nothing is taken to share every subnet. When the server sits behind a port-forwarding NAT ({@link ServerLan}) and one peer is on the
+ * server's private network while the other is outside, the outside peer is given the inside peer's
+ * address as the server's public address maps it: first in the Redirect, and as the Forwarded IHello's
+ * address. Thread-safe.
  *
  * @param <H> the server's session handle
  */
@@ -84,16 +90,27 @@ public final class Introducer<H> {
     }
 
     private final TagRotation rotation;
+    private final ServerLan lan;
     private final Map<Reason, LongAdder> refusals = new EnumMap<>(Reason.class);
     private final LongAdder introductions = new LongAdder();
     private final LongAdder newPairs = new LongAdder();
 
     /** @param clock drives the expiry of the rotation memory */
     public Introducer(InstantSource clock) {
-        this(clock, ROTATION_CAPACITY, ROTATION_TTL);
+        this(clock, ServerLan.NONE);
+    }
+
+    /** @param lan the server's own private network, when it sits behind a NAT */
+    public Introducer(InstantSource clock, ServerLan lan) {
+        this(clock, ROTATION_CAPACITY, ROTATION_TTL, lan);
     }
 
     public Introducer(InstantSource clock, int rotationCapacity, Duration rotationTtl) {
+        this(clock, rotationCapacity, rotationTtl, ServerLan.NONE);
+    }
+
+    private Introducer(InstantSource clock, int rotationCapacity, Duration rotationTtl, ServerLan lan) {
+        this.lan = Objects.requireNonNull(lan, "lan");
         this.rotation = new TagRotation(rotationCapacity, rotationTtl, Objects.requireNonNull(clock, "clock"));
         for (Reason r : Reason.values()) {
             refusals.put(r, new LongAdder());
@@ -140,7 +157,12 @@ public final class Introducer<H> {
         }
         PeerAddress forward = forwardAddress(initiator, from, target, tag);
         log.debug("introducing {} to {}: forwarding {}", initiator.peerId(), target.peerId(), forward.address());
-        return new Introduce<>(initiator, target, redirectList(target), forward, newPair);
+        List<PeerAddress> redirect = redirectList(target);
+        Optional<InetSocketAddress> outside = lan.outside(target.observed(), from);
+        if (outside.isPresent()) {
+            redirect.add(0, new PeerAddress(outside.get(), Origin.OBSERVED));
+        }
+        return new Introduce<>(initiator, target, redirect, forward, newPair);
     }
 
     /** A refusal, counted and logged. */
@@ -167,20 +189,28 @@ public final class Introducer<H> {
 
     private PeerAddress forwardAddress(PeerRegistry.Entry<H> initiator, InetSocketAddress from, Peer target,
             byte[] tag) {
+        Optional<InetSocketAddress> outside = lan.outside(from, target.observed());
+        if (outside.isPresent()) {
+            return new PeerAddress(outside.get(), Origin.OBSERVED);
+        }
         PeerAddress observed = new PeerAddress(from, Origin.OBSERVED);
         if (!from.getAddress().equals(target.observed().getAddress())) {
             return observed;
         }
-        List<PeerAddress> candidates = new ArrayList<>();
+        List<PeerAddress> near = new ArrayList<>();
+        List<PeerAddress> far = new ArrayList<>();
         for (InetSocketAddress a : initiator.reported()) {
             if (!a.equals(from)) {
-                candidates.add(new PeerAddress(a, Origin.REPORTED));
+                boolean sameSubnet = target.reported().stream().anyMatch(t -> Subnets.same(a.getAddress(), t.getAddress()));
+                (sameSubnet || target.reported().isEmpty() ? near : far).add(new PeerAddress(a, Origin.REPORTED));
             }
         }
-        if (candidates.isEmpty()) {
+        if (near.isEmpty() && far.isEmpty()) {
             return observed;
         }
+        List<PeerAddress> candidates = new ArrayList<>(near);
         candidates.add(observed);
+        candidates.addAll(far);
         long repeat = rotation.next(target.peerId(), tag);
         return candidates.get((int) (repeat % candidates.size()));
     }

@@ -49,7 +49,13 @@ public final class LocalRendezvous<H> implements Rendezvous<H> {
     /** As above, named {@code node} (a cluster node's local state). */
     public LocalRendezvous(String node, Function<String, Optional<DeveloperKey>> keys, int serverPeerCap,
             InstantSource clock, RandomGenerator random) {
-        this(node, keys, serverPeerCap, new Introducer<>(clock), random);
+        this(node, keys, serverPeerCap, clock, random, ServerLan.NONE);
+    }
+
+    /** As above, for a server behind a NAT whose own private network is {@code lan}. */
+    public LocalRendezvous(String node, Function<String, Optional<DeveloperKey>> keys, int serverPeerCap,
+            InstantSource clock, RandomGenerator random, ServerLan lan) {
+        this(node, keys, serverPeerCap, new Introducer<>(clock, lan), random);
     }
 
     LocalRendezvous(String node, Function<String, Optional<DeveloperKey>> keys, int serverPeerCap,

@@ -5,6 +5,7 @@ import org.rtmfpd.cluster.ClusterRendezvous;
 import org.rtmfpd.cluster.ClusterSettings;
 import org.rtmfpd.cluster.KeyHashes;
 import org.rtmfpd.cluster.RedisBackend;
+import org.rtmfpd.config.ListenAddress;
 import org.rtmfpd.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -23,6 +24,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.InstantSource;
@@ -50,6 +52,7 @@ import org.rtmfpd.registry.RegistryService;
 import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.LocalRendezvous;
+import org.rtmfpd.rendezvous.ServerLan;
 import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.session.SessionSettings;
 import org.rtmfpd.session.Clock;
@@ -137,7 +140,8 @@ public final class RtmfpServer implements AutoCloseable {
         Certificate certificate = Certificate.ephemeral(groups, extra);
         this.cluster = config.cluster().enabled() ? joinCluster(config, keys, random, wallClock) : null;
         this.rendezvous = cluster != null ? cluster.rendezvous()
-                : new LocalRendezvous<>(keys::find, config.peerCap(), InstantSource.system(), random);
+                : new LocalRendezvous<>(LocalRendezvous.SINGLE_NODE, keys::find, config.peerCap(),
+                        InstantSource.system(), random, serverLan(config));
         TimedApplication timed = new TimedApplication(metrics);
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
                 new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), config.connectTimeoutMs(), clock,
@@ -238,8 +242,20 @@ public final class RtmfpServer implements AutoCloseable {
                 ? config.listen().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList()
                 : settings.advertise();
         LocalRendezvous<Session> local = new LocalRendezvous<>(node, keys::find, config.peerCap(),
-                InstantSource.system(), random);
+                InstantSource.system(), random, serverLan(config));
         return ClusterNode.join(settings, backend, local, loop.next(), keys::find, advertise);
+    }
+
+    /** The server's own private network, known from its advertised public addresses (none: nothing to translate). */
+    private static ServerLan serverLan(ServerConfig config) {
+        List<InetAddress> advertised = config.cluster().advertise().stream()
+                .map(spec -> ListenAddress.parse(spec, -1).getAddress()).toList();
+        ServerLan lan = new ServerLan(advertised);
+        if (!lan.publicAddresses().isEmpty()) {
+            LOG.info("peers on this server's private network are given to outside peers at {}",
+                    lan.publicAddresses().stream().map(InetAddress::getHostAddress).toList());
+        }
+        return lan;
     }
 
     private boolean onDatagram(InetSocketAddress from, byte[] datagram) {

@@ -217,12 +217,24 @@ class IntroducerTest {
         }
         assertEquals(List.of(
                 new PeerAddress(aLan1, Origin.REPORTED),
-                new PeerAddress(aLan2, Origin.REPORTED),
                 new PeerAddress(aNat, Origin.OBSERVED),
-                new PeerAddress(aLan1, Origin.REPORTED)), forwarded);
+                new PeerAddress(aLan2, Origin.REPORTED),
+                new PeerAddress(aLan1, Origin.REPORTED)), forwarded,
+                "the address on B's subnet, the observed one, then the rest");
         // Another tag starts from the first address again.
         assertEquals(new PeerAddress(aLan1, Origin.REPORTED),
                 introduced(ask(1, aNat, peer(2), new byte[] {9})).forward());
+    }
+
+    @Test
+    void samePublicIpWithoutACommonSubnetForwardsTheObservedAddressFirst() {
+        // Two home NATs behind one carrier-grade NAT: one public IP, two private networks.
+        InetSocketAddress aHome = addr("192.168.1.2", 43000);
+        InetSocketAddress aCgn = addr("198.51.100.20", 43000);
+        add("k", 1, aCgn, aHome);
+        add("k", 2, addr("198.51.100.20", 44000), addr("192.168.2.2", 44000));
+        assertEquals(new PeerAddress(aCgn, Origin.OBSERVED), introduced(ask(1, aCgn, peer(2), TAG)).forward());
+        assertEquals(new PeerAddress(aHome, Origin.REPORTED), introduced(ask(1, aCgn, peer(2), TAG)).forward());
     }
 
     @Test
