@@ -1,6 +1,8 @@
 package org.rtmfpd.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.SecureRandom;
@@ -19,6 +21,9 @@ import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientListener;
 import org.rtmfpd.client.ClientSettings;
 import org.rtmfpd.client.Initiator;
+import org.rtmfpd.client.NatProbe;
+import org.rtmfpd.nat.NatClassifier;
+import org.rtmfpd.nat.NatVerdict;
 import org.rtmfpd.client.PeerSession;
 import org.rtmfpd.client.RtmfpClient;
 import org.rtmfpd.client.RtmfpException;
@@ -42,6 +47,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:other failure (keying refused, session closed)", "2:no answer within the timeout",
                 "3:connect rejected (wrong key)", "4:bad server certificate", "5:peer not reached (--peer)",
+                "6:--nat: direct sessions with peers behind common home routers are not expected",
+                "7:--nat: whether they are cannot be told (the server has no stun-alternate, or answers no STUN)",
                 "64:invalid arguments"})
 public final class ProbeCommand implements Callable<Integer> {
     public static final int OK = 0;
@@ -50,6 +57,8 @@ public final class ProbeCommand implements Callable<Integer> {
     public static final int REJECTED = 3;
     public static final int BAD_CERTIFICATE = 4;
     public static final int PEER_NOT_REACHED = 5;
+    public static final int P2P_NOT_EXPECTED = 6;
+    public static final int P2P_UNKNOWN = 7;
     public static final int USAGE = 64;
 
     private static final String SUCCESS = "NetConnection.Connect.Success";
@@ -68,6 +77,12 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "offer and require HMAC and session sequence numbers (flags 0x07, 16-byte tags, as "
             + "rtmfp-cpp's clients do) instead of Flash Player's \"on request\" (0x02, 10-byte tags; default: off)")
     boolean hmacSseq;
+
+    @Option(names = "--nat", negatable = true,
+            description = "first run RFC 5780's NAT tests against the server's STUN from the local socket that then"
+                    + " connects, and print the verdict: UDP reachability, mapping, filtering, hairpinning and which"
+                    + " peer NATs can be reached directly (docs/nat.md; default: off)")
+    boolean nat;
 
     @Spec
     CommandSpec spec;
@@ -111,10 +126,31 @@ public final class ProbeCommand implements Callable<Integer> {
                 + identity.certificate().length() + " bytes)");
 
         Outcome outcome;
-        try (RtmfpClient client = RtmfpClient.open(identity, settings, new InetSocketAddress(0), new Steps())) {
+        InetSocketAddress bind = new InetSocketAddress(0);
+        NatVerdict verdict = null;
+        if (nat) {
+            try {
+                InetSocketAddress server = new InetSocketAddress(uri.getHost(),
+                        uri.getPort() < 0 ? RtmfpClient.DEFAULT_PORT : uri.getPort());
+                bind = new InetSocketAddress(NatCheck.localAddressToward(server), 0);
+                try (DatagramSocket socket = new DatagramSocket(bind)) {
+                    bind = (InetSocketAddress) socket.getLocalSocketAddress();
+                    say("nat: RFC 5780 tests from " + show(bind) + " against " + show(server));
+                    verdict = NatClassifier.classify(new NatProbe(socket, line -> say("nat: " + line)).run(server));
+                }
+            } catch (IOException | RuntimeException e) {
+                err.println("FAIL: NAT tests failed: " + e.getMessage());
+                err.flush();
+                return FAILED;
+            }
+        }
+        try (RtmfpClient client = RtmfpClient.open(identity, settings, bind, new Steps())) {
             outcome = probe(client, uri, peerId, timeout);
         } catch (RuntimeException e) {
             outcome = new Outcome(FAILED, "client failed: " + e);
+        }
+        if (verdict != null) {
+            outcome = report(verdict, outcome);
         }
         if (outcome.code() == OK) {
             say("OK");
@@ -126,6 +162,28 @@ public final class ProbeCommand implements Callable<Integer> {
     }
 
     private record Outcome(int code, String reason) {
+    }
+
+    /** Prints the NAT verdict; the exit code is the connect's failure, else what the verdict expects of P2P. */
+    private Outcome report(NatVerdict verdict, Outcome connected) {
+        say("NAT verdict (RFC 4787 words; docs/nat.md):");
+        verdict.lines().forEach(this::say);
+        say(verdict.summary());
+        if (connected.code() != OK) {
+            return connected;
+        }
+        if (!verdict.udpReachable()) {
+            say("RTMFP connected but STUN got no answer: the server has STUN off (stun = false), so NAT behaviour"
+                    + " cannot be told");
+            return new Outcome(P2P_UNKNOWN, "the server answers no STUN");
+        }
+        return switch (verdict.p2p()) {
+            case EXPECTED -> connected;
+            case NOT_EXPECTED -> new Outcome(P2P_NOT_EXPECTED,
+                    "direct sessions with peers behind common home routers are not expected from this network");
+            case CANNOT_TELL -> new Outcome(P2P_UNKNOWN, "the NAT's behaviour cannot be told: "
+                    + (verdict.mapping().isEmpty() ? verdict.mappingUnknown() : verdict.filteringUnknown()));
+        };
     }
 
     private Outcome probe(RtmfpClient client, URI uri, byte[] peerId, Duration timeout) {

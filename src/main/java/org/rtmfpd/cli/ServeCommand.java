@@ -98,6 +98,14 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Serve the Stratus sample's HTTP name registry here (default: off).")
     String registryListen;
 
+    @Option(names = "--stun", negatable = true,
+            description = "Answer STUN Binding requests on the listen addresses, for NAT checks (default: on).")
+    Boolean stun;
+
+    @Option(names = "--stun-alternate", paramLabel = "IP2:PORT2",
+            description = "A second local address and port for RFC 5780 NAT behaviour discovery (default: none).")
+    String stunAlternate;
+
     @Option(names = "--registry-open", negatable = true,
             description = "Let the name registry register peers not connected with the key (default: off).")
     Boolean registryOpen;
@@ -261,6 +269,8 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.REGISTRY_EXPIRY_MS, registryExpiry);
         m.put(ConfigOption.REGISTRY_ALLOW_DOMAINS, registryAllowDomains);
         m.put(ConfigOption.REGISTRY_MAX_CONNECTIONS, registryMaxConnections);
+        m.put(ConfigOption.STUN, flag(stun));
+        m.put(ConfigOption.STUN_ALTERNATE, stunAlternate);
         m.put(ConfigOption.CLUSTER_REDIS, clusterRedis);
         m.put(ConfigOption.CLUSTER_REDIS_PASSWORD_FILE, clusterRedisPasswordFile);
         m.put(ConfigOption.CLUSTER_NAMESPACE, clusterNamespace);

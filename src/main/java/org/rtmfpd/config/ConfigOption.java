@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.rtmfpd.cluster.ClusterSettings;
+import org.rtmfpd.nat.StunSettings;
 import org.rtmfpd.registry.CrossDomainPolicy;
 import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKey;
@@ -99,6 +100,14 @@ public enum ConfigOption {
     REGISTRY_MAX_CONNECTIONS("registry-max-connections", "N", String.valueOf(RegistrySettings.DEFAULT_MAX_CONNECTIONS),
             false, "most HTTP connections the name registry holds open at once (1 to "
                     + RegistrySettings.MAX_MAX_CONNECTIONS + ")"),
+    /** STUN on the listen addresses. */
+    STUN("stun", "true",
+            "answer STUN Binding requests (RFC 8489) on the RTMFP listen addresses, for NAT checks (docs/nat.md)"),
+    /** RFC 5780's second address. */
+    STUN_ALTERNATE("stun-alternate", "IP2:PORT2", "none", false,
+            "a second local IP address and a second port: STUN is also answered on IP1:PORT2, IP2:PORT1 and"
+                    + " IP2:PORT2, so that clients can tell how their NAT maps and filters (RFC 5780); IP1 is the"
+                    + " first listen address of that family, which must then name an address"),
     /** Cluster mode's Redis. */
     CLUSTER_REDIS("cluster-redis", "URI", "none", false,
             "Redis (or Valkey) that the nodes of a cluster share (docs/cluster.md): redis://HOST:PORT[/DB],"
@@ -241,6 +250,8 @@ public enum ConfigOption {
                 case REGISTRY_ALLOW_DOMAINS -> builder.registry(builder.registry().withAllowDomains(domains(v)));
                 case REGISTRY_MAX_CONNECTIONS -> builder.registry(builder.registry().withMaxConnections(
                         number(v, 1, RegistrySettings.MAX_MAX_CONNECTIONS)));
+                case STUN -> builder.stun(builder.stun().withEnabled(bool(v)));
+                case STUN_ALTERNATE -> builder.stun(builder.stun().withAlternate(Optional.of(ListenAddress.parse(v, -1))));
                 case CLUSTER_REDIS -> builder.cluster(builder.cluster().withRedis(Optional.of(redisUri(v))));
                 case CLUSTER_REDIS_PASSWORD_FILE -> builder.cluster(builder.cluster()
                         .withRedisPasswordFile(Optional.of(path(v))));

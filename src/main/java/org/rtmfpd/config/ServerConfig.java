@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.rtmfpd.cluster.ClusterSettings;
+import org.rtmfpd.nat.StunSettings;
 import org.rtmfpd.registry.RegistrySettings;
 import org.rtmfpd.rendezvous.DeveloperKey;
 
@@ -38,6 +39,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
  * @param connectTimeoutMs  a session that has not connected this long after its handshake is closed
  * @param registry          the HTTP name registry's settings (off unless it has a listen address)
  * @param cluster           cluster mode's settings (off unless it has a Redis URI)
+ * @param stun              STUN on the listen addresses, and RFC 5780's second address
  */
 public record ServerConfig(
         List<InetSocketAddress> listen,
@@ -54,7 +56,8 @@ public record ServerConfig(
         AdmissionLimits admission,
         int connectTimeoutMs,
         RegistrySettings registry,
-        ClusterSettings cluster) {
+        ClusterSettings cluster,
+        StunSettings stun) {
 
     public static final int DEFAULT_PORT = 1935;
     public static final Path DEFAULT_DEVELOPER_KEYS = Path.of("config", "developer-keys.conf");
@@ -110,6 +113,28 @@ public record ServerConfig(
         check("connect-timeout-ms", connectTimeoutMs, MIN_CONNECT_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS);
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(cluster, "cluster");
+        Objects.requireNonNull(stun, "stun");
+        checkStunAlternate(listen, stun);
+    }
+
+    private static void checkStunAlternate(List<InetSocketAddress> listen, StunSettings stun) {
+        stun.alternate().ifPresent(a -> {
+            if (!stun.enabled()) {
+                throw new IllegalArgumentException("stun-alternate is set but stun is off: turn stun on or remove"
+                        + " stun-alternate");
+            }
+            InetSocketAddress primary = listen.stream().filter(l -> l.getAddress().getClass() == a.getAddress().getClass())
+                    .findFirst().orElseThrow(() -> new IllegalArgumentException("stun-alternate " + ListenAddress.format(a)
+                            + " needs a listen address of its family (IPv4 or IPv6)"));
+            if (primary.getAddress().isAnyLocalAddress()) {
+                throw new IllegalArgumentException("stun-alternate needs the listen address to name the first IP"
+                        + " (such as listen = 192.0.2.1:1935), not " + ListenAddress.format(primary));
+            }
+            if (primary.getAddress().equals(a.getAddress()) || primary.getPort() == a.getPort()) {
+                throw new IllegalArgumentException("stun-alternate must differ from the listen address "
+                        + ListenAddress.format(primary) + " in both IP address and port, got " + ListenAddress.format(a));
+            }
+        });
     }
 
     /** The settings rtmfpd uses with no configuration file and no options. */
@@ -141,6 +166,7 @@ public record ServerConfig(
         b.connectTimeoutMs = connectTimeoutMs;
         b.registry = registry;
         b.cluster = cluster;
+        b.stun = stun;
         return b;
     }
 
@@ -184,6 +210,7 @@ public record ServerConfig(
         private int connectTimeoutMs = DEFAULT_CONNECT_TIMEOUT_MS;
         private RegistrySettings registry = RegistrySettings.DEFAULTS;
         private ClusterSettings cluster = ClusterSettings.DEFAULTS;
+        private StunSettings stun = StunSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -320,10 +347,20 @@ public record ServerConfig(
             return this;
         }
 
+        /** STUN's settings held so far. */
+        public StunSettings stun() {
+            return stun;
+        }
+
+        public Builder stun(StunSettings settings) {
+            stun = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
         public ServerConfig build() {
             return new ServerConfig(listen, developerKeys, peerCap, dhGroups, serverKeepaliveMs, peerKeepaliveMs,
                     dhQueueLimit, metricsListen, logConfig, logFormat, openIntroductions, admission, connectTimeoutMs,
-                    registry, cluster);
+                    registry, cluster, stun);
         }
     }
 }

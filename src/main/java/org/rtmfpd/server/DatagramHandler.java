@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each received UDP datagram into a byte array and its sender, for the protocol core, and tells
- * the router which channel answers go through.
+ * the router which channel answers go through; STUN datagrams go to the STUN sockets instead.
  */
 @ChannelHandler.Sharable
 final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> {
@@ -20,18 +20,25 @@ final class DatagramHandler extends SimpleChannelInboundHandler<DatagramPacket> 
     /** Takes a datagram; answers whether it proved its sender's address. */
     private final BiPredicate<InetSocketAddress, byte[]> sink;
     private final Router router;
+    /** Takes STUN datagrams off the RTMFP path; null when STUN is off. */
+    private final StunSockets stun;
 
-    DatagramHandler(Router router, BiPredicate<InetSocketAddress, byte[]> sink) {
+    DatagramHandler(Router router, BiPredicate<InetSocketAddress, byte[]> sink, StunSockets stun) {
         this.router = router;
         this.sink = sink;
+        this.stun = stun;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         InetSocketAddress sender = packet.sender();
+        byte[] datagram = ByteBufUtil.getBytes(packet.content());
+        if (stun != null && stun.offer(ctx.channel(), sender, datagram)) {
+            return;
+        }
         router.receiving(sender, ctx.channel());
         try {
-            if (sink.test(sender, ByteBufUtil.getBytes(packet.content()))) {
+            if (sink.test(sender, datagram)) {
                 router.learn(sender, ctx.channel());
             }
         } finally {

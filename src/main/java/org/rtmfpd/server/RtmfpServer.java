@@ -37,7 +37,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.EnumMap;
+import java.util.Map;
 import org.rtmfpd.crypto.Certificate;
+import org.rtmfpd.nat.SocketRole;
+import org.rtmfpd.nat.StunEndpoints;
+import org.rtmfpd.nat.StunLimits;
+import org.rtmfpd.nat.StunResponder;
+import org.rtmfpd.nat.StunSettings;
 import org.rtmfpd.crypto.CookieJar;
 import org.rtmfpd.flash.KeepaliveTimers;
 import org.rtmfpd.flash.NetConnectionService;
@@ -108,6 +115,11 @@ public final class RtmfpServer implements AutoCloseable {
         return t;
     });
     private final List<Channel> channels = new ArrayList<>();
+    /** The STUN-only channels of stun-alternate. */
+    private final List<Channel> stunChannels = new ArrayList<>();
+    private final List<StunEndpoints> stunEndpoints = new ArrayList<>();
+    /** The SOFTWARE of STUN answers (RFC 8489 §14.14): kept short, as it counts against the amplification bound. */
+    static final String STUN_SOFTWARE = "rtmfpd";
     private final Dispatcher dispatcher;
     private final NetConnectionService service;
     private final DeveloperKeyStore keys;
@@ -164,7 +176,8 @@ public final class RtmfpServer implements AutoCloseable {
         service.startupSender(dispatcher);
         dispatcher.keyInlineBelow(Integer.getInteger(INLINE_KEYING_PROPERTY, INLINE_KEYING_BELOW_PER_SECOND),
                 INLINE_KEYING_BUDGET_NANOS);
-        DatagramHandler handler = new DatagramHandler(router, this::onDatagram);
+        StunSockets stun = config.stun().enabled() ? new StunSockets(metrics) : null;
+        DatagramHandler handler = new DatagramHandler(router, this::onDatagram, stun);
         bootstrap.handler(handler);
         for (InetSocketAddress address : config.listen()) {
             Channel channel = bootstrap.bind(address).sync().channel();
@@ -173,6 +186,9 @@ public final class RtmfpServer implements AutoCloseable {
                     ((InetSocketAddress) channel.localAddress()).getPort(), epoll ? "epoll" : "nio");
         }
         router.setChannels(channels);
+        if (stun != null) {
+            bindStun(config.stun(), bootstrap, stun, new StunLimits(clock));
+        }
         loop.next().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         loop.next().scheduleAtFixedRate(() -> router.retain(dispatcher::hasSessionAt), ROUTE_SWEEP_MILLIS,
                 ROUTE_SWEEP_MILLIS, TimeUnit.MILLISECONDS);
@@ -206,6 +222,42 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.withJvmMetrics();
         this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll, wallClock) : null;
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
+    }
+
+    /**
+     * Serves STUN on every listen channel and, for the first listen address of the alternate's family,
+     * binds the three other RFC 5780 addresses (STUN only).
+     */
+    private void bindStun(StunSettings settings, Bootstrap bootstrap, StunSockets stun, StunLimits limits)
+            throws InterruptedException {
+        boolean alternateTaken = false;
+        for (Channel channel : channels) {
+            InetSocketAddress primary = (InetSocketAddress) channel.localAddress();
+            Optional<InetSocketAddress> alternate = alternateTaken ? Optional.empty() : settings.alternate()
+                    .filter(a -> a.getAddress().getClass() == primary.getAddress().getClass());
+            alternateTaken |= alternate.isPresent();
+            StunEndpoints endpoints = new StunEndpoints(primary, alternate);
+            Map<SocketRole, Channel> roles = new EnumMap<>(SocketRole.class);
+            roles.put(SocketRole.PRIMARY, channel);
+            if (endpoints.discovery()) {
+                for (SocketRole role : List.of(SocketRole.ALTERNATE_PORT, SocketRole.ALTERNATE_ADDRESS,
+                        SocketRole.ALTERNATE_BOTH)) {
+                    Channel c = bootstrap.bind(endpoints.address(role)).sync().channel();
+                    stunChannels.add(c);
+                    roles.put(role, c);
+                }
+                LOG.info("STUN on UDP {} with RFC 5780 behaviour discovery (also {}, {}, {})", primary,
+                        endpoints.address(SocketRole.ALTERNATE_PORT), endpoints.address(SocketRole.ALTERNATE_ADDRESS),
+                        endpoints.address(SocketRole.ALTERNATE_BOTH));
+            }
+            stunEndpoints.add(endpoints);
+            stun.add(new StunResponder(endpoints, limits, dispatcher::hasSessionAt, STUN_SOFTWARE), roles);
+        }
+    }
+
+    /** The STUN addresses served: one entry per listen address, with its RFC 5780 alternates if any; empty when STUN is off. */
+    public List<StunEndpoints> stunEndpoints() {
+        return List.copyOf(stunEndpoints);
     }
 
     /**
@@ -434,6 +486,9 @@ public final class RtmfpServer implements AutoCloseable {
             registry.close();
         }
         for (Channel c : channels) {
+            c.close().awaitUninterruptibly();
+        }
+        for (Channel c : stunChannels) {
             c.close().awaitUninterruptibly();
         }
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();

@@ -50,7 +50,8 @@ class ServerConfigTest {
     @Test
     void onlyTheOnOffSettingsAreFlags() {
         for (ConfigOption o : ConfigOption.values()) {
-            assertEquals(o == ConfigOption.OPEN_INTRODUCTIONS || o == ConfigOption.REGISTRY_OPEN, o.isFlag(),
+            assertEquals(o == ConfigOption.OPEN_INTRODUCTIONS || o == ConfigOption.REGISTRY_OPEN || o == ConfigOption.STUN,
+                    o.isFlag(),
                     o.optionName());
         }
         assertThrows(IllegalStateException.class, ConfigOption.PEER_CAP::negatedLongOption);
@@ -110,5 +111,24 @@ class ServerConfigTest {
         ServerConfig c = ServerConfig.defaults();
         assertThrows(UnsupportedOperationException.class, () -> c.listen().add(at("1.2.3.4:1")));
         assertThrows(UnsupportedOperationException.class, () -> c.dhGroups().add(16));
+    }
+
+    @Test
+    void stunAlternateNeedsANamedListenAddressAndDiffersInAddressAndPort() {
+        ServerConfig.Builder b = ServerConfig.builder();
+        ConfigOption.STUN_ALTERNATE.apply(b, "127.0.0.2:3479");
+        assertEquals("stun-alternate needs the listen address to name the first IP (such as listen = 192.0.2.1:1935),"
+                + " not 0.0.0.0:1935", assertThrows(IllegalArgumentException.class, b::build).getMessage());
+        ConfigOption.LISTEN.apply(b, "127.0.0.1:3478");
+        assertEquals(java.util.Optional.of(new java.net.InetSocketAddress("127.0.0.2", 3479)), b.build().stun().alternate());
+        ConfigOption.STUN_ALTERNATE.apply(b, "127.0.0.2:3478");
+        assertTrue(assertThrows(IllegalArgumentException.class, b::build).getMessage()
+                .startsWith("stun-alternate must differ from the listen address 127.0.0.1:3478 in both IP address and port"));
+        ConfigOption.STUN_ALTERNATE.apply(b, "[::1]:3479");
+        assertTrue(assertThrows(IllegalArgumentException.class, b::build).getMessage().contains("needs a listen address of its family"));
+        ConfigOption.STUN_ALTERNATE.apply(b, "127.0.0.2:3479");
+        ConfigOption.STUN.apply(b, "false");
+        assertTrue(assertThrows(IllegalArgumentException.class, b::build).getMessage().startsWith("stun-alternate is set but stun is off"));
+        assertTrue(ServerConfig.defaults().stun().enabled());
     }
 }
