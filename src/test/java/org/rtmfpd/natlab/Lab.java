@@ -82,6 +82,16 @@ final class Lab implements AutoCloseable {
         return p;
     }
 
+    /** Starts {@code command} in node {@code node}'s namespace, as a process the lab stops when it ends. */
+    LabProcess process(String node, String label, List<String> command) throws Exception {
+        LabProcess p = LabProcess.start(label, Shell.in(namespace(node), command.toArray(String[]::new)),
+                logs.resolve(label + ".log"));
+        synchronized (processes) {
+            processes.add(p);
+        }
+        return p;
+    }
+
     /** Runs {@code command} in node {@code node}'s namespace and returns its output. */
     String exec(String node, String... command) {
         return Shell.run(Shell.in(namespace(node), command), null);

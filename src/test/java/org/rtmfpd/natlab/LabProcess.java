@@ -110,6 +110,30 @@ final class LabProcess implements AutoCloseable {
         }
     }
 
+    /** Waits at most {@code millis} for the process to exit; its exit code, and every line it printed. */
+    Finished finish(long millis) {
+        try {
+            if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+                close();
+                throw new LabException(label + ": still running after " + millis + " ms; killed");
+            }
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+            synchronized (lines) {
+                while (reading && System.nanoTime() < deadline) {
+                    lines.wait(POLL_NANOS / 1_000_000);
+                }
+                return new Finished(process.exitValue(), List.copyOf(lines));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException(label + ": interrupted");
+        }
+    }
+
+    /** A finished process: its exit code and its output. */
+    record Finished(int exitCode, List<String> lines) {
+    }
+
     boolean alive() {
         return process.isAlive();
     }

@@ -44,7 +44,7 @@ class NatLabTest {
 
     static final String TOPOLOGY = """
             internet 198.18.0.0/24 2001:db8::/64
-            host   server  on internet 198.18.0.10,2001:db8::10
+            host   server  on internet 198.18.0.10,198.18.0.11,2001:db8::10
             host   pub1    on internet 198.18.0.101
             host   pub2    on internet 198.18.0.102
             router cone1   full-cone       on internet wan 198.18.0.21 lan 10.21.0.0/24
@@ -76,6 +76,11 @@ class NatLabTest {
             host   srvlan  on srvgw 10.71.0.20
             """;
 
+    /** The public server's second STUN address (RFC 5780): another IP, another port. */
+    static final String STUN_ALTERNATE = "198.18.0.11:1936";
+    static final String METRICS = "198.18.0.10:9100";
+    /** coturn's turnserver beside it, on both addresses, the reference RFC 5780 server. */
+    static final int TURNSERVER_PORT = 3478;
     static final String PUBLIC_SERVER = "rtmfp://198.18.0.10:1935/" + KEY;
     static final String PUBLIC_SERVER_V6 = "rtmfp://[2001:db8::10]:1935/" + KEY;
     static final String NATTED_SERVER_OUTSIDE = "rtmfp://198.18.0.71:1935/" + KEY;
@@ -129,7 +134,8 @@ class NatLabTest {
         Files.writeString(config, "log-config = " + logging.toAbsolutePath() + "\n");
         LabProcess server = lab.java("server", "server", List.of(), Main.class.getName(), List.of("serve", "--config",
                 config.toString(), "--developer-keys", keys.toString(), "--listen", "198.18.0.10:1935",
-                "--listen", "[2001:db8::10]:1935"));
+                "--listen", "[2001:db8::10]:1935", "--stun-alternate", STUN_ALTERNATE,
+                "--metrics-listen", METRICS));
         LabProcess natted = lab.java("natsrv", "natsrv", List.of(), Main.class.getName(), List.of("serve", "--config",
                 config.toString(), "--developer-keys", keys.toString(), "--listen", "0.0.0.0:1935",
                 "--advertise", "198.18.0.71:1935"));
@@ -259,6 +265,79 @@ class NatLabTest {
         rows.add("");
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         assertEquals(5, lastGiven, "the last joiner is given the peer cap's worth of members");
+    }
+
+    /**
+     * RFC 5780 behaviour discovery on the server's own port, behind each NAT kind: coturn's
+     * {@code turnutils_natdiscovery} gives the same mapping and filtering lines against rtmfpd as against
+     * coturn's own {@code turnserver} with two addresses, and {@code rtmfpd probe --nat} classifies the NAT
+     * as its kind is built.
+     */
+    @Test
+    @Order(4)
+    void natBehaviourDiscoveryBehindEveryKind() throws Exception {
+        boolean coturn = Shell.attempt(List.of("turnutils_natdiscovery"), null) != null
+                || Shell.lastError.get().contains("Usage");
+        if (!coturn) {
+            coturnMissing();
+        }
+        LabProcess turnserver = coturn ? lab.process("server", "turnserver", List.of("turnserver", "-n", "--no-cli",
+                "-L", "198.18.0.10", "-L", "198.18.0.11", "--listening-port", String.valueOf(TURNSERVER_PORT),
+                "--alt-listening-port", String.valueOf(TURNSERVER_PORT + 1), "--no-tcp", "--no-tls", "--no-dtls",
+                "-z", "--log-file", "stdout", "--simple-log")) : null;
+        Map<String, List<String>> expected = new LinkedHashMap<>();
+        expected.put("pub1", List.of("nat: none", "mapping: endpoint-independent", "filtering: endpoint-independent"));
+        expected.put("cone1h", List.of("nat: present", "mapping: endpoint-independent", "filtering: endpoint-independent"));
+        expected.put("home1h", List.of("nat: present", "mapping: endpoint-independent", "filtering: address and port-dependent"));
+        expected.put("sym1h", List.of("nat: present", "mapping: address and port-dependent", "filtering: address and port-dependent"));
+        rows.add("| host (NAT kind) | rtmfpd probe --nat | natdiscovery against rtmfpd | natdiscovery against turnserver |");
+        rows.add("|---|---|---|---|");
+        List<String> failures = new ArrayList<>();
+        for (var e : expected.entrySet()) {
+            String host = e.getKey();
+            LabProcess probe = lab.java(host, "probe-" + host, List.of(), Main.class.getName(),
+                    List.of("probe", "--nat", PUBLIC_SERVER));
+            List<String> said = probe.finish(START_MILLIS).lines().stream().map(String::strip).toList();
+            List<String> verdict = said.stream()
+                    .filter(l -> l.matches("nat: (none|present|unknown)|(mapping|filtering): .*")).toList();
+            if (!verdict.containsAll(e.getValue())) {
+                failures.add(host + ": probe --nat said " + verdict + ", expected " + e.getValue());
+            }
+            String against = "";
+            String reference = "";
+            if (coturn) {
+                against = natdiscovery(host, 1935);
+                reference = natdiscovery(host, TURNSERVER_PORT);
+                if (!against.equals(reference)) {
+                    failures.add(host + ": natdiscovery against rtmfpd said '" + against + "', against turnserver '"
+                            + reference + "'");
+                }
+            }
+            rows.add("| " + host + " (" + kindOf(host) + ") | " + String.join("; ", verdict)
+                    + " | " + against + " | " + reference + " |");
+        }
+        rows.add("");
+        if (turnserver != null) {
+            turnserver.close();
+        }
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /** coturn's natdiscovery's mapping and filtering verdicts from {@code host} against port {@code port} of the server. */
+    private static String natdiscovery(String host, int port) {
+        String out = Shell.run(Shell.in(lab.namespace(host), "turnutils_natdiscovery", "-m", "-f", "-p",
+                String.valueOf(port), "198.18.0.10"), null);
+        return out.lines().map(String::strip).filter(l -> l.endsWith("Mapping!") || l.endsWith("Filtering!")
+                || l.startsWith("No NAT")).collect(java.util.stream.Collectors.joining("; "));
+    }
+
+    private static void coturnMissing() {
+        String line = "coturn (turnutils_natdiscovery, turnserver) is not installed: the comparison with the reference"
+                + " RFC 5780 server is left out; apt-get install -y coturn";
+        if ("required".equals(System.getenv(LabRequirement.VARIABLE))) {
+            org.junit.jupiter.api.Assertions.fail(line);
+        }
+        System.out.println(line);
     }
 
     private static String kindOf(String host) {
