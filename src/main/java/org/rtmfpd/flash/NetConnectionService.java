@@ -70,6 +70,13 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
         void count(String event);
 
         void refuse(String reason);
+
+        /**
+         * {@code from} was introduced to the peer {@code targetPeerId}, under {@code developerKey} (null for
+         * an initiator without a session), for the P2P outcome of introductions.
+         */
+        default void introduced(java.net.InetSocketAddress from, byte[] targetPeerId, String developerKey) {
+        }
     }
 
     /**
@@ -485,6 +492,8 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
     private void introduce(IntroductionRequest request, List<PeerAddress> redirect) {
         startup.sendStartup(request.from(), 0, new Redirect(request.tag(), redirect));
         counter.count("introduction");
+        Session initiator = request.initiatorSession();
+        counter.introduced(request.from(), request.targetPeerId(), initiator == null ? null : client(initiator).developerKey);
         if (LOG.isDebugEnabled()) {
             LOG.debug("introduced {} to {}", request.from(), HexFormat.of().formatHex(request.targetPeerId()));
         }

@@ -40,6 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.EnumMap;
 import java.util.Map;
 import org.rtmfpd.crypto.Certificate;
+import org.rtmfpd.nat.IntroductionOutcomes;
 import org.rtmfpd.nat.SocketRole;
 import org.rtmfpd.nat.StunEndpoints;
 import org.rtmfpd.nat.StunLimits;
@@ -122,6 +123,8 @@ public final class RtmfpServer implements AutoCloseable {
     static final String STUN_SOFTWARE = "rtmfpd";
     private final Dispatcher dispatcher;
     private final NetConnectionService service;
+    /** The P2P outcome of introductions (protocol thread). */
+    private final IntroductionOutcomes introductions;
     private final DeveloperKeyStore keys;
     private final ServerMetrics metrics = new ServerMetrics();
     private final Rendezvous<Session> rendezvous;
@@ -155,6 +158,10 @@ public final class RtmfpServer implements AutoCloseable {
                 : new LocalRendezvous<>(LocalRendezvous.SINGLE_NODE, keys::find, config.peerCap(),
                         InstantSource.system(), random, serverLan(config));
         TimedApplication timed = new TimedApplication(metrics);
+        this.introductions = new IntroductionOutcomes(clock, (outcome, key) -> metrics.introductionPair(outcome.label(), key));
+        timed.introductions((from, target, key) -> introductions.introduced(from, target, key == null ? "none"
+                : keys.find(key).map(org.rtmfpd.rendezvous.DeveloperKey::logName)
+                        .orElse(org.rtmfpd.rendezvous.DeveloperKey.logNameOf(key))));
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
                 new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), config.connectTimeoutMs(), clock,
                 timed);
@@ -204,6 +211,8 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.labelledGauge("rtmfpd_developer_key_peers",
                 "Connected clients by developer key, named by its label (or key# and its hash's first 8 hex digits).",
                 "key", () -> peersByKey(keys, rendezvous));
+        metrics.introductionPairsByKey(() -> keys.current().keys().stream().map(org.rtmfpd.rendezvous.DeveloperKey::logName)
+                .collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new)));
         metrics.gauge("rtmfpd_netgroups", "NetGroups with at least one member.", rendezvous::groupCount);
         metrics.gauge("rtmfpd_netgroup_members", "Peers in at least one NetGroup.", rendezvous::groupMemberCount);
         metrics.gauge("rtmfpd_developer_keys", "Developer keys in force.", () -> keys.current().size());
@@ -407,6 +416,7 @@ public final class RtmfpServer implements AutoCloseable {
         try {
             dispatcher.tick();
             service.tick();
+            introductions.tick();
         } catch (RuntimeException e) {
             LOG.error("timer run failed", e);
         }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -76,6 +77,9 @@ public final class ServerMetrics {
     private final Map<String, LongAdder> refusals = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> events = new ConcurrentHashMap<>();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    /** Introduced pairs by outcome, and by developer key label and outcome (IntroductionOutcomes). */
+    private final Map<String, LongAdder> pairs = new ConcurrentHashMap<>();
+    private final Map<List<String>, LongAdder> pairsByKey = new ConcurrentHashMap<>();
     private final Map<Timing, Histogram> histograms = new java.util.EnumMap<>(Timing.class);
     /** The first IHello's time of each client address not yet connected; oldest first, bounded. */
     private final LinkedHashMap<InetSocketAddress, Long> helloAt = new LinkedHashMap<>(16, 0.75f, false) {
@@ -105,6 +109,12 @@ public final class ServerMetrics {
         labelled("rtmfpd_dropped", "Datagrams dropped silently, by reason.", "reason", drops);
         labelled("rtmfpd_refused", "Requests refused, by reason.", "reason", refusals);
         labelled("rtmfpd_events", "Connects, introductions, joins and other events.", "event", events);
+        for (String outcome : List.of("settled", "unsettled")) {
+            pairs.put(outcome, new LongAdder());
+        }
+        labelled("rtmfpd_introduction_pairs", "Introduced (initiator, target) pairs by P2P outcome as the server sees it:"
+                + " settled (the initiator stopped asking within 15 s), unsettled (still asking after it); docs/nat.md.",
+                "outcome", pairs);
         for (Timing t : Timing.values()) {
             histograms.put(t, Histogram.builder().name(t.metric).help(t.help).unit(Unit.SECONDS)
                     .classicOnly().classicUpperBounds(t.buckets).withoutExemplars().register(registry));
@@ -134,6 +144,37 @@ public final class ServerMetrics {
         if (EVENTS.isDebugEnabled()) {
             EVENTS.atDebug().addKeyValue("event", reason).log("refused: {}", reason);
         }
+    }
+
+    /** An introduced pair was decided: {@code outcome} settled or unsettled, under the key labelled {@code keyLabel}. */
+    public void introductionPair(String outcome, String keyLabel) {
+        pairs.computeIfAbsent(outcome, o -> new LongAdder()).increment();
+        pairsByKey.computeIfAbsent(List.of(keyLabel, outcome), k -> new LongAdder()).increment();
+    }
+
+    /**
+     * Exports the introduced pairs by developer key: every key of {@code keyLabels} appears, at zero until
+     * its first pair is decided.
+     */
+    public void introductionPairsByKey(Supplier<java.util.Collection<String>> keyLabels) {
+        CounterWithCallback.builder().name("rtmfpd_developer_key_introduction_pairs")
+                .help("rtmfpd_introduction_pairs by developer key, named by its label (or key# and its hash's first 8"
+                        + " hex digits; none for initiators without a session).")
+                .labelNames("key", "outcome")
+                .callback(cb -> {
+                    Map<List<String>, Long> values = new java.util.TreeMap<>(java.util.Comparator.comparing(List::toString));
+                    for (String key : keyLabels.get()) {
+                        pairs.keySet().forEach(outcome -> values.put(List.of(key, outcome), 0L));
+                    }
+                    pairsByKey.forEach((k, v) -> values.put(k, v.sum()));
+                    values.forEach((k, v) -> cb.call(v, k.get(0), k.get(1)));
+                }).register(registry);
+    }
+
+    /** Pairs decided as {@code outcome}. */
+    public long introductionPairs(String outcome) {
+        LongAdder a = pairs.get(outcome);
+        return a == null ? 0 : a.sum();
     }
 
     /** Something worth counting happened (an introduction, a join, a connect). */

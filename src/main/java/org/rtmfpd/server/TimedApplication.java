@@ -17,6 +17,7 @@ import org.rtmfpd.wire.ForwardedIHello;
 final class TimedApplication implements ServerApplication, NetConnectionService.Counter {
     private final ServerMetrics metrics;
     private ServerApplication next;
+    private IntroductionSink introductions;
     /** The session whose message is being handled, and when its handling started; null between messages. */
     private Session current;
     private long messageStart;
@@ -49,6 +50,25 @@ final class TimedApplication implements ServerApplication, NetConnectionService.
     @Override
     public void refuse(String reason) {
         metrics.refuse(reason);
+    }
+
+    @Override
+    public void introduced(InetSocketAddress from, byte[] targetPeerId, String developerKey) {
+        if (introductions != null) {
+            introductions.introduced(from, java.util.HexFormat.of().formatHex(targetPeerId), developerKey);
+        }
+    }
+
+    /** Where introductions go for their P2P outcome; set once, before the first datagram. */
+    TimedApplication introductions(IntroductionSink sink) {
+        this.introductions = sink;
+        return this;
+    }
+
+    /** Takes each introduction: initiator address, target peer ID in hex, developer key (null if none). */
+    @FunctionalInterface
+    interface IntroductionSink {
+        void introduced(InetSocketAddress from, String targetHex, String developerKey);
     }
 
     @Override
