@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.DeveloperKeysException;
+import org.rtmfpd.config.ConfigDirectory;
 import org.rtmfpd.config.ConfigException;
 import org.rtmfpd.config.ConfigFile;
 import org.rtmfpd.config.ConfigOption;
@@ -35,14 +36,15 @@ public final class ServeCommand implements Callable<Integer> {
     private static final long SHUTDOWN_LIMIT_MILLIS = 10_000;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Settings file (default: config/rtmfpd.conf when it exists).")
+            description = "Settings file (default: rtmfpd.conf in $RTMFPD_CONFIG_DIR when it exists: /etc/rtmfpd for the"
+                    + " installed package, config/ in a source tree).")
     Path config;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "UDP address to listen on, repeatable (default: 0.0.0.0:1935; [::]:1935 for IPv6).")
     List<String> listen;
 
-    @Option(names = "--developer-keys", paramLabel = "FILE", description = "Developer keys file (default: config/developer-keys.conf).")
+    @Option(names = "--developer-keys", paramLabel = "FILE", description = "Developer keys file (default: developer-keys.conf in $RTMFPD_CONFIG_DIR).")
     String developerKeys;
 
     @Option(names = "--peer-cap", paramLabel = "N",
@@ -143,6 +145,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A Redis call not answered this long fails; the node decides alone (default: 1000).")
     String clusterRedisTimeout;
 
+    /** Which configuration file {@link #settings} read, for the start-up log. */
+    String configSource = "";
+
     @Override
     public Integer call() throws Exception {
         ServerConfig settings;
@@ -158,6 +163,7 @@ public final class ServeCommand implements Callable<Integer> {
             LogConfig.loadResource(settings.logFormat().resource());
         }
         LOG.info("{}", Version.line());
+        LOG.info("{}", configSource);
         DeveloperKeyStore keys;
         try {
             keys = DeveloperKeyStore.load(settings.developerKeys());
@@ -208,11 +214,20 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Defaults, then the configuration file, then the command line. */
     ServerConfig settings() throws ConfigException {
-        ServerConfig.Builder builder = ServerConfig.builder();
+        return settings(ConfigDirectory.current());
+    }
+
+    /** As {@link #settings()}, with the defaults' folder {@code dir}; notes which file was read in {@link #configSource}. */
+    ServerConfig settings(ConfigDirectory dir) throws ConfigException {
+        ServerConfig.Builder builder = ServerConfig.builder().developerKeys(dir.developerKeys());
         if (config != null) {
             ConfigFile.read(config, builder);
+            configSource = "configuration from " + config;
+        } else if (ConfigFile.readIfPresent(dir.configFile(), builder)) {
+            configSource = "configuration from " + dir.configFile();
         } else {
-            ConfigFile.readIfPresent(ConfigFile.DEFAULT_PATH, builder);
+            configSource = "no configuration file (" + dir.configFile() + " does not exist): defaults and the"
+                    + " command line";
         }
         if (listen != null) {
             builder.resetListen();

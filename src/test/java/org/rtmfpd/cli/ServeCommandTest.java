@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Map;
+import org.rtmfpd.config.ConfigDirectory;
 import org.rtmfpd.config.ConfigException;
 import org.rtmfpd.config.ConfigOption;
 import org.rtmfpd.config.ServerConfig;
@@ -34,6 +36,55 @@ class ServeCommandTest {
         ServeCommand serve = new ServeCommand();
         new CommandLine(serve).parseArgs(all.toArray(String[]::new));
         return serve.settings();
+    }
+
+    /** What {@code serve} without {@code --config} reads, with the launcher's folder {@code dir}. */
+    private ServeCommand serveWithout(String... args) {
+        ServeCommand serve = new ServeCommand();
+        new CommandLine(serve).parseArgs(args);
+        return serve;
+    }
+
+    @Test
+    void withoutConfigTheFolderOfTheLauncherGivesBothFilesAndTheLogSaysWhich() throws Exception {
+        Path etc = Files.createDirectory(dir.resolve("etc"));
+        ConfigDirectory installed = ConfigDirectory.of(Map.of(ConfigDirectory.VARIABLE, etc.toString()));
+        ServeCommand none = serveWithout();
+        assertEquals(etc.resolve("developer-keys.conf"), none.settings(installed).developerKeys());
+        assertEquals("no configuration file (" + etc.resolve("rtmfpd.conf") + " does not exist): defaults and the"
+                + " command line", none.configSource);
+
+        Files.writeString(etc.resolve("rtmfpd.conf"), "peer-cap = 9\n");
+        ServeCommand found = serveWithout();
+        ServerConfig config = found.settings(installed);
+        assertEquals(9, config.peerCap(), "the folder's rtmfpd.conf is read");
+        assertEquals(etc.resolve("developer-keys.conf"), config.developerKeys());
+        assertEquals("configuration from " + etc.resolve("rtmfpd.conf"), found.configSource);
+
+        ServeCommand named = serveWithout("--config", etc.resolve("rtmfpd.conf").toString(), "--developer-keys", "k.conf");
+        assertEquals(Path.of("k.conf"), named.settings(installed).developerKeys(), "relative to the working directory");
+    }
+
+    @Test
+    void theConfigurationFolderIsTheLaunchersOrConfigInTheWorkingDirectory() {
+        assertEquals(new ConfigDirectory(Path.of("/etc/rtmfpd"), true),
+                ConfigDirectory.of(Map.of(ConfigDirectory.VARIABLE, "/etc/rtmfpd")));
+        assertEquals(Path.of("/etc/rtmfpd/developer-keys.conf"),
+                ConfigDirectory.of(Map.of(ConfigDirectory.VARIABLE, "/etc/rtmfpd")).developerKeys());
+        assertEquals(Path.of("config/rtmfpd.conf"), ConfigDirectory.of(Map.of()).configFile());
+        assertEquals(Path.of("config"), ConfigDirectory.of(Map.of(ConfigDirectory.VARIABLE, " ")).path(), "blank is unset");
+    }
+
+    /** Both launchers name the folder, and neither changes the working directory (relative paths stay the user's). */
+    @Test
+    void theLaunchersNameTheFolderAndKeepTheWorkingDirectory() throws Exception {
+        String source = Files.readString(Path.of("scripts/rtmfpd"));
+        assertTrue(source.contains("export RTMFPD_CONFIG_DIR=\"${RTMFPD_CONFIG_DIR:-$here/config}\""), source);
+        String installed = Files.readString(Path.of("src/deb/files/rtmfpd"));
+        assertTrue(installed.contains("export RTMFPD_CONFIG_DIR=\"${RTMFPD_CONFIG_DIR:-/etc/rtmfpd}\""), installed);
+        for (String script : List.of(source, installed)) {
+            assertFalse(script.lines().anyMatch(l -> l.strip().startsWith("cd ")), "no cd before java:\n" + script);
+        }
     }
 
     @Test
