@@ -292,6 +292,7 @@ public final class RtmfpServer implements AutoCloseable {
         ConnectedPeers peers = cluster != null ? cluster.rendezvous()::isConnected
                 : (key, peer) -> java.util.concurrent.CompletableFuture.completedFuture(rendezvous.local(peer)
                         .map(e -> e.developerKey().equals(key)).orElse(false));
+        metrics.expect(KnownLabels.registry(true), KnownLabels.registry(false));
         RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), namesClock,
                 CrossDomainPolicy.render(settings.allowDomains()));
         RegistryServer server = RegistryServer.start(loop,
