@@ -14,6 +14,7 @@ import org.rtmfpd.config.ConfigException;
 import org.rtmfpd.config.ConfigFile;
 import org.rtmfpd.config.ConfigOption;
 import org.rtmfpd.config.LogFormat;
+import org.rtmfpd.server.ListenException;
 import org.rtmfpd.server.MetricsEndpoint;
 import org.rtmfpd.server.RtmfpServer;
 import org.rtmfpd.config.ServerConfig;
@@ -157,10 +158,13 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("rtmfpd: " + e.getMessage());
             return 2;
         }
-        if (settings.logConfig().isPresent()) {
-            LogConfig.load(settings.logConfig().get());
-        } else if (settings.logFormat() != LogFormat.TEXT) {
-            LogConfig.loadResource(settings.logFormat().resource());
+        java.util.Optional<String> logProblem = settings.logConfig().isPresent() ? LogConfig.load(settings.logConfig().get())
+                : settings.logFormat() != LogFormat.TEXT ? LogConfig.loadResource(settings.logFormat().resource())
+                : java.util.Optional.empty();
+        if (logProblem.isPresent()) {
+            System.err.println("rtmfpd: log-config: " + logProblem.get() + "; fix the file, or leave log-config out for"
+                    + " the built-in setup");
+            return 2;
         }
         LOG.info("{}", Version.line());
         LOG.info("{}", configSource);
@@ -177,13 +181,16 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             System.err.println("rtmfpd: " + e.getMessage());
             return 1;
-        } catch (Exception e) {
-            System.err.println("rtmfpd: cannot listen on " + settings.listen() + ": " + e.getMessage()
-                    + " (is another server on that port, or is the address not on this host?)");
+        }
+        MetricsEndpoint metrics;
+        try {
+            metrics = settings.metricsListen().isPresent()
+                    ? MetricsEndpoint.start(settings.metricsListen().get(), server.metrics()) : null;
+        } catch (ListenException e) {
+            System.err.println("rtmfpd: " + e.getMessage());
+            server.shutdown(0);
             return 1;
         }
-        MetricsEndpoint metrics = settings.metricsListen().isPresent()
-                ? MetricsEndpoint.start(settings.metricsListen().get(), server.metrics()) : null;
         CountDownLatch stop = new CountDownLatch(1);
         Signals.on("TERM", stop::countDown);
         Signals.on("INT", stop::countDown);

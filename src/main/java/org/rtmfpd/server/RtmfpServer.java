@@ -5,6 +5,7 @@ import org.rtmfpd.cluster.ClusterRendezvous;
 import org.rtmfpd.cluster.ClusterSettings;
 import org.rtmfpd.cluster.KeyHashes;
 import org.rtmfpd.cluster.RedisBackend;
+import org.rtmfpd.config.ListenAddress;
 import org.rtmfpd.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -163,10 +164,16 @@ public final class RtmfpServer implements AutoCloseable {
         DatagramHandler handler = new DatagramHandler(router, this::onDatagram);
         bootstrap.handler(handler);
         for (InetSocketAddress address : config.listen()) {
-            Channel channel = bootstrap.bind(address).sync().channel();
+            Channel channel;
+            try {
+                channel = bind("listen", address, () -> bootstrap.bind(address).sync().channel());
+            } catch (ListenException e) {
+                close();
+                throw e;
+            }
             channels.add(channel);
-            LOG.info("listening on UDP {}:{} ({})", address.getAddress().getHostAddress(),
-                    ((InetSocketAddress) channel.localAddress()).getPort(), epoll ? "epoll" : "nio");
+            LOG.info("listening on UDP {} ({})", ListenAddress.format(new InetSocketAddress(address.getAddress(),
+                    ((InetSocketAddress) channel.localAddress()).getPort())), epoll ? "epoll" : "nio");
         }
         router.setChannels(channels);
         loop.next().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
@@ -200,7 +207,13 @@ public final class RtmfpServer implements AutoCloseable {
                     shared::republishCount);
         }
         metrics.withJvmMetrics();
-        this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll, wallClock) : null;
+        try {
+            this.registry = config.registry().listen().isPresent()
+                    ? startRegistry(config.registry(), clock, epoll, wallClock) : null;
+        } catch (ListenException e) {
+            close();
+            throw e;
+        }
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
     }
 
@@ -295,7 +308,7 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.expect(KnownLabels.registry(true), KnownLabels.registry(false));
         RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), namesClock,
                 CrossDomainPolicy.render(settings.allowDomains()));
-        RegistryServer server = RegistryServer.start(loop,
+        RegistryServer server = bind("registry-listen", settings.listen().get(), () -> RegistryServer.start(loop,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, settings.listen().get(),
                 service, settings.maxConnections(), RegistryServer.REQUEST_DEADLINE_MILLIS, e -> {
                     if (e.refusal()) {
@@ -303,12 +316,11 @@ public final class RtmfpServer implements AutoCloseable {
                     } else {
                         metrics.count(e.label());
                     }
-                });
+                }));
         loop.next().scheduleAtFixedRate(() -> names.sweep(namesClock.getAsLong()), NAME_SWEEP_MILLIS, NAME_SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
         metrics.gauge("rtmfpd_registry_names", names::size);
-        LOG.info("name registry on HTTP {}:{}{}", server.address().getAddress().getHostAddress(),
-                server.address().getPort(), settings.open() ? " (open: peers need not be connected)" : "");
+        LOG.info("name registry on HTTP {}{}", ListenAddress.format(server.address()), settings.open() ? " (open: peers need not be connected)" : "");
         return server;
     }
 
@@ -317,7 +329,23 @@ public final class RtmfpServer implements AutoCloseable {
         return registry == null ? Optional.empty() : Optional.of(registry.address());
     }
 
-    /** Binds every listen address and starts serving; throws if an address cannot be bound. */
+    /** A bind of {@code address}, named by {@code option}. */
+    private interface Bind<T> {
+        T bind() throws Exception;
+    }
+
+    /** {@code bind}'s result; a failure becomes a {@link ListenException} naming {@code option} and {@code address}. */
+    private static <T> T bind(String option, InetSocketAddress address, Bind<T> bind) throws InterruptedException {
+        try {
+            return bind.bind();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ListenException(option, address, e);
+        }
+    }
+
+    /** Binds every listen address and starts serving; throws {@link ListenException} if an address cannot be bound. */
     public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys) throws InterruptedException {
         return new RtmfpServer(config, keys, Clock.system(), System::currentTimeMillis);
     }
