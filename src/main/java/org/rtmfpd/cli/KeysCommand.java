@@ -26,11 +26,6 @@ public final class KeysCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** "1 key", "3 keys". */
-    static String count(int n) {
-        return n + (n == 1 ? " key" : " keys");
-    }
-
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a keys command: new, check or list");
@@ -76,7 +71,7 @@ public final class KeysCommand implements Runnable {
                 DeveloperKeys now = DeveloperKeysFile.append(file, key);
                 out.println(key.key());
                 out.println("rtmfp://" + host() + "/" + key.key());
-                out.println("added to " + file + " (" + count(now.size()) + "); a running server that reads this file picks"
+                out.println("added to " + file + " (" + DeveloperKeys.count(now.size()) + "); a running server that reads this file picks"
                         + " it up within a few seconds");
                 return 0;
             } catch (DeveloperKeysException e) {
@@ -120,7 +115,7 @@ public final class KeysCommand implements Runnable {
         public Integer call() {
             try {
                 DeveloperKeys keys = DeveloperKeys.load(file);
-                spec.commandLine().getOut().println(file + ": " + count(keys.size())
+                spec.commandLine().getOut().println(file + ": " + DeveloperKeys.count(keys.size())
                         + ", no problems" + (keys.isEmpty() ? " (but every connect will be rejected)" : ""));
                 return 0;
             } catch (DeveloperKeysException e) {
@@ -150,7 +145,7 @@ public final class KeysCommand implements Runnable {
                 return 1;
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.println(file + ": " + KeysCommand.count(keys.size()));
+            out.println(file + ": " + DeveloperKeys.count(keys.size()));
             out.printf("%-6s %-13s %-8s %-12s %s%n", "KEY", "HASH", "PEER-CAP", "MAX-SESSIONS",
                     "NAME IN LOGS AND METRICS");
             for (DeveloperKey k : keys.keys()) {

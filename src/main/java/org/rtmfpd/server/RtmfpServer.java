@@ -393,7 +393,11 @@ public final class RtmfpServer implements AutoCloseable {
     public void reloadKeys() {
         keyReloader.execute(() -> {
             try {
-                LOG.info("developer keys reloaded: {}", keys.reload());
+                // The store logs a new file and a refused one itself.
+                DeveloperKeyStore.Reload reload = keys.reload();
+                if (reload.outcome() == DeveloperKeyStore.Outcome.UNCHANGED) {
+                    LOG.info("developer keys re-read from {}: unchanged ({})", keys.file(), reload.keys());
+                }
             } catch (RuntimeException e) {
                 LOG.error("developer keys reload failed; the previous keys stay", e);
             }
