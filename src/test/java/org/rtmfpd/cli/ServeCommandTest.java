@@ -139,14 +139,28 @@ class ServeCommandTest {
     void valueAfterTheFlagGetsAHintShowingTheFlagForms() {
         Run run = rtmfpd("serve", "--listen", "127.0.0.1:0", "--open-introductions", "true");
         assertEquals(2, run.exit(), run.err());
-        assertTrue(run.err().startsWith("'--open-introductions true': --open-introductions takes no value;"
+        assertTrue(run.err().startsWith("rtmfpd serve: '--open-introductions true': --open-introductions takes no value;"
                 + " write --open-introductions to turn it on or --no-open-introductions to turn it off"
                 + " (--open-introductions=true and --open-introductions=false work too)"), run.err());
         assertTrue(rtmfpd("serve", "--no-open-introductions", "False").err()
-                .startsWith("'--no-open-introductions False': --open-introductions takes no value;"));
+                .startsWith("rtmfpd serve: '--no-open-introductions False': --open-introductions takes no value;"));
         Run other = rtmfpd("serve", "--peer-cap", "8", "extra");
         assertEquals(2, other.exit());
-        assertTrue(other.err().startsWith("Unmatched argument at index 3: 'extra'"), other.err());
+        assertEquals("rtmfpd serve: Unmatched argument at index 3: 'extra'\n'rtmfpd serve --help' lists the options.\n",
+                other.err());
+    }
+
+    @Test
+    void aMistakeIsOneLineAndAPointerToHelpNotTheWholeUsage() {
+        Run typo = rtmfpd("serve", "--peer-kap=8");
+        assertEquals(2, typo.exit());
+        assertTrue(typo.err().startsWith("rtmfpd serve: Unknown option: '--peer-kap=8'\n"), typo.err());
+        assertTrue(typo.err().contains("--peer-cap"), "picocli's suggestion stays: " + typo.err());
+        assertTrue(typo.err().lines().count() <= 4, typo.err());
+        assertTrue(typo.err().endsWith("'rtmfpd serve --help' lists the options.\n"), typo.err());
+        Run keys = rtmfpd("keys", "new", "--peer-cap", "lots");
+        assertTrue(keys.err().startsWith("rtmfpd keys new: Invalid value for option '--peer-cap'"), keys.err());
+        assertEquals(2, keys.err().lines().count(), keys.err());
     }
 
     @Test
@@ -170,7 +184,7 @@ class ServeCommandTest {
             }
         }
         assertTrue(rtmfpd("probe", "rtmfp://127.0.0.1/KEY", "--hmac-sseq", "true").err()
-                .startsWith("'--hmac-sseq true': --hmac-sseq takes no value; write --hmac-sseq to turn it on or"
+                .startsWith("rtmfpd probe: '--hmac-sseq true': --hmac-sseq takes no value; write --hmac-sseq to turn it on or"
                         + " --no-hmac-sseq to turn it off"));
     }
 
