@@ -110,6 +110,10 @@ public record ServerConfig(
         check("connect-timeout-ms", connectTimeoutMs, MIN_CONNECT_TIMEOUT_MS, MAX_CONNECT_TIMEOUT_MS);
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(cluster, "cluster");
+        if (!cluster.enabled() && !cluster.advertise().isEmpty()) {
+            throw new IllegalArgumentException("advertise: only cluster mode uses it (the address a node gives the"
+                    + " other nodes for its clients); set cluster-redis, or leave advertise out");
+        }
     }
 
     /** The settings rtmfpd uses with no configuration file and no options. */

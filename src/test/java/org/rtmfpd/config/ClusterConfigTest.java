@@ -58,4 +58,18 @@ class ClusterConfigTest {
         assertTrue(problem("cluster-node-lifetime-ms = 500\n").contains("from 2000 to 600000"));
         assertTrue(problem("advertise = example.com:notaport\n").startsWith("rtmfpd.conf:1: advertise"));
     }
+
+    @Test
+    void advertiseWantsAReachableIpAddressAndClusterMode() {
+        String name = problem("cluster-redis = redis://127.0.0.1:6379\nadvertise = rtmfp.example.com:1935\n");
+        assertTrue(name.contains("advertise: 'rtmfp.example.com:1935' is not an IP address") && name.contains("203.0.113.10"),
+                name);
+        assertFalse(name.contains("0.0.0.0"), "no listen-address hint for a public address: " + name);
+        assertTrue(problem("cluster-redis = redis://127.0.0.1:6379\nadvertise = 0.0.0.0:1935\n")
+                .contains("not an address a client can reach"));
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+                () -> ConfigFile.parse("rtmfpd.conf", "advertise = 203.0.113.10:1935\n", ServerConfig.builder()).build());
+        assertEquals("advertise: only cluster mode uses it (the address a node gives the other nodes for its clients);"
+                + " set cluster-redis, or leave advertise out", alone.getMessage());
+    }
 }
