@@ -5,6 +5,7 @@ import org.rtmfpd.cluster.ClusterRendezvous;
 import org.rtmfpd.cluster.ClusterSettings;
 import org.rtmfpd.cluster.KeyHashes;
 import org.rtmfpd.cluster.RedisBackend;
+import org.rtmfpd.cluster.RedisFailure;
 import org.rtmfpd.config.ListenAddress;
 import org.rtmfpd.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
@@ -231,6 +232,10 @@ public final class RtmfpServer implements AutoCloseable {
             try {
                 backend = RedisBackend.open(settings, new KeyHashes(keys::current), wallClock, random);
             } catch (RuntimeException e) {
+                java.util.Optional<String> lasting = RedisFailure.lasting(e);
+                if (lasting.isPresent()) {
+                    throw new IllegalStateException("cannot use the cluster's Redis at " + where + ": " + lasting.get(), e);
+                }
                 if (attempt == CLUSTER_CONNECT_ATTEMPTS) {
                     throw new IllegalStateException("cannot reach the cluster's Redis at " + where + " after "
                             + attempt + " attempts: " + e.getMessage() + " (check cluster-redis and that Redis is running)",
