@@ -46,21 +46,27 @@ import picocli.CommandLine.Spec;
                 + "a --lossy share of the new clients dropping --loss of their datagrams both ways (their failures are "
                 + "counted apart, as injected). One line a minute: operations, the server's heap after GC, RSS, descriptors "
                 + "and threads; then a verdict. Needs --server-pid and --metrics. rtmfpd admits at most 20 IIKeyings a second "
-                + "(bursts of 40) and 4 handshakes at a time from one source address: spread the clients with "
-                + "--source-addresses 127.0.1.1-127.0.4.255, or raise --iikeyings-per-second-per-source and "
-                + "--max-handshakes-per-source on the server."},
+                + "(bursts of 40) and 4 handshakes at a time from one source address: the default --source-addresses "
+                + "spreads the clients over 250; for more, give a wider range (127.0.1.1-127.0.4.255) or raise "
+                + "--iikeyings-per-second-per-source and --max-handshakes-per-source on the server."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the bench ran (failures are in the report); a soak: no operation failed that was not injected, "
+        exitCodeList = {"0:every operation succeeded; a soak: no operation failed that was not injected, "
                 + "and the server's heap, descriptors and threads stayed flat",
-            "1:the bench could not run", "2:a soak: operations failed that were not injected",
+            "1:the bench could not run", "2:operations failed (refused by the server, or no outcome in time: the report "
+                + "says which); a soak: operations failed that were not injected",
             "3:a soak: no such failure, but the server's heap, descriptors or threads grew", "64:invalid arguments"})
 public final class BenchCommand implements Callable<Integer> {
     public static final int OK = 0;
     public static final int FAILED = 1;
-    public static final int SOAK_FAILURES = 2;
+    public static final int OPERATIONS_FAILED = Bench.OPERATIONS_FAILED;
     public static final int SOAK_GREW = 3;
     public static final int USAGE = 64;
     private static final int SOAK_DEFAULT_CLIENTS = 5000;
+    /**
+     * The clients' sources when none are given: 250 addresses, so that --rate 1000 is 4 IIKeyings a second
+     * and --max-pending 500 two handshakes at a time per address, under rtmfpd's per-source defaults.
+     */
+    static final String DEFAULT_IPV4_SOURCES = "127.0.1.1-127.0.1.250";
     private static final int MAX_CLIENTS = 1_000_000;
 
     @Option(names = "--server", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:1935",
@@ -127,9 +133,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "rtmfp-cpp's default) instead of Flash Player's \"on request\" (default: off).")
     boolean hmacSseq;
 
-    @Option(names = "--source-addresses", paramLabel = "LIST", defaultValue = "127.0.0.1",
+    @Option(names = "--source-addresses", paramLabel = "LIST",
             description = "Loopback addresses the clients' sockets bind to, in turn: a list and FIRST-LAST ranges, "
-                    + "e.g. 127.0.0.2-127.0.0.50. Each address has about 28,000 ephemeral ports (default: ${DEFAULT-VALUE}).")
+                    + "e.g. 127.0.0.2-127.0.0.50. Each address has about 28,000 ephemeral ports (default: "
+                    + DEFAULT_IPV4_SOURCES + " for an IPv4 server, so that a server on its defaults (20 IIKeyings a "
+                    + "second and 4 handshakes at a time per source address) takes --rate 1000; ::1 for ::1).")
     String sourceSpec;
 
     @Option(names = "--threads", paramLabel = "T", defaultValue = "2",
@@ -207,7 +215,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<InetAddress> sources;
         try {
             server = LoopbackAddresses.server(serverSpec, 1935);
-            sources = LoopbackAddresses.sources(sourceSpec);
+            sources = LoopbackAddresses.sources(sourceSpec != null ? sourceSpec : defaultSources(server));
             serverProcesses = ServerProcess.parseAll(serverPidSpecs);
             serverPid = serverProcesses.isEmpty() ? null : serverProcesses.get(0).pid();
             if (targetServerSpec != null) {
@@ -321,7 +329,7 @@ public final class BenchCommand implements Callable<Integer> {
                     fmt(soakIntroductions), fmt(soakJoins), soakGroups, fmt(lossyShare), fmt(loss), fmt(timeoutSeconds));
             out.flush();
             Soak.Outcome outcome = soak.run(SoakReport.Tolerance.DEFAULT);
-            return outcome.failed() > 0 ? SOAK_FAILURES : outcome.flat() ? OK : SOAK_GREW;
+            return outcome.failed() > 0 ? OPERATIONS_FAILED : outcome.flat() ? OK : SOAK_GREW;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return FAILED;
@@ -371,6 +379,11 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--target-server is --server: leave it out for same-server introductions");
             }
         }
+    }
+
+    /** {@link #DEFAULT_IPV4_SOURCES} for an IPv4 server, ::1 for an IPv6 one. */
+    static String defaultSources(InetSocketAddress server) {
+        return server.getAddress() instanceof java.net.Inet6Address ? "::1" : DEFAULT_IPV4_SOURCES;
     }
 
     private URI urlOf(InetSocketAddress address) {

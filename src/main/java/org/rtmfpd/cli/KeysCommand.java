@@ -11,7 +11,7 @@ import org.rtmfpd.rendezvous.DeveloperKey;
 import org.rtmfpd.rendezvous.DeveloperKeys;
 import org.rtmfpd.rendezvous.DeveloperKeysException;
 import org.rtmfpd.rendezvous.DeveloperKeysFile;
-import org.rtmfpd.config.ServerConfig;
+import org.rtmfpd.config.ConfigDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,6 +21,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Issue, check and list developer keys.",
         subcommands = {KeysCommand.New.class, KeysCommand.Check.class, KeysCommand.List.class})
 public final class KeysCommand implements Runnable {
+    static final String KEYS_FILE_DEFAULT = "The keys file (default: developer-keys.conf in $RTMFPD_CONFIG_DIR, which"
+            + " is /etc/rtmfpd for the installed package; config/developer-keys.conf in a source tree).";
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -45,8 +47,8 @@ public final class KeysCommand implements Runnable {
         @Option(names = "--max-sessions", paramLabel = "N", description = "Most clients of this key at once.")
         Integer maxSessions;
 
-        @Option(names = "--file", paramLabel = "FILE", description = "The keys file (default: config/developer-keys.conf).")
-        Path file = ServerConfig.DEFAULT_DEVELOPER_KEYS;
+        @Option(names = "--file", paramLabel = "FILE", description = KEYS_FILE_DEFAULT)
+        Path file = ConfigDirectory.current().developerKeys();
 
         @Option(names = "--host", paramLabel = "HOST[:PORT]", description = "The server's name in the printed URL"
                 + " (default: this machine's host name).")
@@ -69,17 +71,22 @@ public final class KeysCommand implements Runnable {
                 DeveloperKeys now = DeveloperKeysFile.append(file, key);
                 out.println(key.key());
                 out.println("rtmfp://" + host() + "/" + key.key());
-                out.println("added to " + file + " (" + now.size() + " keys); a running server picks it up within"
-                        + " a few seconds");
+                out.println("added to " + file + " (" + DeveloperKeys.count(now.size()) + "); a running server that reads this file picks"
+                        + " it up within a few seconds");
                 return 0;
             } catch (DeveloperKeysException e) {
                 err.println("rtmfpd keys new: nothing added:");
                 e.problems().forEach(p -> err.println("  " + p));
                 return 1;
             } catch (IOException e) {
-                err.println("rtmfpd keys new: nothing added: cannot write " + file + " (" + e + ")");
+                err.println("rtmfpd keys new: nothing added: cannot write " + file + ": " + describe(e));
                 return 1;
             }
+        }
+
+        /** An I/O error as a sentence: the message of this project's own, the JDK's class and file otherwise. */
+        private static String describe(IOException e) {
+            return e.getClass() == IOException.class ? e.getMessage() : e.toString();
         }
 
         private String host() {
@@ -101,14 +108,14 @@ public final class KeysCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "0..1", paramLabel = "FILE", description = "The keys file (default: config/developer-keys.conf).")
-        Path file = ServerConfig.DEFAULT_DEVELOPER_KEYS;
+        @Parameters(arity = "0..1", paramLabel = "FILE", description = KEYS_FILE_DEFAULT)
+        Path file = ConfigDirectory.current().developerKeys();
 
         @Override
         public Integer call() {
             try {
                 DeveloperKeys keys = DeveloperKeys.load(file);
-                spec.commandLine().getOut().println(file + ": " + keys.size() + (keys.size() == 1 ? " key" : " keys")
+                spec.commandLine().getOut().println(file + ": " + DeveloperKeys.count(keys.size())
                         + ", no problems" + (keys.isEmpty() ? " (but every connect will be rejected)" : ""));
                 return 0;
             } catch (DeveloperKeysException e) {
@@ -120,13 +127,13 @@ public final class KeysCommand implements Runnable {
 
     /** {@code rtmfpd keys list}: the keys, masked, with their labels and settings. */
     @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "List the keys (masked), their labels and settings.")
+            description = "List the keys (masked), their settings and the name logs and metrics give each.")
     static final class List implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--file", paramLabel = "FILE", description = "The keys file (default: config/developer-keys.conf).")
-        Path file = ServerConfig.DEFAULT_DEVELOPER_KEYS;
+        @Option(names = "--file", paramLabel = "FILE", description = KEYS_FILE_DEFAULT)
+        Path file = ConfigDirectory.current().developerKeys();
 
         @Override
         public Integer call() {
@@ -138,12 +145,14 @@ public final class KeysCommand implements Runnable {
                 return 1;
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.printf("%-16s %-13s %-8s %-12s %s%n", "KEY", "LOG NAME", "PEER-CAP", "MAX-SESSIONS", "LABEL");
+            out.println(file + ": " + DeveloperKeys.count(keys.size()));
+            out.printf("%-6s %-13s %-8s %-12s %s%n", "KEY", "HASH", "PEER-CAP", "MAX-SESSIONS",
+                    "NAME IN LOGS AND METRICS");
             for (DeveloperKey k : keys.keys()) {
-                out.printf("%-16s %-13s %-8s %-12s %s%n", mask(k.key()), DeveloperKey.logNameOf(k.key()),
+                out.printf("%-6s %-13s %-8s %-12s %s%n", mask(k.key()), DeveloperKey.logNameOf(k.key()),
                         k.peerCap().isPresent() ? String.valueOf(k.peerCap().getAsInt()) : "-",
                         k.maxSessions().isPresent() ? String.valueOf(k.maxSessions().getAsInt()) : "-",
-                        k.label().isEmpty() ? "-" : k.label());
+                        k.logName());
             }
             return 0;
         }

@@ -22,7 +22,7 @@ public final class Main implements Runnable {
 
     /** The command line with its subcommands, ready to execute. */
     static CommandLine commandLine() {
-        return FlagValueHint.install(new CommandLine(new Main()));
+        return UsageErrors.install(new CommandLine(new Main()));
     }
 
     @Override

@@ -9,10 +9,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.rtmfpd.rendezvous.DeveloperKeyStore;
 import org.rtmfpd.rendezvous.DeveloperKeysException;
+import org.rtmfpd.config.ConfigDirectory;
 import org.rtmfpd.config.ConfigException;
 import org.rtmfpd.config.ConfigFile;
 import org.rtmfpd.config.ConfigOption;
 import org.rtmfpd.config.LogFormat;
+import org.rtmfpd.server.ListenException;
 import org.rtmfpd.server.MetricsEndpoint;
 import org.rtmfpd.server.RtmfpServer;
 import org.rtmfpd.config.ServerConfig;
@@ -35,14 +37,15 @@ public final class ServeCommand implements Callable<Integer> {
     private static final long SHUTDOWN_LIMIT_MILLIS = 10_000;
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "Settings file (default: config/rtmfpd.conf when it exists).")
+            description = "Settings file (default: rtmfpd.conf in $RTMFPD_CONFIG_DIR when it exists: /etc/rtmfpd for the"
+                    + " installed package, config/ in a source tree).")
     Path config;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "UDP address to listen on, repeatable (default: 0.0.0.0:1935; [::]:1935 for IPv6).")
     List<String> listen;
 
-    @Option(names = "--developer-keys", paramLabel = "FILE", description = "Developer keys file (default: config/developer-keys.conf).")
+    @Option(names = "--developer-keys", paramLabel = "FILE", description = "Developer keys file (default: developer-keys.conf in $RTMFPD_CONFIG_DIR).")
     String developerKeys;
 
     @Option(names = "--peer-cap", paramLabel = "N",
@@ -151,6 +154,9 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A Redis call not answered this long fails; the node decides alone (default: 1000).")
     String clusterRedisTimeout;
 
+    /** Which configuration file {@link #settings} read, for the start-up log. */
+    String configSource = "";
+
     @Override
     public Integer call() throws Exception {
         ServerConfig settings;
@@ -160,12 +166,16 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("rtmfpd: " + e.getMessage());
             return 2;
         }
-        if (settings.logConfig().isPresent()) {
-            LogConfig.load(settings.logConfig().get());
-        } else if (settings.logFormat() != LogFormat.TEXT) {
-            LogConfig.loadResource(settings.logFormat().resource());
+        java.util.Optional<String> logProblem = settings.logConfig().isPresent() ? LogConfig.load(settings.logConfig().get())
+                : settings.logFormat() != LogFormat.TEXT ? LogConfig.loadResource(settings.logFormat().resource())
+                : java.util.Optional.empty();
+        if (logProblem.isPresent()) {
+            System.err.println("rtmfpd: log-config: " + logProblem.get() + "; fix the file, or leave log-config out for"
+                    + " the built-in setup");
+            return 2;
         }
         LOG.info("{}", Version.line());
+        LOG.info("{}", configSource);
         DeveloperKeyStore keys;
         try {
             keys = DeveloperKeyStore.load(settings.developerKeys());
@@ -179,13 +189,16 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             System.err.println("rtmfpd: " + e.getMessage());
             return 1;
-        } catch (Exception e) {
-            System.err.println("rtmfpd: cannot listen on " + settings.listen() + ": " + e.getMessage()
-                    + " (is another server on that port, or is the address not on this host?)");
+        }
+        MetricsEndpoint metrics;
+        try {
+            metrics = settings.metricsListen().isPresent()
+                    ? MetricsEndpoint.start(settings.metricsListen().get(), server.metrics()) : null;
+        } catch (ListenException e) {
+            System.err.println("rtmfpd: " + e.getMessage());
+            server.shutdown(0);
             return 1;
         }
-        MetricsEndpoint metrics = settings.metricsListen().isPresent()
-                ? MetricsEndpoint.start(settings.metricsListen().get(), server.metrics()) : null;
         CountDownLatch stop = new CountDownLatch(1);
         Signals.on("TERM", stop::countDown);
         Signals.on("INT", stop::countDown);
@@ -216,11 +229,20 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** Defaults, then the configuration file, then the command line. */
     ServerConfig settings() throws ConfigException {
-        ServerConfig.Builder builder = ServerConfig.builder();
+        return settings(ConfigDirectory.current());
+    }
+
+    /** As {@link #settings()}, with the defaults' folder {@code dir}; notes which file was read in {@link #configSource}. */
+    ServerConfig settings(ConfigDirectory dir) throws ConfigException {
+        ServerConfig.Builder builder = ServerConfig.builder().developerKeys(dir.developerKeys());
         if (config != null) {
             ConfigFile.read(config, builder);
+            configSource = "configuration from " + config;
+        } else if (ConfigFile.readIfPresent(dir.configFile(), builder)) {
+            configSource = "configuration from " + dir.configFile();
         } else {
-            ConfigFile.readIfPresent(ConfigFile.DEFAULT_PATH, builder);
+            configSource = "no configuration file (" + dir.configFile() + " does not exist): defaults and the"
+                    + " command line";
         }
         if (listen != null) {
             builder.resetListen();

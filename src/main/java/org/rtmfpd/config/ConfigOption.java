@@ -123,8 +123,8 @@ public enum ConfigOption {
             "this node's name in the cluster (letters, digits, _ . : -); a fresh one at each start when not set"),
     /** Public addresses of this node. */
     ADVERTISE("advertise", "HOST:PORT", "none", true,
-            "the public address clients reach this node at, when it differs from listen (NAT, load balancer);"
-                    + " repeat the line for several"),
+            "cluster mode: the public IP address and port clients reach this node at, when it differs from listen"
+                    + " (NAT, load balancer); repeat the line for several"),
     /** Node liveness. */
     CLUSTER_NODE_LIFETIME_MS("cluster-node-lifetime-ms", "MS", String.valueOf(ClusterSettings.DEFAULT_NODE_LIFETIME_MS),
             false, "a node silent for this long is dead: its peers are no longer introduced or handed out ("
@@ -258,7 +258,7 @@ public enum ConfigOption {
                 case CLUSTER_NAMESPACE -> builder.cluster(builder.cluster().withNamespace(v));
                 case NODE_ID -> builder.cluster(builder.cluster().withNodeId(Optional.of(v)));
                 case ADVERTISE -> {
-                    ListenAddress.parse(v, ServerConfig.DEFAULT_PORT);
+                    advertised(v);
                     builder.cluster(builder.cluster().withAdvertise(v));
                 }
                 case CLUSTER_NODE_LIFETIME_MS -> builder.cluster(builder.cluster().withNodeLifetimeMs(
@@ -273,6 +273,28 @@ public enum ConfigOption {
                     : m.startsWith("must ") ? optionName + " " + m
                     : optionName + ": " + m;
             throw new IllegalArgumentException(named, e);
+        }
+    }
+
+    /**
+     * Checks an advertised address: numeric, since the cluster hands it to clients in Redirects (RFC 7016
+     * §2.3.5 carries addresses, not names), and one a client can reach.
+     */
+    private static void advertised(String v) {
+        java.net.InetSocketAddress a;
+        try {
+            a = ListenAddress.parse(v, ServerConfig.DEFAULT_PORT);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage().contains("does not look up host names")) {
+                throw new IllegalArgumentException("'" + v + "' is not an IP address; the other nodes hand this address"
+                        + " to clients, which need a numeric one: give the public IP address, such as"
+                        + " 203.0.113.10:1935 or [2001:db8::10]:1935");
+            }
+            throw e;
+        }
+        if (a.getAddress().isAnyLocalAddress()) {
+            throw new IllegalArgumentException("'" + v + "' is not an address a client can reach; give the public IP"
+                    + " address, such as 203.0.113.10:1935");
         }
     }
 

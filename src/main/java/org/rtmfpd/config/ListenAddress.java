@@ -1,5 +1,6 @@
 package org.rtmfpd.config;
 
+import io.netty.util.NetUtil;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -75,12 +76,11 @@ public final class ListenAddress {
     /** {@code 0.0.0.0:1935} or {@code [::]:1935}: the form {@link #parse} reads back. */
     public static String format(InetSocketAddress address) {
         InetAddress ip = address.getAddress();
-        String host = ip.getHostAddress();
         if (ip instanceof Inet6Address) {
-            int zone = host.indexOf('%');
-            return "[" + (zone < 0 ? host : host.substring(0, zone)) + "]:" + address.getPort();
+            // RFC 5952's compressed text form, without a zone
+            return "[" + NetUtil.toAddressString(ip, false) + "]:" + address.getPort();
         }
-        return host + ":" + address.getPort();
+        return ip.getHostAddress() + ":" + address.getPort();
     }
 
     private static InetAddress any() {

@@ -28,8 +28,9 @@ import org.rtmfpd.rendezvous.PeerId;
  *       {@code keyHash} is the first 32 hex digits of the developer key's SHA-256 (never the key);</li>
  *   <li>{@code P:names:<keyHash>} ZSET folded name → refreshed ms, and {@code P:names} ZSET
  *       {@code keyHash:folded} → refreshed ms: the bounds per developer key and in total, kept in step
- *       by the same scripts, so that a store full on one node is full on all. Both expire after twice the
- *       expiry without writes.</li>
+ *       by the same scripts, so that a store full on one node is full on all. Both expire one expiry
+ *       after their last write, with the newest name they index: nothing is left once every name has
+ *       expired.</li>
  * </ul>
  * A registration is live while its key exists and {@code now − refreshed ≤ expiry} by the caller's
  * clock. {@code register}, {@code takeOver}, {@code unregister} and {@code sweep} are each one Lua
@@ -81,8 +82,8 @@ public final class RedisNameStore implements NameStore {
                 'PX', EXPIRY)
               redis.call('ZADD', keyNames(kh), NOW, folded)
               redis.call('ZADD', K_ALL, NOW, kh .. ':' .. folded)
-              redis.call('PEXPIRE', keyNames(kh), 2 * EXPIRY)
-              redis.call('PEXPIRE', K_ALL, 2 * EXPIRY)
+              redis.call('PEXPIRE', keyNames(kh), EXPIRY)
+              redis.call('PEXPIRE', K_ALL, EXPIRY)
             end
             local function forget(kh, folded)
               redis.call('DEL', nameKey(kh, folded))

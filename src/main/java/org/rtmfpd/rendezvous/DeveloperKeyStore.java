@@ -93,6 +93,8 @@ public final class DeveloperKeyStore {
         DeveloperKeys keys = DeveloperKeys.parse(file.toString(), bytes);
         if (keys.isEmpty()) {
             log.warn("{} holds no developer keys: every connect will be rejected", file);
+        } else {
+            log.info("developer keys from {}: {}", file, DeveloperKeys.count(keys.size()));
         }
         return new DeveloperKeyStore(file, clock, keys, stamp, sha256(bytes), isRacy(stamp, readAt));
     }
@@ -186,7 +188,8 @@ public final class DeveloperKeyStore {
         }
         current = keys;
         reloads.incrementAndGet();
-        log.info("developer keys reloaded from {}: {} keys (was {})", file, keys.size(), before.size());
+        log.info("developer keys reloaded from {}: {} (was {})", file, DeveloperKeys.count(keys.size()),
+                DeveloperKeys.count(before.size()));
         if (keys.isEmpty()) {
             log.warn("{} now holds no developer keys: every new connect will be rejected", file);
         }
@@ -200,7 +203,7 @@ public final class DeveloperKeyStore {
     private Reload reject(DeveloperKeysException e) {
         rejections.incrementAndGet();
         DeveloperKeys kept = current;
-        log.warn("developer keys not reloaded, keeping the {} keys in force:{}{}", kept.size(),
+        log.warn("developer keys not reloaded, keeping the {} in force:{}{}", DeveloperKeys.count(kept.size()),
                 System.lineSeparator(), e.getMessage());
         return new Reload(Outcome.REJECTED, kept, Optional.of(e.getMessage()));
     }
@@ -224,8 +227,7 @@ public final class DeveloperKeyStore {
             Instant m = a.lastModifiedTime().toInstant();
             return new Stamp(m.getEpochSecond() * 1_000_000_000L + m.getNano(), a.size());
         } catch (NoSuchFileException e) {
-            throw new DeveloperKeysException(file + ": no such file; create it (one key per line) or point"
-                    + " developer-keys in rtmfpd.conf or --developer-keys at the right file");
+            throw DeveloperKeys.missing(file);
         } catch (IOException e) {
             throw new DeveloperKeysException(file + ": cannot read the file (" + e + ")");
         }

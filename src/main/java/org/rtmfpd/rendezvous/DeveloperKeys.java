@@ -69,6 +69,17 @@ public final class DeveloperKeys {
         return parse(file.toString(), read(file));
     }
 
+    /** The problem of a keys file that does not exist. */
+    static DeveloperKeysException missing(Path file) {
+        return new DeveloperKeysException(file + ": no such file; create it (one key per line, or with rtmfpd keys new"
+                + " --file " + file + "), or name the right file");
+    }
+
+    /** "1 key", "3 keys". */
+    public static String count(int n) {
+        return n + (n == 1 ? " key" : " keys");
+    }
+
     /** Reads the raw bytes of a keys file, with a message that says what to do when that fails. */
     static byte[] read(Path file) throws DeveloperKeysException {
         try {
@@ -78,8 +89,7 @@ public final class DeveloperKeys {
             }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new DeveloperKeysException(file + ": no such file; create it (one key per line) or point"
-                    + " developer-keys in rtmfpd.conf or --developer-keys at the right file");
+            throw missing(file);
         } catch (IOException e) {
             throw new DeveloperKeysException(file + ": cannot read the file (" + e + ")");
         }
@@ -164,7 +174,7 @@ public final class DeveloperKeys {
 
     @Override
     public String toString() {
-        return "DeveloperKeys[" + byKey.size() + " keys]";
+        return count(byKey.size());
     }
 
     // ---- parsing -----------------------------------------------------------------------------

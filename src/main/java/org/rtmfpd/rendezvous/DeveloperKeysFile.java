@@ -5,9 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +22,7 @@ import java.util.regex.Pattern;
  * lowercase hex digits, a dash, 12 lowercase hex digits (72 random bits from a secure source). A key is
  * added by writing the whole file anew beside the old one and renaming it into place, so that a running
  * server's reload sees the old file or the new one, never half of one; the file's other lines, its
- * comments and its line endings are kept byte for byte.
+ * comments and its line endings are kept byte for byte, and so are its owner, group and mode.
  */
 public final class DeveloperKeysFile {
     /** The format of issued keys. */
@@ -94,10 +96,16 @@ public final class DeveloperKeysFile {
 
     private static void replace(Path file, byte[] bytes, boolean exists) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IOException("the folder " + dir + " does not exist; create it first, or name another --file");
+        }
         Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
         try {
             PosixFileAttributeView posix = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
             if (posix != null) {
+                if (exists) {
+                    keepOwnership(file, posix);
+                }
                 posix.setPermissions(exists ? Files.getPosixFilePermissions(file)
                         : PosixFilePermissions.fromString("rw-r-----"));
             }
@@ -115,6 +123,28 @@ public final class DeveloperKeysFile {
             }
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Gives the new file the old one's owner and group, so that the server, which reads the file through
+     * its group (the package's {@code root:rtmfpd 0640}), still can after the rename. Refuses, leaving the
+     * old file as it was, when the new file cannot have them.
+     */
+    private static void keepOwnership(Path file, PosixFileAttributeView tmp) throws IOException {
+        PosixFileAttributes old = Files.readAttributes(file, PosixFileAttributes.class);
+        PosixFileAttributes now = tmp.readAttributes();
+        try {
+            if (!now.owner().equals(old.owner())) {
+                tmp.setOwner(old.owner());
+            }
+            if (!now.group().equals(old.group())) {
+                tmp.setGroup(old.group());
+            }
+        } catch (FileSystemException e) {
+            throw new IOException("the new file could not be given the owner and group of " + file + " ("
+                    + old.owner().getName() + ":" + old.group().getName() + "), and the server may not read it"
+                    + " without them; run this as root or as " + old.owner().getName(), e);
         }
     }
 }

@@ -23,7 +23,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         this.address = address;
     }
 
-    public static MetricsEndpoint start(InetSocketAddress address, ServerMetrics metrics) throws IOException {
+    /** Serves {@code metrics} on {@code address}; throws {@link ListenException} (metrics-listen) if it cannot be bound. */
+    public static MetricsEndpoint start(InetSocketAddress address, ServerMetrics metrics) {
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "rtmfpd-metrics");
             t.setDaemon(true);
@@ -35,7 +36,7 @@ public final class MetricsEndpoint implements AutoCloseable {
             return new MetricsEndpoint(executor, http, new InetSocketAddress(address.getAddress(), http.getPort()));
         } catch (IOException | RuntimeException e) {
             executor.shutdownNow();
-            throw e;
+            throw new ListenException("metrics-listen", address, e);
         }
     }
 

@@ -5,6 +5,7 @@ import org.rtmfpd.cluster.ClusterRendezvous;
 import org.rtmfpd.cluster.ClusterSettings;
 import org.rtmfpd.cluster.KeyHashes;
 import org.rtmfpd.cluster.RedisBackend;
+import org.rtmfpd.cluster.RedisFailure;
 import org.rtmfpd.config.ListenAddress;
 import org.rtmfpd.config.ServerConfig;
 import io.netty.bootstrap.Bootstrap;
@@ -187,10 +188,16 @@ public final class RtmfpServer implements AutoCloseable {
         DatagramHandler handler = new DatagramHandler(router, this::onDatagram, stun);
         bootstrap.handler(handler);
         for (InetSocketAddress address : config.listen()) {
-            Channel channel = bootstrap.bind(address).sync().channel();
+            Channel channel;
+            try {
+                channel = bind("listen", address, () -> bootstrap.bind(address).sync().channel());
+            } catch (ListenException e) {
+                close();
+                throw e;
+            }
             channels.add(channel);
-            LOG.info("listening on UDP {}:{} ({})", address.getAddress().getHostAddress(),
-                    ((InetSocketAddress) channel.localAddress()).getPort(), epoll ? "epoll" : "nio");
+            LOG.info("listening on UDP {} ({})", ListenAddress.format(new InetSocketAddress(address.getAddress(),
+                    ((InetSocketAddress) channel.localAddress()).getPort())), epoll ? "epoll" : "nio");
         }
         router.setChannels(channels);
         if (stun != null) {
@@ -229,7 +236,13 @@ public final class RtmfpServer implements AutoCloseable {
                     shared::republishCount);
         }
         metrics.withJvmMetrics();
-        this.registry = config.registry().listen().isPresent() ? startRegistry(config.registry(), clock, epoll, wallClock) : null;
+        try {
+            this.registry = config.registry().listen().isPresent()
+                    ? startRegistry(config.registry(), clock, epoll, wallClock) : null;
+        } catch (ListenException e) {
+            close();
+            throw e;
+        }
         LOG.info("server fingerprint {}", java.util.HexFormat.of().formatHex(dispatcher.fingerprint()));
     }
 
@@ -283,6 +296,10 @@ public final class RtmfpServer implements AutoCloseable {
             try {
                 backend = RedisBackend.open(settings, new KeyHashes(keys::current), wallClock, random);
             } catch (RuntimeException e) {
+                java.util.Optional<String> lasting = RedisFailure.lasting(e);
+                if (lasting.isPresent()) {
+                    throw new IllegalStateException("cannot use the cluster's Redis at " + where + ": " + lasting.get(), e);
+                }
                 if (attempt == CLUSTER_CONNECT_ATTEMPTS) {
                     throw new IllegalStateException("cannot reach the cluster's Redis at " + where + " after "
                             + attempt + " attempts: " + e.getMessage() + " (check cluster-redis and that Redis is running)",
@@ -369,9 +386,10 @@ public final class RtmfpServer implements AutoCloseable {
         ConnectedPeers peers = cluster != null ? cluster.rendezvous()::isConnected
                 : (key, peer) -> java.util.concurrent.CompletableFuture.completedFuture(rendezvous.local(peer)
                         .map(e -> e.developerKey().equals(key)).orElse(false));
+        metrics.expect(KnownLabels.registry(true), KnownLabels.registry(false));
         RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), namesClock,
                 CrossDomainPolicy.render(settings.allowDomains()));
-        RegistryServer server = RegistryServer.start(loop,
+        RegistryServer server = bind("registry-listen", settings.listen().get(), () -> RegistryServer.start(loop,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, settings.listen().get(),
                 service, settings.maxConnections(), RegistryServer.REQUEST_DEADLINE_MILLIS, e -> {
                     if (e.refusal()) {
@@ -379,12 +397,11 @@ public final class RtmfpServer implements AutoCloseable {
                     } else {
                         metrics.count(e.label());
                     }
-                });
+                }));
         loop.next().scheduleAtFixedRate(() -> names.sweep(namesClock.getAsLong()), NAME_SWEEP_MILLIS, NAME_SWEEP_MILLIS,
                 TimeUnit.MILLISECONDS);
         metrics.gauge("rtmfpd_registry_names", names::size);
-        LOG.info("name registry on HTTP {}:{}{}", server.address().getAddress().getHostAddress(),
-                server.address().getPort(), settings.open() ? " (open: peers need not be connected)" : "");
+        LOG.info("name registry on HTTP {}{}", ListenAddress.format(server.address()), settings.open() ? " (open: peers need not be connected)" : "");
         return server;
     }
 
@@ -393,7 +410,23 @@ public final class RtmfpServer implements AutoCloseable {
         return registry == null ? Optional.empty() : Optional.of(registry.address());
     }
 
-    /** Binds every listen address and starts serving; throws if an address cannot be bound. */
+    /** A bind of {@code address}, named by {@code option}. */
+    private interface Bind<T> {
+        T bind() throws Exception;
+    }
+
+    /** {@code bind}'s result; a failure becomes a {@link ListenException} naming {@code option} and {@code address}. */
+    private static <T> T bind(String option, InetSocketAddress address, Bind<T> bind) throws InterruptedException {
+        try {
+            return bind.bind();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ListenException(option, address, e);
+        }
+    }
+
+    /** Binds every listen address and starts serving; throws {@link ListenException} if an address cannot be bound. */
     public static RtmfpServer start(ServerConfig config, DeveloperKeyStore keys) throws InterruptedException {
         return new RtmfpServer(config, keys, Clock.system(), System::currentTimeMillis);
     }
@@ -442,7 +475,11 @@ public final class RtmfpServer implements AutoCloseable {
     public void reloadKeys() {
         keyReloader.execute(() -> {
             try {
-                LOG.info("developer keys reloaded: {}", keys.reload());
+                // The store logs a new file and a refused one itself.
+                DeveloperKeyStore.Reload reload = keys.reload();
+                if (reload.outcome() == DeveloperKeyStore.Outcome.UNCHANGED) {
+                    LOG.info("developer keys re-read from {}: unchanged ({})", keys.file(), reload.keys());
+                }
             } catch (RuntimeException e) {
                 LOG.error("developer keys reload failed; the previous keys stay", e);
             }

@@ -23,7 +23,8 @@ import java.util.function.Supplier;
 /**
  * The server's counters, gauges and latency histograms, held in a Prometheus client registry. Counters
  * and histograms are safe to update from any thread; gauges are read at scrape time, on the scraping
- * thread, so what they read must be safe to read there (never the protocol thread's tables).
+ * thread, so what they read must be safe to read there (never the protocol thread's tables). Every
+ * known drop reason, refusal reason and event ({@link KnownLabels}) is exported at 0 from the start.
  */
 public final class ServerMetrics {
     /**
@@ -106,6 +107,9 @@ public final class ServerMetrics {
         counter("rtmfpd_handshakes", "IHellos answered with an RHello.", handshakes);
         counter("rtmfpd_sessions_opened", "Sessions opened.", sessionsOpened);
         counter("rtmfpd_sessions_closed", "Sessions closed or timed out.", sessionsClosed);
+        expect(drops, KnownLabels.DROPS);
+        expect(refusals, KnownLabels.refusals());
+        expect(events, KnownLabels.EVENTS);
         labelled("rtmfpd_dropped", "Datagrams dropped silently, by reason.", "reason", drops);
         labelled("rtmfpd_refused", "Requests refused, by reason.", "reason", refusals);
         labelled("rtmfpd_events", "Connects, introductions, joins and other events.", "event", events);
@@ -119,6 +123,16 @@ public final class ServerMetrics {
             histograms.put(t, Histogram.builder().name(t.metric).help(t.help).unit(Unit.SECONDS)
                     .classicOnly().classicUpperBounds(t.buckets).withoutExemplars().register(registry));
         }
+    }
+
+    /** Exports {@code reasons} of rtmfpd_refused_total and {@code events} of rtmfpd_events_total at 0 until counted. */
+    public void expect(List<String> reasons, List<String> events) {
+        expect(refusals, reasons);
+        expect(this.events, events);
+    }
+
+    private static void expect(Map<String, LongAdder> counters, List<String> labels) {
+        labels.forEach(l -> counters.computeIfAbsent(l, k -> new LongAdder()));
     }
 
     /** Adds the client library's JVM and process metrics ({@code jvm_*}, {@code process_*}); once. */

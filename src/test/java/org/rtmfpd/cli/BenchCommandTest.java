@@ -90,4 +90,12 @@ class BenchCommandTest {
         assertTrue(help.out().contains("--server-pid=PID[:NAME]"), help.out());
         assertTrue(help.out().contains("A cluster (rtmfpd serve --cluster-redis)"), help.out());
     }
+
+    @Test
+    void clientsAreSpreadOverLoopbackSourcesUnlessGiven() throws Exception {
+        assertEquals("127.0.1.1-127.0.1.250",
+                BenchCommand.defaultSources(new java.net.InetSocketAddress("127.0.0.1", 1935)));
+        assertEquals(250, org.rtmfpd.cli.bench.LoopbackAddresses.sources(BenchCommand.DEFAULT_IPV4_SOURCES).size());
+        assertEquals("::1", BenchCommand.defaultSources(new java.net.InetSocketAddress("::1", 1935)));
+    }
 }

@@ -14,6 +14,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rtmfpd.rendezvous.DeveloperKey;
@@ -122,11 +127,71 @@ class KeysCommandTest {
         assertFalse(r.out().contains("0123456789abcdef"), r.out());
         assertFalse(r.out().contains("short"), r.out());
         String[] lines = r.out().split("\n");
-        assertEquals(3, lines.length, r.out());
-        assertTrue(lines[1].startsWith("0123…"), lines[1]);
-        assertTrue(lines[1].contains(DeveloperKey.logNameOf("0123456789abcdef01234567-89abcdef0123")), lines[1]);
-        assertTrue(lines[1].endsWith("8        -            chat eu"), lines[1]);
-        assertTrue(lines[2].startsWith("…"), lines[2]);
-        assertTrue(lines[2].endsWith("-        5            -"), lines[2]);
+        assertEquals(4, lines.length, r.out());
+        assertEquals(file + ": 2 keys", lines[0], "says which file it read");
+        assertTrue(lines[2].startsWith("0123…"), lines[2]);
+        assertTrue(lines[2].contains(DeveloperKey.logNameOf("0123456789abcdef01234567-89abcdef0123")), lines[2]);
+        assertTrue(lines[2].endsWith("8        -            chat eu"), "a labelled key is logged by its label: " + lines[2]);
+        assertTrue(lines[3].startsWith("…"), lines[3]);
+        assertTrue(lines[3].endsWith("-        5            " + DeveloperKey.logNameOf("short")),
+                "an unlabelled key is logged by its hash: " + lines[3]);
+    }
+
+    /**
+     * The package's keys file is {@code root:rtmfpd 0640}: the service reads it through its group. A
+     * rewrite that loses the group locks the server out of its keys, so the test gives the file a group
+     * other than the writer's own (root's, when run as root) and checks that owner, group and mode stay.
+     */
+    @Test
+    void keysNewKeepsOwnerGroupAndModeOfTheFile() throws Exception {
+        Path file = dir.resolve("keys.conf");
+        Files.writeString(file, "# keys\n");
+        PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+        GroupPrincipal other = otherGroup(view.readAttributes().group());
+        Assumptions.assumeTrue(other != null, "no group to give the file other than its own");
+        view.setGroup(other);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
+        PosixFileAttributes before = view.readAttributes();
+
+        Run r = rtmfpd("keys", "new", "--file", file.toString(), "--label", "second");
+        assertEquals(0, r.exit(), r.err());
+        PosixFileAttributes after = Files.readAttributes(file, PosixFileAttributes.class);
+        assertEquals(before.owner(), after.owner(), "owner kept");
+        assertEquals(other, after.group(), "group kept");
+        assertEquals(PosixFilePermissions.fromString("rw-r-----"), after.permissions(), "mode kept");
+        assertTrue(Files.readString(file).contains("label=\"second\""));
+    }
+
+    /** A group that can own a file of this process's (any, as root; another of the user's own otherwise), or null. */
+    private GroupPrincipal otherGroup(GroupPrincipal own) throws Exception {
+        var lookup = dir.getFileSystem().getUserPrincipalLookupService();
+        for (String name : List.of("nogroup", "nobody", "daemon", "users", "bin", "sys", "adm")) {
+            try {
+                GroupPrincipal g = lookup.lookupPrincipalByGroupName(name);
+                if (!g.equals(own)) {
+                    Path probe = Files.createTempFile(dir, "group", ".probe");
+                    try {
+                        Files.getFileAttributeView(probe, PosixFileAttributeView.class).setGroup(g);
+                        return g;
+                    } catch (java.nio.file.FileSystemException e) {
+                        // not ours to give
+                    } finally {
+                        Files.delete(probe);
+                    }
+                }
+            } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+                // try the next
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void keysNewIntoAMissingFolderSaysSo() {
+        Path file = dir.resolve("no-such-folder").resolve("keys.conf");
+        Run r = rtmfpd("keys", "new", "--file", file.toString());
+        assertEquals(1, r.exit());
+        assertEquals("rtmfpd keys new: nothing added: cannot write " + file + ": the folder " + file.getParent()
+                + " does not exist; create it first, or name another --file\n", r.err());
     }
 }

@@ -25,8 +25,19 @@ public final class RedisTestServer implements BeforeAllCallback, AfterAllCallbac
     static final String BINARY = "/usr/bin/redis-server";
     private static final long START_DEADLINE_MILLIS = 10_000;
 
+    private final List<String> extraArgs;
     private int port;
     private Process process;
+
+    /** A plain redis-server. */
+    public RedisTestServer() {
+        this(List.of());
+    }
+
+    /** A redis-server started with {@code extraArgs} as well (such as {@code --requirepass SECRET}). */
+    public RedisTestServer(List<String> extraArgs) {
+        this.extraArgs = List.copyOf(extraArgs);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -63,8 +74,10 @@ public final class RedisTestServer implements BeforeAllCallback, AfterAllCallbac
                     + "apt-get install -y redis-server");
         }
         Path log = Files.createDirectories(Path.of("target", "redis-test")).resolve("redis-" + port + ".log");
-        process = new ProcessBuilder(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--protected-mode", "yes"))
+        List<String> command = new java.util.ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind",
+                "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
@@ -105,7 +118,8 @@ public final class RedisTestServer implements BeforeAllCallback, AfterAllCallbac
             InputStream in = s.getInputStream();
             byte[] b = new byte[7];
             int n = in.readNBytes(b, 0, 7);
-            return n == 7 && new String(b, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+            String answer = new String(b, 0, Math.max(0, n), StandardCharsets.US_ASCII);
+            return answer.equals("+PONG\r\n") || answer.startsWith("-NOAUTH"); // up, and asking for a password
         } catch (IOException e) {
             return false;
         }

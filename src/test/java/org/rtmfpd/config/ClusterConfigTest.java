@@ -58,4 +58,17 @@ class ClusterConfigTest {
         assertTrue(problem("cluster-node-lifetime-ms = 500\n").contains("from 2000 to 600000"));
         assertTrue(problem("advertise = example.com:notaport\n").startsWith("rtmfpd.conf:1: advertise"));
     }
+
+    @Test
+    void advertiseWantsAReachableIpAddress() {
+        String name = problem("cluster-redis = redis://127.0.0.1:6379\nadvertise = rtmfp.example.com:1935\n");
+        assertTrue(name.contains("advertise: 'rtmfp.example.com:1935' is not an IP address") && name.contains("203.0.113.10"),
+                name);
+        assertFalse(name.contains("0.0.0.0"), "no listen-address hint for a public address: " + name);
+        assertTrue(problem("cluster-redis = redis://127.0.0.1:6379\nadvertise = 0.0.0.0:1935\n")
+                .contains("not an address a client can reach"));
+        // One node behind a port forward uses it too (docs/nat.md): the public address of its own LAN's peers.
+        assertEquals(List.of("203.0.113.10:1935"), ConfigFile.parse("rtmfpd.conf", "advertise = 203.0.113.10:1935\n",
+                ServerConfig.builder()).build().cluster().advertise());
+    }
 }

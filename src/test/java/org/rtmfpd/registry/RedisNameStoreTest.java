@@ -75,6 +75,18 @@ class RedisNameStoreTest {
         return get(s.lookup(key, name(n), T0 + now)).map(NameStore.Binding::peer);
     }
 
+    /** Every key of the registry, its entries and its index sets, lives no longer than the registry's expiry. */
+    @Test
+    void nothingOutlivesTheExpiry() {
+        assertEquals(Outcome.REGISTERED, register(one, "k", "Alice", A, 0));
+        var keys = get(connection.commands().keys("{" + namespace + "}:*"));
+        assertEquals(3, keys.size(), keys.toString());
+        for (String key : keys) {
+            long ttl = get(connection.commands().pttl(key));
+            assertTrue(ttl > 0 && ttl <= EXPIRY, key + " lives " + ttl + " ms");
+        }
+    }
+
     @Test
     void registerOnOneNodeLookUpOnTheOtherIgnoringAsciiCase() {
         assertEquals(Outcome.REGISTERED, register(one, "k", "Alice", A, 0));

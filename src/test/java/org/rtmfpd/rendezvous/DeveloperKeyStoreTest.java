@@ -100,6 +100,19 @@ class DeveloperKeyStoreTest {
     }
 
     @Test
+    void reloadLinesCountKeysInEnglish() throws Exception {
+        DeveloperKeyStore store = loaded("a\n");
+        write("a\nb\n", EDITED.plusSeconds(10));
+        try (org.rtmfpd.log.LogCapture log = org.rtmfpd.log.LogCapture.debug(DeveloperKeyStore.class)) {
+            assertEquals(Outcome.RELOADED, store.reload().outcome());
+            assertTrue(log.text().contains(": 2 keys (was 1 key)"), log.text());
+            write("a/b\n", EDITED.plusSeconds(20));
+            assertEquals(Outcome.REJECTED, store.reload().outcome());
+            assertTrue(log.text().contains("developer keys not reloaded, keeping the 2 keys in force"), log.text());
+        }
+    }
+
+    @Test
     void aRejectedReloadDoesNotLogTheKeys() throws Exception {
         DeveloperKeyStore store = loaded("first-secret\n");
         write("first-secret\nsecond-secret\nfirst-secret label=x\nthird/secret\n", EDITED.plusSeconds(10));

@@ -47,4 +47,66 @@ class DebianPackageFilesTest {
             assertTrue(Files.isExecutable(Path.of("src/deb/control", script)), script + " is executable");
         }
     }
+
+    /**
+     * The pages the package installs under /usr/share/doc/rtmfpd, as the pom's jdeb data entries map
+     * them: README.md, and docs/ with its includes, relative to the doc folder.
+     */
+    private static java.util.Set<String> installedPages() throws Exception {
+        String pom = Files.readString(Path.of("pom.xml"));
+        java.util.Set<String> pages = new java.util.TreeSet<>();
+        java.util.regex.Matcher data = java.util.regex.Pattern.compile("<data>(.*?)</data>", java.util.regex.Pattern.DOTALL)
+                .matcher(pom);
+        while (data.find()) {
+            String entry = data.group(1);
+            String src = tag(entry, "src").replace("${project.basedir}/", "").replace("${project.basedir}", "");
+            String prefix = tag(entry, "prefix");
+            if (!prefix.startsWith("/usr/share/doc/rtmfpd") || !src.endsWith(".md") && !entry.contains("<type>directory")) {
+                continue;
+            }
+            String under = prefix.substring("/usr/share/doc/rtmfpd".length()).replaceFirst("^/", "");
+            if (entry.contains("<type>directory")) {
+                String glob = tag(entry, "includes");
+                try (var files = Files.newDirectoryStream(Path.of(src), glob)) {
+                    for (Path f : files) {
+                        pages.add((under.isEmpty() ? "" : under + "/") + f.getFileName());
+                    }
+                }
+            } else {
+                pages.add((under.isEmpty() ? "" : under + "/") + Path.of(src).getFileName());
+            }
+        }
+        return pages;
+    }
+
+    private static String tag(String xml, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("<" + name + ">([^<]*)</" + name + ">").matcher(xml);
+        return m.find() ? m.group(1).trim() : "";
+    }
+
+    @Test
+    void everyPageAnInstalledPageLinksToIsInstalledToo() throws Exception {
+        java.util.Set<String> pages = installedPages();
+        assertTrue(pages.contains("README.md") && pages.contains("docs/operations.md"), pages.toString());
+        java.util.regex.Pattern link = java.util.regex.Pattern.compile("\\]\\(([^)#:]+\\.md)");
+        List<String> dangling = new java.util.ArrayList<>();
+        for (String page : pages) {
+            Path source = Path.of(page); // the package keeps the source tree's layout
+            java.util.regex.Matcher m = link.matcher(Files.readString(source));
+            while (m.find()) {
+                Path target = (source.getParent() == null ? Path.of("") : source.getParent()).resolve(m.group(1)).normalize();
+                if (!pages.contains(target.toString())) {
+                    dangling.add(page + " -> " + m.group(1));
+                }
+            }
+        }
+        assertEquals(List.of(), dangling, "linked from an installed page but not installed");
+        for (String file : List.of("rtmfpd.service", "rtmfpd.1", "rtmfpd.conf")) {
+            java.util.regex.Matcher named = java.util.regex.Pattern.compile("/usr/share/doc/rtmfpd/([A-Za-z/._-]+\\.md)")
+                    .matcher(Files.readString(FILES.resolve(file)));
+            while (named.find()) {
+                assertTrue(pages.contains(named.group(1)), file + " names /usr/share/doc/rtmfpd/" + named.group(1));
+            }
+        }
+    }
 }

@@ -30,6 +30,8 @@ import org.rtmfpd.client.ClientSettings;
  */
 public final class Bench {
     public static final int OK = 0;
+    /** The exit code when operations failed: refused by the server, or no outcome in time. */
+    public static final int OPERATIONS_FAILED = 2;
     private static final long SETTLE_MILLIS = 500;
     private static final int GROUP_ID_LENGTH = 32;
 
@@ -209,7 +211,9 @@ public final class Bench {
             progress("only " + connected.length + " clients connected: " + usablePairs + " pairs and " + usableGroups + " groups");
         }
         report(fleet, sources, bound, connect, hold, join, intro, before, held, connected.length, idleCpuPerSecond);
-        return OK;
+        long failed = connect.phase.failed() + (join == null ? 0 : join.phase.failed())
+                + (intro == null ? 0 : intro.phase.failed());
+        return failed > 0 || bound < clients ? OPERATIONS_FAILED : OK;
     }
 
     // ---------------------------------------------------------------- phases

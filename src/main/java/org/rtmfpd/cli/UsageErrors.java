@@ -1,5 +1,6 @@
 package org.rtmfpd.cli;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -10,32 +11,40 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * Turns picocli's "Unmatched argument" for a {@code true} or {@code false} after an on/off option
- * ({@code --open-introductions true}, the spelling before these options became flags) into a message
- * that shows the flag forms; every other parameter error goes to picocli's own handler unchanged.
+ * Reports a command-line mistake in one line, then where the options are explained, instead of picocli's
+ * message followed by the whole usage text; picocli's "did you mean" suggestions stay. A {@code true} or
+ * {@code false} after an on/off option ({@code --open-introductions true}, the spelling before these
+ * options became flags) gets a message that shows the flag forms.
  */
-final class FlagValueHint implements IParameterExceptionHandler {
-    private final IParameterExceptionHandler standard;
-
-    private FlagValueHint(IParameterExceptionHandler standard) {
-        this.standard = standard;
+final class UsageErrors implements IParameterExceptionHandler {
+    private UsageErrors() {
     }
 
-    /** Installs the hint in front of {@code line}'s current handler; returns {@code line}. */
+    /** Installs the handler on {@code line}; returns {@code line}. */
     static CommandLine install(CommandLine line) {
-        line.setParameterExceptionHandler(new FlagValueHint(line.getParameterExceptionHandler()));
+        line.setParameterExceptionHandler(new UsageErrors());
         return line;
     }
 
     @Override
-    public int handleParseException(ParameterException ex, String[] args) throws Exception {
+    public int handleParseException(ParameterException ex, String[] args) {
+        CommandLine line = ex.getCommandLine();
+        PrintWriter err = line.getErr();
+        String message = ex.getMessage();
         if (ex instanceof UnmatchedArgumentException unmatched) {
             String hint = hint(unmatched.getCommandLine().getCommandSpec(), List.of(args), unmatched.getUnmatched());
             if (hint != null) {
-                return standard.handleParseException(new ParameterException(ex.getCommandLine(), hint, ex), args);
+                message = hint;
             }
         }
-        return standard.handleParseException(ex, args);
+        String command = line.getCommandSpec().qualifiedName();
+        err.println(command + ": " + message);
+        if (ex instanceof UnmatchedArgumentException unmatched) {
+            UnmatchedArgumentException.printSuggestions(unmatched, err);
+        }
+        err.println("'" + command + " --help' lists the options.");
+        err.flush();
+        return line.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** The message for the first unmatched true/false that follows a flag of {@code spec}, or null. */
