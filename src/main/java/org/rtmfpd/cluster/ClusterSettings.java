@@ -38,6 +38,13 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     public ClusterSettings {
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(redisPasswordFile, "redisPasswordFile");
+        redis.ifPresent(uri -> {
+            try {
+                RedisConnection.check(uri);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cluster-redis: " + e.getMessage(), e);
+            }
+        });
         checkName("cluster-namespace", namespace);
         nodeId.ifPresent(id -> checkName("node-id", id));
         advertise = List.copyOf(advertise);

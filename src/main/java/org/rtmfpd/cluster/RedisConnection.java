@@ -5,8 +5,10 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
@@ -124,9 +126,7 @@ public final class RedisConnection implements AutoCloseable {
                 this.binary = keep(c.connect(BINARY));
             } else {
                 this.cluster = false;
-                RedisURI.Builder b = RedisURI.builder(RedisURI.create(uri)).withTimeout(timeout);
-                password.ifPresent(p -> b.withPassword(p));
-                RedisURI u = b.build();
+                RedisURI u = standaloneUri(uri, password, timeout);
                 this.display = u.toString(); // RedisURI masks the password
                 RedisClient c = RedisClient.create(resources, u);
                 c.setOptions(options(socket, timeouts));
@@ -330,6 +330,55 @@ public final class RedisConnection implements AutoCloseable {
             out.add(b.build());
         }
         return out;
+    }
+
+    /**
+     * Parses a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URI (Lettuce's syntax,
+     * the Sentinel master's name as {@code ?sentinelMasterId=NAME} or {@code #NAME}) and sets its
+     * timeout and the password from a file, if given; throws {@link IllegalArgumentException} saying
+     * what is wrong. The parsed URI is changed in place: a copy through {@code RedisURI.builder(uri)}
+     * keeps the host but drops the sentinels, and a Sentinel URI then names no server at all.
+     */
+    static RedisURI standaloneUri(String uri, Optional<char[]> passwordFromFile, Duration timeout) {
+        RedisURI u;
+        try {
+            u = RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + masked(uri) + "' is not a Redis URI: " + e.getMessage());
+        }
+        if (uri.startsWith("redis-sentinel://") || uri.startsWith("rediss-sentinel://")) {
+            if (u.getSentinels().isEmpty()) {
+                throw new IllegalArgumentException("'" + masked(uri) + "' names no sentinel: write"
+                        + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER");
+            }
+            if (u.getSentinelMasterId() == null || u.getSentinelMasterId().isBlank()) {
+                throw new IllegalArgumentException("'" + masked(uri) + "' names no Sentinel master: add"
+                        + " #MASTER (or ?sentinelMasterId=MASTER), the name in the sentinels' 'sentinel monitor' line");
+            }
+        } else if (u.getHost() == null && u.getSocket() == null) {
+            throw new IllegalArgumentException("'" + masked(uri) + "' names no host: write redis://HOST:PORT[/DB]");
+        }
+        u.setTimeout(timeout);
+        passwordFromFile.ifPresent(p -> {
+            String user = u.getCredentialsProvider() instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider i
+                    ? i.resolveCredentialsNow().getUsername() : null;
+            u.setCredentialsProvider(new StaticCredentialsProvider(user, p));
+        });
+        return u;
+    }
+
+    /** Checks that {@code uri} is one this class can connect to, without connecting; throws saying what is wrong. */
+    public static void check(String uri) {
+        if (uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://")) {
+            clusterSeeds(uri, Optional.empty(), DEFAULT_TIMEOUT);
+        } else {
+            standaloneUri(uri, Optional.empty(), DEFAULT_TIMEOUT);
+        }
+    }
+
+    /** {@code uri} with any password replaced by {@code ***}, for messages. */
+    static String masked(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@");
     }
 
     static char[] readPassword(Path file) {
