@@ -123,6 +123,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A file whose first line is the Redis password.")
     String clusterRedisPasswordFile;
 
+    @Option(names = "--cluster-redis-ca-file", paramLabel = "FILE",
+            description = "PEM file of the CA certificates that sign the Redis servers' TLS certificates (rediss://).")
+    String clusterRedisCaFile;
+
     @Option(names = "--cluster-namespace", paramLabel = "NAME",
             description = "Prefix of the cluster's Redis keys and channels (default: rtmfpd).")
     String clusterNamespace;
@@ -263,6 +267,7 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.REGISTRY_MAX_CONNECTIONS, registryMaxConnections);
         m.put(ConfigOption.CLUSTER_REDIS, clusterRedis);
         m.put(ConfigOption.CLUSTER_REDIS_PASSWORD_FILE, clusterRedisPasswordFile);
+        m.put(ConfigOption.CLUSTER_REDIS_CA_FILE, clusterRedisCaFile);
         m.put(ConfigOption.CLUSTER_NAMESPACE, clusterNamespace);
         m.put(ConfigOption.NODE_ID, nodeId);
         m.put(ConfigOption.CLUSTER_NODE_LIFETIME_MS, clusterNodeLifetime);
