@@ -134,6 +134,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A file whose first line is the Redis password.")
     String clusterRedisPasswordFile;
 
+    @Option(names = "--cluster-redis-ca-file", paramLabel = "FILE",
+            description = "PEM file of the CA certificates that sign the Redis servers' TLS certificates (rediss://).")
+    String clusterRedisCaFile;
+
     @Option(names = "--cluster-namespace", paramLabel = "NAME",
             description = "Prefix of the cluster's Redis keys and channels (default: rtmfpd).")
     String clusterNamespace;
@@ -295,6 +299,7 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.STUN_ALTERNATE, stunAlternate);
         m.put(ConfigOption.CLUSTER_REDIS, clusterRedis);
         m.put(ConfigOption.CLUSTER_REDIS_PASSWORD_FILE, clusterRedisPasswordFile);
+        m.put(ConfigOption.CLUSTER_REDIS_CA_FILE, clusterRedisCaFile);
         m.put(ConfigOption.CLUSTER_NAMESPACE, clusterNamespace);
         m.put(ConfigOption.NODE_ID, nodeId);
         m.put(ConfigOption.CLUSTER_NODE_LIFETIME_MS, clusterNodeLifetime);

@@ -3,6 +3,7 @@ package org.rtmfpd.cluster;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -37,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * each other and grouping them, with the peer cap and max-sessions counted on this node alone. The local
  * rendezvous mirrors every registration and group place all along, so nothing is lost; when the store is
  * back, this node publishes its peers and group places again, in join order, before it asks the store
- * again. Pairs made during the outage are not published (the cap counts from there). A single call that
+ * again, and with them the pairs of the peer-cap ledger it remembers for its peers (those made during
+ * the outage too), so that the cap does not count again from zero. A single call that
  * fails (a timeout) is handled the same way: local decisions until the next heartbeat has published
  * this node's state again, so that nothing admitted meanwhile is missing from the cluster.
  *
@@ -74,6 +76,13 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     private volatile List<String> advertise = List.of();
     private long republishes;
     private long fallbacks;
+    /** The ledger's pairs of this node's peers, published again after an outage. */
+    private final PairMemory pairs = new PairMemory();
+    /**
+     * After a republish, the pairs are restored once more at the next heartbeat: partners on other nodes
+     * are live again only once their nodes have published them too.
+     */
+    private boolean restoreAtHeartbeat;
 
     /**
      * @param local the node's own state, named by the node ID ({@link LocalRendezvous#node()})
@@ -203,7 +212,9 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
      * After an outage: what the store holds of this node is removed, then every local peer is admitted
      * (whatever its key's count: they are being served) and every group place joined, in join order.
      * After single failed calls: each peer changed meanwhile is removed and published again, with its
-     * group places. Either way its pairs start again from none.
+     * group places. Either way the pairs this node remembers for its peers are then recorded again
+     * (where both sides are live), and once more at the next heartbeat, when the other nodes have
+     * published their peers too.
      */
     private CompletionStage<Void> republish() {
         boolean all = republishAll;
@@ -211,10 +222,13 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         CompletionStage<?> cleared = all
                 ? store.leaveCluster(node()).thenAccept(referrals -> loop.execute(() -> deliver(referrals)))
                 : CompletableFuture.completedFuture(null);
+        Map<PeerId, List<PeerId>> remembered = pairs.snapshot();
         return cleared.thenCompose(x -> store.heartbeat(node(), advertise))
                 .thenCompose(x -> all ? CompletableFuture.completedFuture(null) : removeAll(changed))
                 .thenCompose(x -> admitAll(all ? null : changed))
+                .thenCompose(x -> restorePairs(remembered))
                 .thenAccept(x -> loop.execute(() -> {
+                    restoreAtHeartbeat = true;
                     if (all) {
                         republishAll = false;
                         dirty.clear();
@@ -222,6 +236,18 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                         dirty.removeAll(changed);
                     }
                 }));
+    }
+
+    /** Records the remembered pairs again in the store's ledger (nothing to ask when there are none). */
+    private CompletionStage<Void> restorePairs(Map<PeerId, List<PeerId>> remembered) {
+        if (remembered.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return store.restorePairs(node(), remembered).thenAccept(n -> {
+            if (n > 0) {
+                LOG.info("node {} recorded {} pairs of the peer-cap ledger again", node(), n);
+            }
+        });
     }
 
     private CompletionStage<Void> removeAll(java.util.Set<PeerId> peers) {
@@ -260,6 +286,10 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                 .thenCompose(v -> store.sweep())
                 .thenAccept(referrals -> loop.execute(() -> {
                     deliver(referrals);
+                    if (shared && restoreAtHeartbeat) {
+                        restoreAtHeartbeat = false;
+                        restorePairs(pairs.snapshot()).exceptionally(this::failedQuietly);
+                    }
                     rejoin();
                 }));
     }
@@ -320,7 +350,7 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     public CompletionStage<Introducer.Outcome<H>> introduce(PeerId initiator, H handle, InetSocketAddress from,
             PeerId target, byte[] tag) {
         if (!shared) {
-            return local.introduce(initiator, handle, from, target, tag);
+            return introduceAlone(initiator, handle, from, target, tag);
         }
         Introducer.check(initiator, handle, from, target, tag);
         PeerRegistry.Entry<H> me = local.local(initiator).filter(e -> e.handle() == handle).orElse(null);
@@ -333,10 +363,30 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         int cap = peerCapOf(me.developerKey());
         return onLoop(store.pair(initiator, node(), target, cap), pairing -> {
             if (pairing instanceof ClusterStore.Paired paired) {
+                remember(initiator, target, cap);
                 return introducer.introduce(me, from, paired.target(), tag, paired.newPair());
             }
             return introducer.refuse(((ClusterStore.Refused) pairing).reason(), initiator, from, target);
-        }, () -> local.introduce(initiator, handle, from, target, tag));
+        }, () -> introduceAlone(initiator, handle, from, target, tag));
+    }
+
+    /** An introduction decided by this node alone; its pair is remembered for the next republish. */
+    private CompletionStage<Introducer.Outcome<H>> introduceAlone(PeerId initiator, H handle, InetSocketAddress from,
+            PeerId target, byte[] tag) {
+        return local.introduce(initiator, handle, from, target, tag).thenApply(outcome -> {
+            if (outcome instanceof Introducer.Introduce<H> i) {
+                remember(initiator, target, peerCapOf(i.initiator().developerKey()));
+            }
+            return outcome;
+        });
+    }
+
+    /** A pair of the ledger with this node's {@code initiator} (and {@code target}, if it is this node's too). */
+    private void remember(PeerId initiator, PeerId target, int cap) {
+        pairs.add(initiator, target, cap);
+        if (local.local(target).isPresent()) {
+            pairs.add(target, initiator, cap);
+        }
     }
 
     @Override
@@ -406,6 +456,9 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     public void closed(PeerId peer, H handle) {
         boolean mine = local.local(peer).filter(e -> e.handle() == handle).isPresent();
         local.closed(peer, handle);
+        if (mine) {
+            pairs.remove(peer);
+        }
         if (!shared && mine) {
             dirty.add(peer);
         } else if (mine) {

@@ -14,13 +14,15 @@ import java.util.regex.Pattern;
  *                          {@code redis-sentinel://} or {@code redis-cluster://}
  * @param redisPasswordFile a file whose first line is the Redis password (kept out of the URI and the
  *                          configuration file)
+ * @param redisCaFile       PEM certificates of the CAs to trust for {@code rediss://} (instead of the JDK's)
  * @param namespace         the prefix of every Redis key, so that clusters can share one Redis
  * @param nodeId            this node's name in the cluster; a fresh one each start when empty
  * @param advertise         the public addresses clients reach this node at ({@code HOST:PORT})
  * @param nodeLifetimeMs    a node silent for this long is dead: its peers are no longer introduced
  * @param redisTimeoutMs    a Redis call not answered within this long fails (and is decided locally)
  */
-public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswordFile, String namespace,
+public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswordFile, Optional<Path> redisCaFile,
+        String namespace,
         Optional<String> nodeId, List<String> advertise, int nodeLifetimeMs, int redisTimeoutMs) {
     public static final String DEFAULT_NAMESPACE = "rtmfpd";
     public static final int DEFAULT_NODE_LIFETIME_MS = 10_000;
@@ -33,11 +35,19 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     /** Off, with the defaults for when it is turned on. */
     public static final ClusterSettings DEFAULTS = new ClusterSettings(Optional.empty(), Optional.empty(),
-            DEFAULT_NAMESPACE, Optional.empty(), List.of(), DEFAULT_NODE_LIFETIME_MS, DEFAULT_REDIS_TIMEOUT_MS);
+            Optional.empty(), DEFAULT_NAMESPACE, Optional.empty(), List.of(), DEFAULT_NODE_LIFETIME_MS, DEFAULT_REDIS_TIMEOUT_MS);
 
     public ClusterSettings {
         Objects.requireNonNull(redis, "redis");
         Objects.requireNonNull(redisPasswordFile, "redisPasswordFile");
+        Objects.requireNonNull(redisCaFile, "redisCaFile");
+        redis.ifPresent(uri -> {
+            try {
+                RedisConnection.check(uri);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("cluster-redis: " + e.getMessage(), e);
+            }
+        });
         checkName("cluster-namespace", namespace);
         nodeId.ifPresent(id -> checkName("node-id", id));
         advertise = List.copyOf(advertise);
@@ -69,39 +79,44 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     }
 
     public ClusterSettings withRedis(Optional<String> uri) {
-        return new ClusterSettings(uri, redisPasswordFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(uri, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
     }
 
     public ClusterSettings withRedisPasswordFile(Optional<Path> file) {
-        return new ClusterSettings(redis, file, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(redis, file, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
+    }
+
+    public ClusterSettings withRedisCaFile(Optional<Path> file) {
+        return new ClusterSettings(redis, redisPasswordFile, file, namespace, nodeId, advertise, nodeLifetimeMs,
+                redisTimeoutMs);
     }
 
     public ClusterSettings withNamespace(String ns) {
-        return new ClusterSettings(redis, redisPasswordFile, ns, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, ns, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
     }
 
     public ClusterSettings withNodeId(Optional<String> id) {
-        return new ClusterSettings(redis, redisPasswordFile, namespace, id, advertise, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, id, advertise, nodeLifetimeMs, redisTimeoutMs);
     }
 
     /** These settings with one more advertised address. */
     public ClusterSettings withAdvertise(String hostPort) {
         List<String> more = new java.util.ArrayList<>(advertise);
         more.add(hostPort);
-        return new ClusterSettings(redis, redisPasswordFile, namespace, nodeId, more, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, more, nodeLifetimeMs, redisTimeoutMs);
     }
 
     /** These settings with no advertised address (the command line's replace the file's). */
     public ClusterSettings withoutAdvertise() {
-        return new ClusterSettings(redis, redisPasswordFile, namespace, nodeId, List.of(), nodeLifetimeMs,
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, List.of(), nodeLifetimeMs,
                 redisTimeoutMs);
     }
 
     public ClusterSettings withNodeLifetimeMs(int ms) {
-        return new ClusterSettings(redis, redisPasswordFile, namespace, nodeId, advertise, ms, redisTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, ms, redisTimeoutMs);
     }
 
     public ClusterSettings withRedisTimeoutMs(int ms) {
-        return new ClusterSettings(redis, redisPasswordFile, namespace, nodeId, advertise, nodeLifetimeMs, ms);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, ms);
     }
 }

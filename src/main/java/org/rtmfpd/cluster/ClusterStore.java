@@ -123,6 +123,14 @@ public interface ClusterStore extends AutoCloseable {
     /** {@code node} is stopping: removes its peers at once, with the referrals that repair their groups. */
     CompletionStage<List<Referral>> leaveCluster(String node);
 
+    /**
+     * Records again the pairs of the peer-cap ledger that {@code node} remembers for its peers (each
+     * peer → the peers it was introduced to), after an outage lost or removed them: each pair of two
+     * live peers of one developer key, the first held by {@code node}, on both sides, if missing.
+     * Answers how many pairs were recorded again.
+     */
+    CompletionStage<Integer> restorePairs(String node, java.util.Map<PeerId, ? extends java.util.Collection<PeerId>> pairs);
+
     @Override
     void close();
 }

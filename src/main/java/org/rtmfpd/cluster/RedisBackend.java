@@ -30,7 +30,7 @@ public final class RedisBackend implements ClusterBackend {
     public static RedisBackend open(ClusterSettings settings, Function<String, Optional<String>> keyOfHash,
             LongSupplier clock, RandomGenerator random) {
         RedisConnection connection = RedisConnection.open(settings.redis().orElseThrow(), settings.redisPasswordFile(),
-                Duration.ofMillis(settings.redisTimeoutMs()));
+                settings.redisCaFile(), Duration.ofMillis(settings.redisTimeoutMs()));
         try {
             RedisClusterStore store = new RedisClusterStore(connection.commands(), settings.namespace(), keyOfHash,
                     clock, random, Duration.ofMillis(settings.nodeLifetimeMs()));

@@ -102,8 +102,12 @@ public final class RedisClusterStore implements ClusterStore {
     private static final RedisScripts.Script SWEEP = RedisScripts.Script.of("sweep", RedisScripts.SWEEP);
     private static final RedisScripts.Script LEAVE_CLUSTER = RedisScripts.Script.of("leaveCluster",
             RedisScripts.LEAVE_CLUSTER);
+    private static final RedisScripts.Script RESTORE_PAIRS = RedisScripts.Script.of("restorePairs",
+            RedisScripts.RESTORE_PAIRS);
     static final List<RedisScripts.Script> SCRIPTS = List.of(HEARTBEAT, ADMIT, UPDATE, REMOVE, PAIR, OPEN_TARGET,
-            JOIN, LEAVE, SWEEP, LEAVE_CLUSTER);
+            JOIN, LEAVE, SWEEP, LEAVE_CLUSTER, RESTORE_PAIRS);
+    /** Pairs per restorePairs script, so that Redis is never held for long. */
+    static final int RESTORE_BATCH = 500;
 
     private final RedisClusterAsyncCommands<String, String> redis;
     private final String prefix;
@@ -279,6 +283,23 @@ public final class RedisClusterStore implements ClusterStore {
         checkNode(node);
         return drain(() -> this.<List<Object>>run(LEAVE_CLUSTER, ScriptOutputType.MULTI, node,
                 Integer.toString(removalBatch)), new ArrayList<>());
+    }
+
+    @Override
+    public CompletionStage<Integer> restorePairs(String node, java.util.Map<PeerId, ? extends java.util.Collection<PeerId>> pairs) {
+        checkNode(node);
+        List<String> all = new ArrayList<>();
+        pairs.forEach((a, partners) -> partners.forEach(b -> all.add(a.toHex() + ":" + b.toHex())));
+        CompletionStage<Integer> chain = CompletableFuture.completedFuture(0);
+        for (int from = 0; from < all.size(); from += RESTORE_BATCH) {
+            String[] batch = all.subList(from, Math.min(all.size(), from + RESTORE_BATCH)).toArray(String[]::new);
+            String[] args = new String[batch.length + 1];
+            args[0] = node;
+            System.arraycopy(batch, 0, args, 1, batch.length);
+            chain = chain.thenCompose(sum -> this.<Long>run(RESTORE_PAIRS, ScriptOutputType.INTEGER, args)
+                    .thenApply(n -> sum + n.intValue()));
+        }
+        return chain;
     }
 
     /** Sets how many peers one sweep or leaveCluster script removes at most (tests use small batches). */

@@ -5,11 +5,15 @@ import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisCredentialsProvider;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.StaticCredentialsProvider;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
@@ -76,6 +80,8 @@ public final class RedisConnection implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration RECONNECT_MIN = Duration.ofMillis(100);
     static final Duration RECONNECT_MAX = Duration.ofSeconds(5);
+    /** A Redis Cluster's slots are read again this often, besides after every MOVED, ASK and failed reconnect. */
+    static final Duration TOPOLOGY_REFRESH = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
     private static final RedisCodec<String, byte[]> BINARY = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
@@ -92,7 +98,7 @@ public final class RedisConnection implements AutoCloseable {
     private volatile State state = State.DOWN;
     private volatile boolean closing;
 
-    private RedisConnection(String uri, Optional<Path> passwordFile, Duration timeout) {
+    private RedisConnection(String uri, Optional<Path> passwordFile, Optional<Path> caFile, Duration timeout) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(timeout, "timeout");
         Optional<char[]> password = passwordFile.map(RedisConnection::readPassword);
@@ -118,32 +124,43 @@ public final class RedisConnection implements AutoCloseable {
                 List<RedisURI> seeds = clusterSeeds(uri, password, timeout);
                 this.display = "redis-cluster " + seeds.stream().map(u -> u.getHost() + ":" + u.getPort()).toList();
                 RedisClusterClient c = RedisClusterClient.create(resources, seeds);
-                c.setOptions(ClusterClientOptions.builder(options(socket, timeouts)).build());
+                c.setOptions(ClusterClientOptions.builder(options(socket, timeouts, caFile))
+                        .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                .enableAllAdaptiveRefreshTriggers()
+                                .enablePeriodicRefresh(TOPOLOGY_REFRESH)
+                                .build())
+                        .build());
                 this.client = c;
                 this.text = keep(c.connect());
                 this.binary = keep(c.connect(BINARY));
             } else {
                 this.cluster = false;
-                RedisURI.Builder b = RedisURI.builder(RedisURI.create(uri)).withTimeout(timeout);
-                password.ifPresent(p -> b.withPassword(p));
-                RedisURI u = b.build();
+                RedisURI u = standaloneUri(uri, password, timeout);
                 this.display = u.toString(); // RedisURI masks the password
                 RedisClient c = RedisClient.create(resources, u);
-                c.setOptions(options(socket, timeouts));
+                c.setOptions(options(socket, timeouts, caFile));
                 this.client = c;
                 this.text = keep(c.connect());
                 this.binary = keep(c.connect(BINARY));
             }
         } catch (RuntimeException e) {
             shutdown();
-            throw e;
+            throw explained(e, uri, caFile);
         }
         recompute();
     }
 
     /** Commands fail at once while disconnected (the caller decides locally); reconnects run by themselves. */
-    private static ClientOptions options(SocketOptions socket, TimeoutOptions timeouts) {
-        return ClientOptions.builder()
+    private static ClientOptions options(SocketOptions socket, TimeoutOptions timeouts, Optional<Path> caFile) {
+        ClientOptions.Builder b = ClientOptions.builder();
+        caFile.ifPresent(ca -> {
+            if (!Files.isReadable(ca)) {
+                throw new IllegalArgumentException("cannot read the Redis CA file " + ca
+                        + " (cluster-redis-ca-file): give a readable PEM file of CA certificates");
+            }
+            b.sslOptions(SslOptions.builder().jdkSslProvider().trustManager(ca.toFile()).build());
+        });
+        return b
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
                 .autoReconnect(true)
                 .socketOptions(socket)
@@ -156,7 +173,32 @@ public final class RedisConnection implements AutoCloseable {
      * given, and commands timing out after {@code timeout}. Fails if Redis cannot be reached now.
      */
     public static RedisConnection open(String uri, Optional<Path> passwordFile, Duration timeout) {
-        return new RedisConnection(uri, passwordFile, timeout);
+        return new RedisConnection(uri, passwordFile, Optional.empty(), timeout);
+    }
+
+    /** As {@link #open(String, Optional, Duration)}, trusting the CAs in {@code caFile} (PEM) for TLS, if given. */
+    public static RedisConnection open(String uri, Optional<Path> passwordFile, Optional<Path> caFile, Duration timeout) {
+        return new RedisConnection(uri, passwordFile, caFile, timeout);
+    }
+
+    /**
+     * {@code e} with a message that says what to do when it is a TLS failure: the certificate not
+     * signed by a trusted CA, or a plain server behind a {@code rediss://} URI.
+     */
+    static RuntimeException explained(RuntimeException e, String uri, Optional<Path> caFile) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLHandshakeException || t instanceof java.security.cert.CertificateException) {
+                String trusted = caFile.map(f -> "the CAs of cluster-redis-ca-file " + f)
+                        .orElse("the JDK's trusted CAs (set cluster-redis-ca-file to the CA that signed it)");
+                return new IllegalStateException("TLS handshake with Redis at " + masked(uri) + " failed: its certificate"
+                        + " is not signed by " + trusted + " or does not name the host (" + t.getMessage() + ")", e);
+            }
+            if (t instanceof javax.net.ssl.SSLException) {
+                return new IllegalStateException("TLS with Redis at " + masked(uri) + " failed (" + t.getMessage()
+                        + "): is it a TLS port? use redis:// for a plain one", e);
+            }
+        }
+        return e;
     }
 
     /** As {@link #open(String, Optional, Duration)} with no password file and a 1 s timeout. */
@@ -330,6 +372,55 @@ public final class RedisConnection implements AutoCloseable {
             out.add(b.build());
         }
         return out;
+    }
+
+    /**
+     * Parses a {@code redis://}, {@code rediss://} or {@code redis-sentinel://} URI (Lettuce's syntax,
+     * the Sentinel master's name as {@code ?sentinelMasterId=NAME} or {@code #NAME}) and sets its
+     * timeout and the password from a file, if given; throws {@link IllegalArgumentException} saying
+     * what is wrong. The parsed URI is changed in place: a copy through {@code RedisURI.builder(uri)}
+     * keeps the host but drops the sentinels, and a Sentinel URI then names no server at all.
+     */
+    static RedisURI standaloneUri(String uri, Optional<char[]> passwordFromFile, Duration timeout) {
+        RedisURI u;
+        try {
+            u = RedisURI.create(uri);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + masked(uri) + "' is not a Redis URI: " + e.getMessage());
+        }
+        if (uri.startsWith("redis-sentinel://") || uri.startsWith("rediss-sentinel://")) {
+            if (u.getSentinels().isEmpty()) {
+                throw new IllegalArgumentException("'" + masked(uri) + "' names no sentinel: write"
+                        + " redis-sentinel://HOST:PORT[,HOST:PORT...][/DB]#MASTER");
+            }
+            if (u.getSentinelMasterId() == null || u.getSentinelMasterId().isBlank()) {
+                throw new IllegalArgumentException("'" + masked(uri) + "' names no Sentinel master: add"
+                        + " #MASTER (or ?sentinelMasterId=MASTER), the name in the sentinels' 'sentinel monitor' line");
+            }
+        } else if (u.getHost() == null && u.getSocket() == null) {
+            throw new IllegalArgumentException("'" + masked(uri) + "' names no host: write redis://HOST:PORT[/DB]");
+        }
+        u.setTimeout(timeout);
+        passwordFromFile.ifPresent(p -> {
+            String user = u.getCredentialsProvider() instanceof RedisCredentialsProvider.ImmediateRedisCredentialsProvider i
+                    ? i.resolveCredentialsNow().getUsername() : null;
+            u.setCredentialsProvider(new StaticCredentialsProvider(user, p));
+        });
+        return u;
+    }
+
+    /** Checks that {@code uri} is one this class can connect to, without connecting; throws saying what is wrong. */
+    public static void check(String uri) {
+        if (uri.startsWith("redis-cluster://") || uri.startsWith("rediss-cluster://")) {
+            clusterSeeds(uri, Optional.empty(), DEFAULT_TIMEOUT);
+        } else {
+            standaloneUri(uri, Optional.empty(), DEFAULT_TIMEOUT);
+        }
+    }
+
+    /** {@code uri} with any password replaced by {@code ***}, for messages. */
+    static String masked(String uri) {
+        return uri.replaceAll("//[^@/]*@", "//***@");
     }
 
     static char[] readPassword(Path file) {

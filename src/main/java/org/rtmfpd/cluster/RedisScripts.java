@@ -408,6 +408,34 @@ final class RedisScripts {
             return {more, stillValid(refs)}
             """;
 
+    /**
+     * ARGV[5] node, ARGV[6…] pairs {@code a:b} of the node's peer {@code a} and the peer it was
+     * introduced to: each pair of two live peers of one key, {@code a} held by the node, is recorded
+     * again on both sides if missing (after an outage the ledger is rebuilt from the nodes' memory).
+     * No cap is checked: the pairs were made under it. Answers the number of pairs recorded again.
+     */
+    static final String RESTORE_PAIRS = """
+            local node, restored = ARGV[5], 0
+            local function add(peer, other)
+              local list = split(redis.call('HGET', K_PAIRS, peer))
+              for _, x in ipairs(list) do if x == other then return false end end
+              list[#list + 1] = other
+              hsetlist(K_PAIRS, peer, list)
+              return true
+            end
+            for i = 6, #ARGV do
+              local a, b = string.match(ARGV[i], '^([^:]+):([^:]+)$')
+              local arec, akh, anode = live(a)
+              local brec, bkh = live(b)
+              if arec and anode == node and brec and akh == bkh then
+                local added = add(a, b)
+                if add(b, a) or added then restored = restored + 1 end
+              end
+            end
+            if restored > 0 then touchShared() end
+            return restored
+            """;
+
     /** A script's full text and its SHA-1, as Redis names it. */
     record Script(String name, String text, String sha) {
         static Script of(String name, String body) {

@@ -115,6 +115,9 @@ public enum ConfigOption {
     /** The Redis password, from a file. */
     CLUSTER_REDIS_PASSWORD_FILE("cluster-redis-password-file", "FILE", "none", false,
             "a file whose first line is the Redis password, instead of a password in the URI"),
+    /** The CAs trusted for rediss://. */
+    CLUSTER_REDIS_CA_FILE("cluster-redis-ca-file", "FILE", "none", false,
+            "PEM file of the CA certificates that sign the Redis servers' TLS certificates (rediss://)"),
     /** Prefix of the cluster's Redis keys. */
     CLUSTER_NAMESPACE("cluster-namespace", "NAME", ClusterSettings.DEFAULT_NAMESPACE, false,
             "prefix of every Redis key and channel of the cluster, so that several clusters can share one Redis"),
@@ -255,6 +258,7 @@ public enum ConfigOption {
                 case CLUSTER_REDIS -> builder.cluster(builder.cluster().withRedis(Optional.of(redisUri(v))));
                 case CLUSTER_REDIS_PASSWORD_FILE -> builder.cluster(builder.cluster()
                         .withRedisPasswordFile(Optional.of(path(v))));
+                case CLUSTER_REDIS_CA_FILE -> builder.cluster(builder.cluster().withRedisCaFile(Optional.of(path(v))));
                 case CLUSTER_NAMESPACE -> builder.cluster(builder.cluster().withNamespace(v));
                 case NODE_ID -> builder.cluster(builder.cluster().withNodeId(Optional.of(v)));
                 case ADVERTISE -> {

@@ -236,4 +236,30 @@ class ClusterRendezvousTest {
         assertEquals(List.of("heartbeat " + NODE, "sweep"), store.calls, "nothing left to publish");
         assertTrue(now(rv.connected("app", peer(1), at(1), a)).admitted());
     }
+
+    @Test
+    void theLedgersPairsOfThisNodesPeersArePublishedAgainAfterAnOutage() {
+        Session a = connect(1);
+        Session b = connect(2);
+        store.pair = () -> new ClusterStore.Paired(new Peer("app", peer(9), at(9), List.of(), "node-2"), true);
+        assertInstanceOf(Introducer.Introduce.class, now(rv.introduce(peer(1), a, at(1), peer(9), TAG)));
+        rv.onStoreState(false);
+        assertInstanceOf(Introducer.Introduce.class, now(rv.introduce(peer(1), a, at(1), peer(2), TAG)),
+                "made alone, while the store is away");
+        Session c = connect(3);
+        assertInstanceOf(Introducer.Introduce.class, now(rv.introduce(peer(3), c, at(3), peer(1), TAG)));
+        rv.closed(peer(3), c);
+        store.calls.clear();
+        rv.onStoreState(true);
+        assertEquals("restorePairs " + NODE + " 3", store.calls.get(store.calls.size() - 1),
+                "1 with 9 and 2, and 2 with 1; 3 left and its pair with it: " + store.calls);
+        store.calls.clear();
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertEquals(List.of("heartbeat " + NODE, "sweep", "restorePairs " + NODE + " 3"), store.calls,
+                "once more at the next heartbeat, when the other nodes have published their peers");
+        store.calls.clear();
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertEquals(List.of("heartbeat " + NODE, "sweep"), store.calls, "and then no more");
+        assertTrue(b != null);
+    }
 }

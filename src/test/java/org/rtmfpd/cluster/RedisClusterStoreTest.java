@@ -236,6 +236,26 @@ class RedisClusterStoreTest {
     }
 
     @Test
+    void pairsRestoredAfterTheLedgerWasLostCountAgainstTheCap() {
+        admit(p(100, "n1"));
+        for (int i = 1; i <= 5; i++) {
+            admit(p(i, "n2"));
+            assertPaired(pair(i, "n2", 100, 5), true);
+        }
+        redis.del("{" + namespace + "}:pairs"); // the ledger lost, as after a failover that missed its writes
+        admit(p(6, "n1"));
+        admit(p(OTHER, 7, "n1"));
+        Map<PeerId, List<PeerId>> remembered = Map.of(peer(1), peers(100), peer(2), peers(100), peer(3), peers(100),
+                peer(4), peers(100, 6), peer(5), peers(100, 7, 99));
+        assertEquals(0, get(n1.restorePairs("n1", remembered)), "only the node holding the first of a pair restores it");
+        assertEquals(6, get(n2.restorePairs("n2", remembered)), "7 has another key, 99 is not connected");
+        assertEquals(0, get(n2.restorePairs("n2", remembered)), "restoring twice adds nothing");
+        assertRefused(Reason.TARGET_CAP, pair(6, "n1", 100, 5));
+        assertPaired(pair(100, "n1", 1, 5), false);
+        assertPaired(pair(6, "n1", 4, 5), false);
+    }
+
+    @Test
     void theWorkedExampleOfThePeerCapDoc() {
         admit(p(0xA, "n1"));
         admit(p(0xB, "n2"));

@@ -102,6 +102,42 @@ class RedisConnectionTest {
     }
 
     @Test
+    void sentinelUrisKeepTheirSentinelsAndMasterName() {
+        for (String uri : List.of("redis-sentinel://127.0.0.1:26379?sentinelMasterId=m",
+                "redis-sentinel://127.0.0.1:26379#m", "redis-sentinel://127.0.0.1:26379/0#m",
+                "redis-sentinel://:pw@127.0.0.1:26379,127.0.0.1:26380/2#m")) {
+            RedisURI u = RedisConnection.standaloneUri(uri, Optional.of("filed".toCharArray()), Duration.ofSeconds(3));
+            assertEquals("m", u.getSentinelMasterId(), uri);
+            assertEquals(26379, u.getSentinels().get(0).getPort(), uri);
+            assertEquals(Duration.ofSeconds(3), u.getTimeout(), uri);
+            assertEquals("filed", new String(((io.lettuce.core.RedisCredentialsProvider.ImmediateRedisCredentialsProvider)
+                    u.getCredentialsProvider()).resolveCredentialsNow().getPassword()), "the file's password wins");
+        }
+        assertEquals(2, RedisConnection.standaloneUri("redis-sentinel://h1:1,h2:2#m", Optional.empty(),
+                Duration.ofSeconds(1)).getSentinels().size());
+        IllegalArgumentException noMaster = assertThrows(IllegalArgumentException.class,
+                () -> RedisConnection.check("redis-sentinel://127.0.0.1:26379/0"));
+        assertTrue(noMaster.getMessage().contains("sentinelMasterId"), noMaster.getMessage());
+        IllegalArgumentException inSettings = assertThrows(IllegalArgumentException.class,
+                () -> ClusterSettings.DEFAULTS.withRedis(Optional.of("redis-sentinel://:pw@127.0.0.1:26379")));
+        assertTrue(inSettings.getMessage().startsWith("cluster-redis: "), inSettings.getMessage());
+        assertTrue(!inSettings.getMessage().contains("pw@"), "no password in the message: " + inSettings.getMessage());
+    }
+
+    @Test
+    void plainUrisKeepTheirHostDatabaseAndTls() {
+        RedisURI u = RedisConnection.standaloneUri("rediss://:pw@redis.example:6380/3", Optional.empty(),
+                Duration.ofMillis(700));
+        assertEquals("redis.example", u.getHost());
+        assertEquals(6380, u.getPort());
+        assertEquals(3, u.getDatabase());
+        assertTrue(u.isSsl());
+        assertEquals(Duration.ofMillis(700), u.getTimeout());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisConnection.check("http://x"));
+        assertTrue(e.getMessage().contains("is not a Redis URI"), e.getMessage());
+    }
+
+    @Test
     void aMissingPasswordFileIsAClearError(@TempDir Path dir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RedisConnection.open(server.uri(), Optional.of(dir.resolve("none")), Duration.ofSeconds(1)));

@@ -84,6 +84,13 @@ final class ScriptedClusterStore implements ClusterStore {
     }
 
     @Override
+    public CompletionStage<Integer> restorePairs(String node,
+            java.util.Map<PeerId, ? extends java.util.Collection<PeerId>> pairs) {
+        return answer("restorePairs " + node + " " + pairs.values().stream().mapToInt(java.util.Collection::size).sum(),
+                () -> 0);
+    }
+
+    @Override
     public void close() {
     }
 }

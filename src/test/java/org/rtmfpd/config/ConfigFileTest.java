@@ -100,7 +100,8 @@ class ConfigFileTest {
                 + " developer-keys, peer-cap, dh-groups, server-keepalive-ms, peer-keepalive-ms, dh-queue-limit,"
                 + " metrics-listen, log-config, log-format, open-introductions, max-sessions, max-sessions-per-source,"
                 + " max-handshakes-per-source, iikeyings-per-second-per-source, connect-timeout-ms, registry-listen,"
-                + " registry-open, registry-expiry-ms, registry-allow-domains, registry-max-connections, stun, stun-alternate, cluster-redis, cluster-redis-password-file, cluster-namespace, node-id,"
+                + " registry-open, registry-expiry-ms, registry-allow-domains, registry-max-connections, stun,"
+                + " stun-alternate, cluster-redis, cluster-redis-password-file, cluster-redis-ca-file, cluster-namespace, node-id,"
                 + " advertise, cluster-node-lifetime-ms, cluster-redis-timeout-ms",
                 problem("# x", "peer_cap = 5"));
         assertTrue(problem("--peer-cap = 5").contains("did you mean peer-cap?"));
