@@ -315,6 +315,7 @@ public final class Bench {
 
     private Result holdPhase(int held) throws InterruptedException {
         progress("holding " + held + " sessions for " + holdSeconds + " s");
+        Map<String, Long> threads0 = probe.threadCpuNanos();
         long[] c0 = reading();
         long t0 = System.nanoTime();
         long end = t0 + (long) (holdSeconds * 1e9);
@@ -338,6 +339,7 @@ public final class Bench {
         long[] used = c0 != null && c1 != null ? delta(c0, c1) : null;
         Result r = new Result(new Phase("hold", 0), t1 - t0, used != null ? used[0] : -1);
         r.cpuNanosEach = used != null ? Arrays.copyOfRange(used, 2, used.length) : null;
+        threadReading(r, threads0, t0, t1);
         r.held = held;
         return r;
     }
@@ -376,6 +378,7 @@ public final class Bench {
         progress(phase.name() + ": " + count + " at " + fmt(perSecond) + "/s");
         long timeout = (long) (timeoutSeconds * 1e9);
         List<long[]> cpuSamples = new ArrayList<>(); // {when, then the reading}
+        Map<String, Long> threads0 = probe.threadCpuNanos();
         long[] c0 = reading();
         long b0 = selfCpu();
         long t0 = System.nanoTime();
@@ -461,6 +464,7 @@ public final class Bench {
         Result r = new Result(phase, Math.max(1, last - t0), cpuNanos);
         r.cpuNanosEach = cpuNanosEach;
         r.cpuWindowNanos = window;
+        threadReading(r, threads0, t0, last + SETTLE_MILLIS * 1_000_000);
         r.systemNanos = systemNanos;
         long[] completions = phase.completions(t0);
         if (completions.length > 0) {
@@ -478,6 +482,23 @@ public final class Bench {
         progress(String.format(Locale.ROOT, "%s done: %d ok, %d failed in %.2f s (last success at %.2f s)", phase.name(),
                 phase.succeeded(), phase.failed(), (t1 - t0) / 1e9, (last - t0) / 1e9));
         return r;
+    }
+
+    /**
+     * The server's CPU time by thread role from {@code before} (read at {@code t0}) to now, once {@code notBefore}
+     * has passed: exact to the nanosecond, unlike /proc's ticks. Nothing without --metrics.
+     */
+    private void threadReading(Result r, Map<String, Long> before, long t0, long notBefore) throws InterruptedException {
+        if (before.isEmpty()) {
+            return;
+        }
+        long wait = notBefore - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000 + 1);
+        }
+        Map<String, Long> after = probe.threadCpuNanos();
+        r.threadWindowNanos = System.nanoTime() - t0;
+        r.threadNanos = ThreadShares.delta(before, after);
     }
 
     /** Initiator {@code i} of {@code pairing} asks for its target {@code i}, for every pair. */
@@ -531,6 +552,9 @@ public final class Bench {
         long benchCpuNanos;
         long serverCount = -1;
         int held;
+        /** The server's CPU time by thread role over {@link #threadWindowNanos}; null without --metrics. */
+        Map<String, Long> threadNanos;
+        long threadWindowNanos;
 
         Result(Phase phase, long wallNanos, long cpuNanos) {
             this.phase = phase;
@@ -680,6 +704,16 @@ public final class Bench {
                 if (r != null && r.cpuNanosEach != null) {
                     s.append(String.format(Locale.ROOT, "    %-13s %s%n", r.phase.name(),
                             processShares(serverProcesses, r.cpuNanosEach, r.phase.succeeded())));
+                }
+            }
+        }
+        if (hold.threadNanos != null) {
+            s.append("  server CPU by thread (the server's thread CPU clocks, to the nanosecond; net = less the idle rate\n"
+                    + "  of the hold times the phase's window):\n");
+            for (Result r : new Result[] {connect, join, intro}) {
+                if (r != null && r.threadNanos != null) {
+                    s.append(String.format(Locale.ROOT, "    %-13s %s%n", r.phase.name(), ThreadShares.describe(r.threadNanos,
+                            r.phase.succeeded(), hold.threadNanos, hold.wallNanos, r.threadWindowNanos)));
                 }
             }
         }
