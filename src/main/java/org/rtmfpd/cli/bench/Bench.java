@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientSettings;
 
@@ -34,7 +35,8 @@ public final class Bench {
     private static final int GROUP_ID_LENGTH = 32;
 
     /** The options of {@code rtmfpd bench} that the phases use; see its help for each. */
-    public record Settings(int clients, double rate, int maxPending, double holdSeconds, int pairs, Double introRate,
+    public record Settings(int clients, double rate, int maxPending, double holdSeconds, int pairs, int introRounds,
+                           boolean introUntilForwarded, Double introRate,
                            int groups, int groupSize, List<ServerProcess> serverProcesses, String metricsUrl, boolean jcmdGc,
                            boolean hmacSseq, int threads, int warmup, Integer awaitSessions, double timeoutSeconds,
                            URI targetUrl, InetSocketAddress targetServer) {
@@ -100,6 +102,8 @@ public final class Bench {
     private final int maxPending;
     private final double holdSeconds;
     private final int pairs;
+    private final int introRounds;
+    private final boolean introUntilForwarded;
     private final Double introRate;
     private final int groups;
     private final int groupSize;
@@ -130,6 +134,8 @@ public final class Bench {
         this.maxPending = s.maxPending();
         this.holdSeconds = s.holdSeconds();
         this.pairs = s.pairs();
+        this.introRounds = s.introRounds();
+        this.introUntilForwarded = s.introUntilForwarded();
         this.introRate = s.introRate();
         this.groups = s.groups();
         this.groupSize = s.groupSize();
@@ -504,13 +510,19 @@ public final class Bench {
     /** Initiator {@code i} of {@code pairing} asks for its target {@code i}, for every pair. */
     private Result introductionPhase(Fleet fleet, Pairing pairing, double perSecond, String name)
             throws InterruptedException {
-        int count = pairing.pairs();
+        int n = pairing.pairs();
+        int rounds = Math.min(introRounds, n);
+        int count = n * rounds;
         int[] from = pairing.initiators();
         int[] to = pairing.targets();
         Phase intros = new Phase(name, count);
         double introsBefore = counter("rtmfpd_events_total{event=\"introduction\"}");
-        Result intro = drive(intros, count, perSecond,
-                i -> fleet.introduce(from[i], to[i], intros, i), i -> fleet.peerStage(from[i]));
+        IntUnaryOperator target = i -> to[(i % n + i / n) % n];
+        Result intro = introUntilForwarded
+                ? drive(intros, count, perSecond, i -> fleet.introduceUntilForwarded(from[i % n], target.applyAsInt(i), intros, i),
+                        i -> fleet.forwardStage(from[i % n]))
+                : drive(intros, count, perSecond, i -> fleet.introduce(from[i % n], target.applyAsInt(i), intros, i),
+                        i -> fleet.peerStage(from[i % n]));
         double introsAfter = counter("rtmfpd_events_total{event=\"introduction\"}");
         if (introsBefore >= 0 && introsAfter >= 0) {
             intro.serverCount = (long) (introsAfter - introsBefore);
@@ -692,7 +704,11 @@ public final class Bench {
             }
         }
         s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"
-                + "  introduction = connectToPeer to the direct session open. ok/s = ok / (last success - start).\n"
+                + (introUntilForwarded
+                        ? "  introduction = IHello for the peer sent to the initiator's Redirect and the target's Forwarded\n"
+                                + "  IHello both received (--intro-until forward; " + introRounds + " round(s)). ok/s = ok / (last success - start).\n"
+                        : "  introduction = connectToPeer to the direct session open (" + introRounds
+                                + " round(s)). ok/s = ok / (last success - start).\n")
                 + "  srv CPU = server utime+stime from the start to " + SETTLE_MILLIS + " ms after the last success;\n"
                 + "  sys % = the kernel's share of it (stime: socket calls, and on loopback the receiver's side too);\n"
                 + "  µs/op = srv CPU / ok; net = the same less the server's idle CPU measured during the hold (for\n"
