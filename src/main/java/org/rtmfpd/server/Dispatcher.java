@@ -118,7 +118,7 @@ public final class Dispatcher implements StartupSender {
     private final Clock clock;
     private final Executor keyingWorkers;
     private final KeyedRateLimit<IntroductionPair> pairIntroductions;
-    private final KeyedRateLimit<String> targetIntroductions;
+    private final KeyedRateLimit<java.nio.ByteBuffer> targetIntroductions;
     private final KeyedRateLimit<java.net.InetAddress> smallIHellosBySource;
     private final AdmissionLimits admission;
     private final KeyedRateLimit<InetAddress> iikeyingsBySource;
@@ -370,14 +370,15 @@ public final class Dispatcher implements StartupSender {
             metrics.refuse("introduction_self");
             return;
         }
-        String target = java.util.HexFormat.of().formatHex(epd.fingerprint().get());
+        byte[] fingerprint = epd.fingerprint().get();
+        java.nio.ByteBuffer target = java.nio.ByteBuffer.wrap(fingerprint); // equal and hashed by content
         if (!pairIntroductions.tryAcquire(new IntroductionPair(from, target))
                 || !targetIntroductions.tryAcquire(target)) {
             metrics.refuse("introduction_rate");
             return;
         }
         application.onIntroductionRequest(
-                new IntroductionRequest(initiator, from, hello.epd(), epd.fingerprint().get(), hello.tag()));
+                new IntroductionRequest(initiator, from, hello.epd(), fingerprint, hello.tag()));
     }
 
     /** Returns whether the IIKeying's cookie proved its sender's address. */
@@ -751,7 +752,8 @@ public final class Dispatcher implements StartupSender {
     private record InitiatorKey(InetSocketAddress address, int initiatorSessionId) {
     }
 
-    private record IntroductionPair(InetSocketAddress initiator, String target) {
+    /** An initiator's address and its target's peer ID (never written through: a map key). */
+    private record IntroductionPair(InetSocketAddress initiator, java.nio.ByteBuffer target) {
     }
 
     private record Handshake(InitiatorKey key, byte[] skic, RIKeying riKeying) {
