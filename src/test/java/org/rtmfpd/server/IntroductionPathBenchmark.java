@@ -11,9 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -46,7 +50,8 @@ import org.rtmfpd.session.SessionSettings;
  * datagrams out are counted and dropped. {@value #PAIRS} pairs of real clients connect first (their
  * handshakes run through the same dispatcher); each operation replays one pair's IHello, the pairs in turn,
  * and moves the clock 1 ms, so that no rate limit refuses one (a pair comes round every
- * {@value #PAIRS} ms). Setup checks that an operation sends exactly the two datagrams.
+ * {@value #PAIRS} ms). Setup checks that an operation sends exactly the two datagrams. On a shared machine
+ * read {@code introduce:cpuNanos / introduce:ops} (the thread's CPU time per operation) beside the score.
  *
  * <pre>mvn -B -q -Pjmh test-compile exec:exec -Djmh.args="IntroductionPathBenchmark -prof gc"</pre>
  */
@@ -132,8 +137,9 @@ public class IntroductionPathBenchmark {
         }
         delivering = false;
         long before = sent;
+        CpuClock cpu = new CpuClock();
         for (int p = 0; p < PAIRS; p++) {
-            introduce();
+            introduce(cpu);
         }
         if (sent - before != 2L * PAIRS) {
             throw new IllegalStateException((sent - before) + " datagrams for " + PAIRS
@@ -169,9 +175,44 @@ public class IntroductionPathBenchmark {
         }
     }
 
+    /**
+     * The benchmark thread's CPU time, read every {@value #CPU_READ_EVERY} operations: on a machine shared
+     * with other work, {@code cpuNanos / ops} is the path's cost, where the score (wall-clock time) also
+     * holds the time the thread waited for a core.
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CpuClock {
+        static final int CPU_READ_EVERY = 1024;
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        public long cpuNanos;
+        public long ops;
+        private long readAt;
+        private int sinceRead;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            cpuNanos = 0;
+            ops = 0;
+            sinceRead = 0;
+            readAt = THREADS.getCurrentThreadCpuTime();
+        }
+
+        void tick() {
+            if (++sinceRead == CPU_READ_EVERY) {
+                long now = THREADS.getCurrentThreadCpuTime();
+                cpuNanos += now - readAt;
+                ops += sinceRead;
+                readAt = now;
+                sinceRead = 0;
+            }
+        }
+    }
+
     /** One pair's IHello for its peer, in: a Redirect and a Forwarded IHello out. */
     @Benchmark
-    public long introduce() {
+    public long introduce(CpuClock cpu) {
+        cpu.tick();
         int p = next;
         next = p + 1 == PAIRS ? 0 : p + 1;
         now[0]++;
