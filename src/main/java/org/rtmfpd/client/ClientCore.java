@@ -244,6 +244,15 @@ public final class ClientCore {
     }
 
     /**
+     * Whether this client answers the IHellos that name it, the server's Forwarded IHellos included, with an
+     * RHello (true, the default), or only reports them to its listener ({@code onIntroduction}): a bench's
+     * targets, whose introductions end at the Forwarded IHello, need not answer.
+     */
+    public void answerIntroductions(boolean on) {
+        responder.answer(on);
+    }
+
+    /**
      * Asks the server to introduce this client to the peer with {@code peerId}, as {@link #connectToPeer}
      * does, and stops at the server's answer: completes with the addresses of the Redirect and sends nothing
      * to them (the target still gets the Forwarded IHello and answers this client with an RHello, which is

@@ -219,6 +219,15 @@ class ClientCoreTest {
         net.advance(10_000);
         assertTrue(bob.peers().isEmpty() && alice.peers().isEmpty(), "no direct session");
         assertEquals(hellosBefore + 1, bobEvents.hellos, "nothing retransmitted");
+
+        long toBob = net.delivered.stream().filter(d -> d.from().equals(ALICE_AT) && d.to().equals(BOB_AT)).count();
+        assertEquals(1, toBob, "alice answered the first Forwarded IHello with an RHello");
+        alice.answerIntroductions(false);
+        bob.requestIntroduction(ALICE.peerId());
+        net.advance(200);
+        assertEquals(List.of(BOB_AT, BOB_AT), aliceEvents.introductions, "alice still reports the Forwarded IHello");
+        assertEquals(toBob, net.delivered.stream().filter(d -> d.from().equals(ALICE_AT) && d.to().equals(BOB_AT)).count(),
+                "and answers it with nothing");
     }
 
     @Test

@@ -283,6 +283,10 @@ public final class Fleet implements AutoCloseable {
             }
         };
         t.forwardsAwaited.put(from, half);
+        if (!t.silent) {
+            t.silent = true;
+            t.loop.execute(() -> t.core.answerIntroductions(false)); // its RHello would only be ignored
+        }
         m.loop.execute(() -> {
             m.peerStage = 0;
             phase.start(op);
@@ -478,6 +482,8 @@ public final class Fleet implements AutoCloseable {
         volatile int serverStage;
         volatile int peerStage;
         boolean active;
+        /** Whether this client's core no longer answers IHellos (a target of introductions that end at the forward). */
+        volatile boolean silent;
         /** What to run when the server forwards an IHello from each initiator address: see introduceUntilForwarded. */
         final java.util.concurrent.ConcurrentHashMap<InetSocketAddress, Runnable> forwardsAwaited =
                 new java.util.concurrent.ConcurrentHashMap<>();
@@ -501,6 +507,7 @@ public final class Fleet implements AutoCloseable {
             identity = next;
             core = new ClientCore(next, settings, this, clock, System::nanoTime, random, this);
             lossRate = loss;
+            silent = false;
             connected = false;
             closedByUs = false;
             lostServer = false;
