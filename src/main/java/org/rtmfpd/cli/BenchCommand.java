@@ -96,6 +96,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Pairs of connected clients: in each, one asks the server for the other by peer ID (default: ${DEFAULT-VALUE}).")
     int pairs;
 
+    @Option(names = "--intro-rounds", paramLabel = "N", defaultValue = "1",
+            description = "Introductions per pair's initiator: in round r, initiator k asks for target k + r (of the P "
+                    + "pairs, round the list), so P x N introductions in all. Past the peer cap (default 5) they are refused: "
+                    + "give the bench's developer key a larger peer-cap= (default: ${DEFAULT-VALUE}).")
+    int introRounds;
+
+    @Option(names = "--intro-until", paramLabel = "session|forward", defaultValue = "session",
+            description = "When an introduction ends: 'session', the direct session of the two peers is open (as an "
+                    + "application sees it: two Diffie-Hellman agreements in the bench); 'forward', the initiator has the "
+                    + "Redirect and the target the Forwarded IHello, nothing more (the server's whole part, at a few µs of "
+                    + "the bench's CPU) (default: ${DEFAULT-VALUE}).")
+    String introUntil;
+
     @Option(names = "--intro-rate", paramLabel = "R", description = "Introductions and joins started per second (default: --rate).")
     Double introRate;
 
@@ -258,7 +271,8 @@ public final class BenchCommand implements Callable<Integer> {
             return FAILED;
         }
         try {
-            Bench.Settings settings = new Bench.Settings(clients, rate, maxPending, holdSeconds, pairs, introRate, groups,
+            Bench.Settings settings = new Bench.Settings(clients, rate, maxPending, holdSeconds, pairs, introRounds,
+                    "forward".equals(introUntil), introRate, groups,
                     groupSize, serverProcesses, metricsUrl, jcmdGc, hmacSseq, threads, warmup, awaitSessions, timeoutSeconds,
                     targetUrl, targetServer);
             return new Bench(settings, url, server, probe, out, err).run(sources);
@@ -361,6 +375,12 @@ public final class BenchCommand implements Callable<Integer> {
         if (2L * pairs + (long) groups * groupSize > clients) {
             throw new IllegalArgumentException("2 x --pairs + --groups x --group-size (" + (2L * pairs + (long) groups * groupSize)
                     + ") is more than --clients (" + clients + ")");
+        }
+        if (introRounds < 1 || (pairs > 0 && introRounds > pairs)) {
+            throw new IllegalArgumentException("--intro-rounds must be 1..--pairs (each round pairs an initiator with another target)");
+        }
+        if (!introUntil.equals("session") && !introUntil.equals("forward")) {
+            throw new IllegalArgumentException("--intro-until is 'session' or 'forward', not '" + introUntil + "'");
         }
         if (threads < 1 || threads > 16) {
             throw new IllegalArgumentException("--threads must be 1..16");

@@ -244,6 +244,33 @@ public final class ClientCore {
     }
 
     /**
+     * Whether this client answers the IHellos that name it, the server's Forwarded IHellos included, with an
+     * RHello (true, the default), or only reports them to its listener ({@code onIntroduction}): a bench's
+     * targets, whose introductions end at the Forwarded IHello, need not answer.
+     */
+    public void answerIntroductions(boolean on) {
+        responder.answer(on);
+    }
+
+    /**
+     * Asks the server to introduce this client to the peer with {@code peerId}, as {@link #connectToPeer}
+     * does, and stops at the server's answer: completes with the addresses of the Redirect and sends nothing
+     * to them (the target still gets the Forwarded IHello and answers this client with an RHello, which is
+     * ignored). For a bench that loads the server's introductions without the peers' keying.
+     */
+    public CompletableFuture<List<InetSocketAddress>> requestIntroduction(byte[] peerId) {
+        if (closing != null) {
+            return closedFuture();
+        }
+        if (serverAddress == null) {
+            return notOpen();
+        }
+        CompletableFuture<List<InetSocketAddress>> result = new CompletableFuture<>();
+        startHandshake(Initiator.peerEpd(peerId), new RedirectOnly(result), serverAddress);
+        return result;
+    }
+
+    /**
      * Joins a NetGroup through the server (brief §4.6): opens a {@code GC} flow associated with the server's
      * flow that answered {@code connect}, and sends {@code 01 21 15 <groupId>}. Members arrive later.
      */
@@ -460,6 +487,7 @@ public final class ClientCore {
         @Override
         public void onRedirect(Initiator initiator, InetSocketAddress from, List<InetSocketAddress> addresses) {
             listener.onRedirect(initiator, from, addresses);
+            outcome.onRedirect(initiator, from, addresses);
         }
 
         @Override
@@ -512,6 +540,31 @@ public final class ClientCore {
                     opened.responderCertificate().fingerprint(), opened.cipher(), transmitter, clock,
                     settings.session(), peerListener);
             result.complete(openedPeer(session, true));
+        }
+
+        @Override
+        public void onFailed(Initiator initiator, RtmfpException failure) {
+            result.completeExceptionally(failure);
+        }
+    }
+
+    /** An introduction that ends with the server's Redirect: the handshake stops there. */
+    private static final class RedirectOnly implements Initiator.Listener {
+        private final CompletableFuture<List<InetSocketAddress>> result;
+
+        RedirectOnly(CompletableFuture<List<InetSocketAddress>> result) {
+            this.result = result;
+        }
+
+        @Override
+        public void onRedirect(Initiator initiator, InetSocketAddress from, List<InetSocketAddress> addresses) {
+            result.complete(List.copyOf(addresses));
+            initiator.cancel("the Redirect was all that was asked for");
+        }
+
+        @Override
+        public void onOpened(Initiator initiator, Initiator.Opened opened) {
+            // an RHello from the target cannot reach a handshake that ended at the Redirect
         }
 
         @Override

@@ -260,6 +260,9 @@ public final class Initiator {
             listed.add(address.address());
         }
         listener.onRedirect(this, from, listed);
+        if (state != State.HELLO_SENT) {
+            return; // the listener gave up on it (an introduction asked for its Redirect only)
+        }
         if (listed.isEmpty()) {
             listed.add(from);
         }

@@ -58,6 +58,7 @@ final class PeerResponder {
     private final Clock clock;
     private final SecureRandom random;
     private final CookieJar cookies;
+    private boolean answering = true;
     private final Map<Key, Answer> answered = new LinkedHashMap<>(16, 0.75f, false) {
         private static final long serialVersionUID = 1L;
 
@@ -77,10 +78,21 @@ final class PeerResponder {
         this.cookies = new CookieJar(random, clock::nowMillis);
     }
 
-    /** An IHello (direct, or forwarded by the server) for {@code epd}: answer it if it names this client. */
+    /** Whether an IHello that names this client is answered (true), or only reported (a bench's targets). */
+    void answer(boolean on) {
+        answering = on;
+    }
+
+    /**
+     * An IHello (direct, or forwarded by the server) for {@code epd}: answer it if it names this client.
+     * Returns whether it does name this client.
+     */
     boolean onHello(byte[] epd, byte[] tag, InetSocketAddress replyTo) {
         if (tag.length > Limits.MAX_IHELLO_TAG || !selectsThisClient(epd)) {
             return false;
+        }
+        if (!answering) {
+            return true;
         }
         RHello hello = new RHello(tag, cookies.make(replyTo), identity.certificate().encoded());
         transmitter.send(replyTo, StartupPackets.encode(0, hello, clock.nowMillis()));

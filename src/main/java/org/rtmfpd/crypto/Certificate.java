@@ -99,6 +99,11 @@ public final class Certificate {
         return fingerprint.clone();
     }
 
+    /** Whether {@code candidate} is this certificate's fingerprint (no copy is made). */
+    public boolean hasFingerprint(byte[] candidate) {
+        return java.util.Arrays.equals(fingerprint, candidate);
+    }
+
     public boolean acceptsAncillaryData() {
         return options.first(CertificateOptions.ANCILLARY_DATA).isPresent();
     }

@@ -44,7 +44,7 @@ public record EndpointDiscriminator(Optional<byte[]> fingerprint, Optional<Strin
      */
     public boolean selects(Certificate certificate) {
         if (fingerprint.isPresent()) {
-            return java.util.Arrays.equals(fingerprint.get(), certificate.fingerprint());
+            return certificate.hasFingerprint(fingerprint.get());
         }
         if (hostname.isPresent()) {
             Optional<String> own = certificate.options().first(CertificateOptions.HOSTNAME).map(o -> text(o.value()));

@@ -2,7 +2,6 @@ package org.rtmfpd.crypto;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -144,19 +143,27 @@ public final class PacketCipher {
      * length is wrong, the tag or checksum does not match, or the sequence number is malformed.
      */
     public Opened open(byte[] data, int offset, int length) {
+        return open(data, offset, length, null);
+    }
+
+    /**
+     * As {@link #open(byte[], int, int)}, decrypting into {@code into} when it is long enough (a caller's
+     * buffer, reused from datagram to datagram: the result is valid until its next use), else into a new array.
+     */
+    public Opened open(byte[] data, int offset, int length, byte[] into) {
         int cipherLength = length - receiveHmacLength;
         if (cipherLength <= 0 || cipherLength % BLOCK != 0) {
             throw new WireException("encrypted part of " + length + " bytes is not a whole number of blocks");
         }
-        byte[] plain = new byte[cipherLength];
+        byte[] plain = into != null && into.length >= cipherLength ? into : new byte[cipherLength];
         try {
             if (receiveHmacKey != null) {
                 Mac mac = HMAC.get();
                 mac.init(receiveHmacKey);
                 mac.update(data, offset, cipherLength);
-                byte[] expected = Arrays.copyOf(mac.doFinal(), receiveHmacLength);
-                byte[] actual = Arrays.copyOfRange(data, offset + cipherLength, offset + length);
-                if (!MessageDigest.isEqual(expected, actual)) {
+                byte[] expected = TAG.get();
+                mac.doFinal(expected, 0);
+                if (!tagMatches(expected, data, offset + cipherLength, receiveHmacLength)) {
                     throw new WireException("HMAC tag does not match");
                 }
             }
@@ -164,7 +171,7 @@ public final class PacketCipher {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("packet decryption failed", e);
         }
-        var in = Unpooled.wrappedBuffer(plain);
+        var in = Unpooled.wrappedBuffer(plain, 0, cipherLength);
         long sequenceNumber = receiveSequenceNumbers ? Vlu.read(in) : -1;
         if (receiveHmacKey == null) {
             if (in.readableBytes() < CHECKSUM_LENGTH) {
@@ -175,7 +182,16 @@ public final class PacketCipher {
                 throw new WireException("checksum does not match");
             }
         }
-        return new Opened(sequenceNumber, plain, in.readerIndex());
+        return new Opened(sequenceNumber, plain, in.readerIndex(), cipherLength);
+    }
+
+    /** Whether the first {@code n} bytes of {@code expected} are {@code data[at..at+n)}, in time independent of where they differ. */
+    private static boolean tagMatches(byte[] expected, byte[] data, int at, int n) {
+        int diff = 0;
+        for (int i = 0; i < n; i++) {
+            diff |= expected[i] ^ data[at + i];
+        }
+        return diff == 0;
     }
 
     private void encrypt(byte[] out, int offset, int length) throws GeneralSecurityException {
@@ -236,9 +252,10 @@ public final class PacketCipher {
      *
      * @param sequenceNumber the session sequence number, or -1 when none is in use
      */
-    public record Opened(long sequenceNumber, byte[] plain, int offset) {
+    /** A decrypted packet: {@code plain[offset..end)}, after the sequence number and checksum. */
+    public record Opened(long sequenceNumber, byte[] plain, int offset, int end) {
         public int length() {
-            return plain.length - offset;
+            return end - offset;
         }
     }
 }

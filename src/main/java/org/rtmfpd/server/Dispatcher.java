@@ -18,6 +18,7 @@ import org.rtmfpd.crypto.CertificateOptions;
 import org.rtmfpd.crypto.CookieJar;
 import org.rtmfpd.crypto.EndpointDiscriminator;
 import org.rtmfpd.crypto.PacketCipher;
+import org.rtmfpd.handshake.HashedRateLimit;
 import org.rtmfpd.handshake.InitiatorKeying;
 import org.rtmfpd.handshake.IntroductionRequest;
 import org.rtmfpd.handshake.KeyedRateLimit;
@@ -94,7 +95,7 @@ public final class Dispatcher implements StartupSender {
     /** Forwarded IHellos into one target's session: a burst of this many, then this many a second. */
     static final int TARGET_INTRODUCTION_BURST = 32;
     static final double TARGET_INTRODUCTIONS_PER_SECOND = 16;
-    /** Pairs and targets whose introduction rates are remembered; the least recent are forgotten first. */
+    /** Slots for pairs' and targets' introduction rates (a power of two); a key takes over its slot's bucket. */
     static final int INTRODUCTION_RATE_MEMORY = 16_384;
     /** Sources whose IIKeying rate is remembered; the least recent are forgotten first. */
     static final int IIKEYING_RATE_MEMORY = 16_384;
@@ -117,8 +118,8 @@ public final class Dispatcher implements StartupSender {
     private final Transmitter transmitter;
     private final Clock clock;
     private final Executor keyingWorkers;
-    private final KeyedRateLimit<IntroductionPair> pairIntroductions;
-    private final KeyedRateLimit<String> targetIntroductions;
+    private final HashedRateLimit pairIntroductions;
+    private final HashedRateLimit targetIntroductions;
     private final KeyedRateLimit<java.net.InetAddress> smallIHellosBySource;
     private final AdmissionLimits admission;
     private final KeyedRateLimit<InetAddress> iikeyingsBySource;
@@ -189,10 +190,10 @@ public final class Dispatcher implements StartupSender {
         this.metrics = metrics;
         this.indexing = new Indexing(application);
         this.remoteLog = new RemoteLog(LOG, new LogLimiter(clock::nowMillis), () -> metrics.count("log_line_suppressed"));
-        this.pairIntroductions = new KeyedRateLimit<>(PAIR_INTRODUCTION_BURST, PAIR_INTRODUCTIONS_PER_SECOND,
-                INTRODUCTION_RATE_MEMORY, clock);
-        this.targetIntroductions = new KeyedRateLimit<>(TARGET_INTRODUCTION_BURST, TARGET_INTRODUCTIONS_PER_SECOND,
-                INTRODUCTION_RATE_MEMORY, clock);
+        this.pairIntroductions = new HashedRateLimit(PAIR_INTRODUCTION_BURST, PAIR_INTRODUCTIONS_PER_SECOND,
+                INTRODUCTION_RATE_MEMORY, clock, random.nextLong());
+        this.targetIntroductions = new HashedRateLimit(TARGET_INTRODUCTION_BURST, TARGET_INTRODUCTIONS_PER_SECOND,
+                INTRODUCTION_RATE_MEMORY, clock, random.nextLong());
         this.smallIHellosBySource = new KeyedRateLimit<>(SMALL_IHELLO_BURST_PER_SOURCE,
                 SMALL_IHELLOS_PER_SECOND_PER_SOURCE, SMALL_IHELLO_MEMORY, clock);
         this.smallIHellos = new KeyedRateLimit<>(SMALL_IHELLO_BURST, SMALL_IHELLOS_PER_SECOND, 1, clock);
@@ -370,14 +371,14 @@ public final class Dispatcher implements StartupSender {
             metrics.refuse("introduction_self");
             return;
         }
-        String target = java.util.HexFormat.of().formatHex(epd.fingerprint().get());
-        if (!pairIntroductions.tryAcquire(new IntroductionPair(from, target))
-                || !targetIntroductions.tryAcquire(target)) {
+        byte[] fingerprint = epd.fingerprint().get();
+        if (!pairIntroductions.tryAcquire(pairIntroductions.digest(from, fingerprint))
+                || !targetIntroductions.tryAcquire(targetIntroductions.digest(fingerprint))) {
             metrics.refuse("introduction_rate");
             return;
         }
         application.onIntroductionRequest(
-                new IntroductionRequest(initiator, from, hello.epd(), epd.fingerprint().get(), hello.tag()));
+                new IntroductionRequest(initiator, from, hello.epd(), fingerprint, hello.tag()));
     }
 
     /** Returns whether the IIKeying's cookie proved its sender's address. */
@@ -749,9 +750,6 @@ public final class Dispatcher implements StartupSender {
     }
 
     private record InitiatorKey(InetSocketAddress address, int initiatorSessionId) {
-    }
-
-    private record IntroductionPair(InetSocketAddress initiator, String target) {
     }
 
     private record Handshake(InitiatorKey key, byte[] skic, RIKeying riKeying) {

@@ -108,6 +108,9 @@ public final class RtmfpServer implements AutoCloseable {
      */
     private static final long EPHEMERAL_KEY_LIFETIME_MILLIS = 60_000;
 
+    /** The protocol loop's thread name (Netty adds "-1-1"), the role of its CPU time in the metrics. */
+    static final String LOOP_THREAD = "rtmfpd-loop";
+
     private final EventLoopGroup loop;
     private final ExecutorService keyingWorkers;
     /** Reads and parses the developer-keys file off the protocol thread; the store swaps the result in. */
@@ -140,7 +143,7 @@ public final class RtmfpServer implements AutoCloseable {
         this.keys = keys;
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.loop = new MultiThreadIoEventLoopGroup(1, io);
+        this.loop = new MultiThreadIoEventLoopGroup(1, new io.netty.util.concurrent.DefaultThreadFactory(LOOP_THREAD), io);
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
         this.keyingWorkers = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.MILLISECONDS,
                 new LinkedBlockingQueue<>(Dispatcher.keyingQueueCapacity(config.dhQueueLimit()) + workers),

@@ -135,10 +135,20 @@ public final class ServerMetrics {
         labels.forEach(l -> counters.computeIfAbsent(l, k -> new LongAdder()));
     }
 
-    /** Adds the client library's JVM and process metrics ({@code jvm_*}, {@code process_*}); once. */
+    /**
+     * Adds the client library's JVM and process metrics ({@code jvm_*}, {@code process_*}) and each thread
+     * role's CPU time ({@code rtmfpd_thread_cpu_seconds_total{thread=...}}, nanosecond resolution); once.
+     */
     public synchronized ServerMetrics withJvmMetrics() {
         if (!jvm) {
             JvmMetrics.builder().register(registry);
+            ThreadCpu cpu = new ThreadCpu();
+            CounterWithCallback.builder().name("rtmfpd_thread_cpu_seconds")
+                    .help("CPU time (user and system) of the JVM's threads by role: rtmfpd-loop is the protocol loop, "
+                            + "rtmfpd-keying the Diffie-Hellman workers.")
+                    .labelNames("thread")
+                    .callback(cb -> cpu.byRole().forEach((role, nanos) -> cb.call(nanos / 1e9, role)))
+                    .register(registry);
             jvm = true;
         }
         return this;

@@ -16,6 +16,11 @@ public final class Datagrams {
 
     /** Each thread encodes its plaintext packets here: sealing copies them out, so one buffer serves. */
     private static final ThreadLocal<ByteBuf> SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(2048));
+    /**
+     * Each thread decrypts received packets here: decoding copies every field out of it (the chunks are
+     * records of their own arrays), so one buffer serves. Larger datagrams get an array of their own.
+     */
+    private static final ThreadLocal<byte[]> PLAIN = ThreadLocal.withInitial(() -> new byte[2048]);
     /** A scratch buffer that grew past this (an unusually large packet) is not kept. */
     private static final int SCRATCH_KEPT = 8192;
 
@@ -54,7 +59,7 @@ public final class Datagrams {
      * Decrypts and parses a datagram; throws {@link org.rtmfpd.wire.WireException} when any check fails.
      */
     public static Decoded decode(byte[] datagram, PacketCipher cipher) {
-        PacketCipher.Opened opened = cipher.open(datagram, SSID_LENGTH, datagram.length - SSID_LENGTH);
+        PacketCipher.Opened opened = cipher.open(datagram, SSID_LENGTH, datagram.length - SSID_LENGTH, PLAIN.get());
         Packet packet = Packet.decode(Unpooled.wrappedBuffer(opened.plain(), opened.offset(), opened.length()));
         return new Decoded(opened.sequenceNumber(), packet);
     }

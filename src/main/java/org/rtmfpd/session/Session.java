@@ -44,6 +44,8 @@ public final class Session {
      * (at most 15) and the longest HMAC tag (32).
      */
     static final int MAX_PACKET = Limits.MAX_SESSION_PACKET - 4 - 5 - 2 - 15 - 32;
+    /** Each thread measures the chunks it packs into packets here (a chunk's size is its encoding's). */
+    private static final ThreadLocal<ByteBuf> CHUNK_SCRATCH = ThreadLocal.withInitial(() -> Unpooled.buffer(MAX_PACKET));
     /** Near close: repeat the Close Request this often (RFC 7016 §3.5.5.1). */
     static final long CLOSE_REPEAT_MILLIS = 5_000;
     /** Near close: give up waiting for the Close Acknowledgement after this long (RFC 7016 §3.5.5.1). */
@@ -658,9 +660,13 @@ public final class Session {
     }
 
     private void sendPackets(List<Chunk> chunks) {
+        if (chunks.size() == 1) {
+            transmit(chunks, farAddress); // one chunk goes alone whatever its size: nothing to measure
+            return;
+        }
         List<Chunk> packet = new ArrayList<>();
         int size = 0;
-        ByteBuf scratch = Unpooled.buffer(MAX_PACKET);
+        ByteBuf scratch = CHUNK_SCRATCH.get();
         for (Chunk chunk : chunks) {
             scratch.clear();
             chunk.encode(scratch);
@@ -672,6 +678,9 @@ public final class Session {
             }
             packet.add(chunk);
             size += chunkSize;
+        }
+        if (scratch.capacity() > 4 * MAX_PACKET) {
+            CHUNK_SCRATCH.remove(); // an unusually large chunk: its buffer is not kept
         }
         if (!packet.isEmpty()) {
             transmit(packet, farAddress);

@@ -409,7 +409,7 @@ public class CryptoBenchmark {
                     throw new WireException("checksum does not match");
                 }
             }
-            return new PacketCipher.Opened(sequenceNumber, plain, in.readerIndex());
+            return new PacketCipher.Opened(sequenceNumber, plain, in.readerIndex(), plain.length);
         }
     }
 

@@ -199,6 +199,38 @@ class ClientCoreTest {
     }
 
     @Test
+    void anIntroductionAskedForItsRedirectOnlyEndsThereAndOpensNoSession() throws Exception {
+        Recorded aliceEvents = new Recorded();
+        Recorded bobEvents = new Recorded();
+        ClientCore alice = client(ALICE, ClientSettings.FLASH_LIKE, ALICE_AT, aliceEvents);
+        ClientCore bob = client(BOB, ClientSettings.FLASH_LIKE, BOB_AT, bobEvents);
+        alice.connect(URL, SERVER);
+        bob.connect(URL, SERVER);
+        net.advance(100);
+        alice.setPeerInfo(List.of(new InetSocketAddress("192.168.1.2", 50001)));
+        net.advance(100);
+        int hellosBefore = bobEvents.hellos;
+
+        CompletableFuture<List<InetSocketAddress>> redirect = bob.requestIntroduction(ALICE.peerId());
+        net.advance(200);
+        assertTrue(done(redirect).contains(ALICE_AT), "the Redirect lists alice: " + done(redirect));
+        assertEquals(List.of(BOB_AT), aliceEvents.introductions, "alice had the Forwarded IHello");
+        assertEquals(hellosBefore + 1, bobEvents.hellos, "one IHello, to the server; none to the Redirect's addresses");
+        net.advance(10_000);
+        assertTrue(bob.peers().isEmpty() && alice.peers().isEmpty(), "no direct session");
+        assertEquals(hellosBefore + 1, bobEvents.hellos, "nothing retransmitted");
+
+        long toBob = net.delivered.stream().filter(d -> d.from().equals(ALICE_AT) && d.to().equals(BOB_AT)).count();
+        assertEquals(1, toBob, "alice answered the first Forwarded IHello with an RHello");
+        alice.answerIntroductions(false);
+        bob.requestIntroduction(ALICE.peerId());
+        net.advance(200);
+        assertEquals(List.of(BOB_AT, BOB_AT), aliceEvents.introductions, "alice still reports the Forwarded IHello");
+        assertEquals(toBob, net.delivered.stream().filter(d -> d.from().equals(ALICE_AT) && d.to().equals(BOB_AT)).count(),
+                "and answers it with nothing");
+    }
+
+    @Test
     void peerThatNeverSentPeerInfoIsNotReached() {
         ClientSettings settings = ClientSettings.FLASH_LIKE.withOpenTimeout(Duration.ofSeconds(5));
         ClientCore alice = client(ALICE, settings, ALICE_AT, new Recorded());

@@ -1,7 +1,9 @@
 package org.rtmfpd.crypto;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -56,5 +58,33 @@ class PacketCipherTest {
         assertThrows(WireException.class, () -> PacketCipher.DEFAULT.open(bad, 0, bad.length));
         assertArrayEquals(aes(Cipher.DECRYPT_MODE, sealed, 0, sealed.length),
                 PacketCipher.DEFAULT.open(sealed, 0, sealed.length).plain());
+    }
+
+    @Test
+    void aPacketOpenedIntoAReusedBufferIsTheSameAndATooShortBufferIsLeftAlone() {
+        byte[] k = bytes(16);
+        PacketCipher hmac = PacketCipher.forSession(new SessionKeys(k, k, k, k, bytes(32), bytes(32)), 0, 0, false, false);
+        byte[] keys = bytes(16);
+        SessionKeys tagged = new SessionKeys(keys, keys, keys, keys, k, k);
+        PacketCipher sender = PacketCipher.forSession(tagged, 10, 10, true, true);
+        byte[] into = new byte[64];
+        for (PacketCipher[] pair : new PacketCipher[][] {{PacketCipher.DEFAULT, PacketCipher.DEFAULT}, {hmac, hmac}, {sender, sender}}) {
+            byte[] packet = bytes(30);
+            byte[] sealed = pair[0].seal(packet, 0, packet.length, 7);
+            PacketCipher.Opened fresh = pair[1].open(sealed, 0, sealed.length);
+            PacketCipher.Opened reused = pair[1].open(sealed, 0, sealed.length, into);
+            assertTrue(reused.plain() == into, "decrypted into the buffer given");
+            assertArrayEquals(Arrays.copyOfRange(fresh.plain(), fresh.offset(), fresh.end()),
+                    Arrays.copyOfRange(reused.plain(), reused.offset(), reused.end()));
+            assertArrayEquals(packet, Arrays.copyOfRange(reused.plain(), reused.offset(), reused.offset() + packet.length));
+            assertEquals(fresh.sequenceNumber(), reused.sequenceNumber());
+            byte[] tooShort = new byte[16];
+            assertTrue(pair[1].open(sealed, 0, sealed.length, tooShort).plain() != tooShort, "a new array, not the short one");
+            byte[] bad = sealed.clone();
+            bad[bad.length - 1] ^= 1;
+            if (pair[1] == sender) {
+                assertThrows(WireException.class, () -> sender.open(bad, 0, bad.length, into), "the HMAC tag is checked");
+            }
+        }
     }
 }

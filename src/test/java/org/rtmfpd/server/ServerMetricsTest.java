@@ -39,7 +39,7 @@ class ServerMetricsTest {
                 "rtmfpd_connect_duration_seconds", "rtmfpd_keying_queue_wait_seconds",
                 "rtmfpd_introduction_duration_seconds", "rtmfpd_netgroup_join_duration_seconds", "rtmfpd_sessions",
                 "rtmfpd_developer_key_peers", "jvm_memory_used_bytes", "jvm_gc_collection_seconds",
-                "process_cpu_seconds_total", "process_resident_memory_bytes"}) {
+                "process_cpu_seconds_total", "process_resident_memory_bytes", "rtmfpd_thread_cpu_seconds_total"}) {
             assertTrue(text.has(family), family + " missing");
         }
         assertEquals("histogram", text.families.get("rtmfpd_connect_duration_seconds").type());

@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
 import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientSettings;
 
@@ -36,7 +37,8 @@ public final class Bench {
     private static final int GROUP_ID_LENGTH = 32;
 
     /** The options of {@code rtmfpd bench} that the phases use; see its help for each. */
-    public record Settings(int clients, double rate, int maxPending, double holdSeconds, int pairs, Double introRate,
+    public record Settings(int clients, double rate, int maxPending, double holdSeconds, int pairs, int introRounds,
+                           boolean introUntilForwarded, Double introRate,
                            int groups, int groupSize, List<ServerProcess> serverProcesses, String metricsUrl, boolean jcmdGc,
                            boolean hmacSseq, int threads, int warmup, Integer awaitSessions, double timeoutSeconds,
                            URI targetUrl, InetSocketAddress targetServer) {
@@ -102,6 +104,8 @@ public final class Bench {
     private final int maxPending;
     private final double holdSeconds;
     private final int pairs;
+    private final int introRounds;
+    private final boolean introUntilForwarded;
     private final Double introRate;
     private final int groups;
     private final int groupSize;
@@ -132,6 +136,8 @@ public final class Bench {
         this.maxPending = s.maxPending();
         this.holdSeconds = s.holdSeconds();
         this.pairs = s.pairs();
+        this.introRounds = s.introRounds();
+        this.introUntilForwarded = s.introUntilForwarded();
         this.introRate = s.introRate();
         this.groups = s.groups();
         this.groupSize = s.groupSize();
@@ -319,6 +325,7 @@ public final class Bench {
 
     private Result holdPhase(int held) throws InterruptedException {
         progress("holding " + held + " sessions for " + holdSeconds + " s");
+        Map<String, Long> threads0 = probe.threadCpuNanos();
         long[] c0 = reading();
         long t0 = System.nanoTime();
         long end = t0 + (long) (holdSeconds * 1e9);
@@ -342,6 +349,7 @@ public final class Bench {
         long[] used = c0 != null && c1 != null ? delta(c0, c1) : null;
         Result r = new Result(new Phase("hold", 0), t1 - t0, used != null ? used[0] : -1);
         r.cpuNanosEach = used != null ? Arrays.copyOfRange(used, 2, used.length) : null;
+        threadReading(r, threads0, t0, t1);
         r.held = held;
         return r;
     }
@@ -380,6 +388,7 @@ public final class Bench {
         progress(phase.name() + ": " + count + " at " + fmt(perSecond) + "/s");
         long timeout = (long) (timeoutSeconds * 1e9);
         List<long[]> cpuSamples = new ArrayList<>(); // {when, then the reading}
+        Map<String, Long> threads0 = probe.threadCpuNanos();
         long[] c0 = reading();
         long b0 = selfCpu();
         long t0 = System.nanoTime();
@@ -465,6 +474,7 @@ public final class Bench {
         Result r = new Result(phase, Math.max(1, last - t0), cpuNanos);
         r.cpuNanosEach = cpuNanosEach;
         r.cpuWindowNanos = window;
+        threadReading(r, threads0, t0, last + SETTLE_MILLIS * 1_000_000);
         r.systemNanos = systemNanos;
         long[] completions = phase.completions(t0);
         if (completions.length > 0) {
@@ -484,16 +494,39 @@ public final class Bench {
         return r;
     }
 
+    /**
+     * The server's CPU time by thread role from {@code before} (read at {@code t0}) to now, once {@code notBefore}
+     * has passed: exact to the nanosecond, unlike /proc's ticks. Nothing without --metrics.
+     */
+    private void threadReading(Result r, Map<String, Long> before, long t0, long notBefore) throws InterruptedException {
+        if (before.isEmpty()) {
+            return;
+        }
+        long wait = notBefore - System.nanoTime();
+        if (wait > 0) {
+            Thread.sleep(wait / 1_000_000 + 1);
+        }
+        Map<String, Long> after = probe.threadCpuNanos();
+        r.threadWindowNanos = System.nanoTime() - t0;
+        r.threadNanos = ThreadShares.delta(before, after);
+    }
+
     /** Initiator {@code i} of {@code pairing} asks for its target {@code i}, for every pair. */
     private Result introductionPhase(Fleet fleet, Pairing pairing, double perSecond, String name)
             throws InterruptedException {
-        int count = pairing.pairs();
+        int n = pairing.pairs();
+        int rounds = Math.min(introRounds, n);
+        int count = n * rounds;
         int[] from = pairing.initiators();
         int[] to = pairing.targets();
         Phase intros = new Phase(name, count);
         double introsBefore = counter("rtmfpd_events_total{event=\"introduction\"}");
-        Result intro = drive(intros, count, perSecond,
-                i -> fleet.introduce(from[i], to[i], intros, i), i -> fleet.peerStage(from[i]));
+        IntUnaryOperator target = i -> to[(i % n + i / n) % n];
+        Result intro = introUntilForwarded
+                ? drive(intros, count, perSecond, i -> fleet.introduceUntilForwarded(from[i % n], target.applyAsInt(i), intros, i),
+                        i -> fleet.forwardStage(from[i % n]))
+                : drive(intros, count, perSecond, i -> fleet.introduce(from[i % n], target.applyAsInt(i), intros, i),
+                        i -> fleet.peerStage(from[i % n]));
         double introsAfter = counter("rtmfpd_events_total{event=\"introduction\"}");
         if (introsBefore >= 0 && introsAfter >= 0) {
             intro.serverCount = (long) (introsAfter - introsBefore);
@@ -535,6 +568,9 @@ public final class Bench {
         long benchCpuNanos;
         long serverCount = -1;
         int held;
+        /** The server's CPU time by thread role over {@link #threadWindowNanos}; null without --metrics. */
+        Map<String, Long> threadNanos;
+        long threadWindowNanos;
 
         Result(Phase phase, long wallNanos, long cpuNanos) {
             this.phase = phase;
@@ -672,7 +708,11 @@ public final class Bench {
             }
         }
         s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"
-                + "  introduction = connectToPeer to the direct session open. ok/s = ok / (last success - start).\n"
+                + (introUntilForwarded
+                        ? "  introduction = IHello for the peer sent to the initiator's Redirect and the target's Forwarded\n"
+                                + "  IHello both received (--intro-until forward; " + introRounds + " round(s)). ok/s = ok / (last success - start).\n"
+                        : "  introduction = connectToPeer to the direct session open (" + introRounds
+                                + " round(s)). ok/s = ok / (last success - start).\n")
                 + "  srv CPU = server utime+stime from the start to " + SETTLE_MILLIS + " ms after the last success;\n"
                 + "  sys % = the kernel's share of it (stime: socket calls, and on loopback the receiver's side too);\n"
                 + "  µs/op = srv CPU / ok; net = the same less the server's idle CPU measured during the hold (for\n"
@@ -684,6 +724,16 @@ public final class Bench {
                 if (r != null && r.cpuNanosEach != null) {
                     s.append(String.format(Locale.ROOT, "    %-13s %s%n", r.phase.name(),
                             processShares(serverProcesses, r.cpuNanosEach, r.phase.succeeded())));
+                }
+            }
+        }
+        if (hold.threadNanos != null) {
+            s.append("  server CPU by thread (the server's thread CPU clocks, to the nanosecond; net = less the idle rate\n"
+                    + "  of the hold times the phase's window):\n");
+            for (Result r : new Result[] {connect, join, intro}) {
+                if (r != null && r.threadNanos != null) {
+                    s.append(String.format(Locale.ROOT, "    %-13s %s%n", r.phase.name(), ThreadShares.describe(r.threadNanos,
+                            r.phase.succeeded(), hold.threadNanos, hold.wallNanos, r.threadWindowNanos)));
                 }
             }
         }

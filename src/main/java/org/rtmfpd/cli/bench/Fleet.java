@@ -239,6 +239,11 @@ public final class Fleet implements AutoCloseable {
         return stage == OPEN ? "peer session open, not reported" : STAGES[stage];
     }
 
+    /** Where client {@code i}'s latest introduction that ends at the Forwarded IHello stalls. */
+    public String forwardStage(int i) {
+        return members[i].peerStage < REDIRECTED ? "no Redirect" : "no Forwarded IHello at the target";
+    }
+
     /** Whether client {@code i} has had its {@code _result}. */
     public boolean isConnected(int i) {
         return members[i].connected;
@@ -256,6 +261,41 @@ public final class Fleet implements AutoCloseable {
                     phase.fail(op, reason(failure), detail(failure));
                 } else {
                     phase.succeed(op);
+                }
+            });
+        });
+    }
+
+    /**
+     * Client {@code i} asks the server for client {@code target} by peer ID and stops at the server's answer:
+     * {@code op} succeeds when {@code i} has the Redirect and {@code target} the Forwarded IHello (whichever
+     * comes last), with no keying between the two. Each pair must have at most one such operation pending.
+     */
+    public void introduceUntilForwarded(int i, int target, Operations phase, int op) {
+        Member m = members[i];
+        Member t = members[target];
+        byte[] peerId = t.identity.peerId();
+        InetSocketAddress from = m.local;
+        java.util.concurrent.atomic.AtomicInteger halves = new java.util.concurrent.atomic.AtomicInteger();
+        Runnable half = () -> {
+            if (halves.incrementAndGet() == 2) {
+                phase.succeed(op);
+            }
+        };
+        t.forwardsAwaited.put(from, half);
+        if (!t.silent) {
+            t.silent = true;
+            t.loop.execute(() -> t.core.answerIntroductions(false)); // its RHello would only be ignored
+        }
+        m.loop.execute(() -> {
+            m.peerStage = 0;
+            phase.start(op);
+            m.core.requestIntroduction(peerId).whenComplete((addresses, failure) -> {
+                if (failure != null) {
+                    t.forwardsAwaited.remove(from, half);
+                    phase.fail(op, reason(failure), detail(failure));
+                } else {
+                    half.run();
                 }
             });
         });
@@ -442,6 +482,11 @@ public final class Fleet implements AutoCloseable {
         volatile int serverStage;
         volatile int peerStage;
         boolean active;
+        /** Whether this client's core no longer answers IHellos (a target of introductions that end at the forward). */
+        volatile boolean silent;
+        /** What to run when the server forwards an IHello from each initiator address: see introduceUntilForwarded. */
+        final java.util.concurrent.ConcurrentHashMap<InetSocketAddress, Runnable> forwardsAwaited =
+                new java.util.concurrent.ConcurrentHashMap<>();
         Operations joinPhase;
         int joinOp = -1;
 
@@ -462,6 +507,7 @@ public final class Fleet implements AutoCloseable {
             identity = next;
             core = new ClientCore(next, settings, this, clock, System::nanoTime, random, this);
             lossRate = loss;
+            silent = false;
             connected = false;
             closedByUs = false;
             lostServer = false;
@@ -535,6 +581,14 @@ public final class Fleet implements AutoCloseable {
                 peerStage = OPEN;
             } else {
                 serverStage = OPEN;
+            }
+        }
+
+        @Override
+        public void onIntroduction(InetSocketAddress initiator) {
+            Runnable half = forwardsAwaited.remove(initiator);
+            if (half != null) {
+                half.run();
             }
         }
 

@@ -184,6 +184,20 @@ public final class ServerProbe {
         return out;
     }
 
+    /**
+     * rtmfpd's CPU time by thread role in nanoseconds ({@code rtmfpd_thread_cpu_seconds_total}), read by the
+     * server from its threads' CPU clocks; empty without metrics or when the server does not export it.
+     */
+    public Map<String, Long> threadCpuNanos() {
+        Map<String, Long> out = new TreeMap<>();
+        String text = metricsText();
+        if (text != null) {
+            PrometheusText.labelled(text, "rtmfpd_thread_cpu_seconds_total")
+                    .forEach((k, v) -> out.put(k.replaceFirst("^thread=\"(.*)\"$", "$1"), Math.round(v * 1e9)));
+        }
+        return out;
+    }
+
     /** rtmfpd's metrics text, or null without metrics or when they cannot be read. */
     public String metricsText() {
         if (metrics == null) {
