@@ -60,7 +60,7 @@ class ClusterConfigTest {
     }
 
     @Test
-    void advertiseWantsAReachableIpAddress() {
+    void advertiseWantsAReachableIpAddress() throws ConfigException {
         String name = problem("cluster-redis = redis://127.0.0.1:6379\nadvertise = rtmfp.example.com:1935\n");
         assertTrue(name.contains("advertise: 'rtmfp.example.com:1935' is not an IP address") && name.contains("203.0.113.10"),
                 name);
