@@ -39,6 +39,9 @@ class NatLabTest {
     static final int TRIES = 3;
     static final long MEET_MILLIS = 8_000;
     static final long FORBIDDEN_MEET_MILLIS = 6_000;
+    /** How long the outcome test's initiators try (as Flash, longer than the server's 15 s window), and ask. */
+    static final long OUTCOME_TRY_MILLIS = 30_000;
+    static final long OUTCOME_ASK_MILLIS = 20_000;
     /** How long the lab's servers and peer processes may take to start, on a loaded machine. */
     static final long START_MILLIS = 180_000;
 
@@ -321,6 +324,52 @@ class NatLabTest {
             turnserver.close();
         }
         assertTrue(failures.isEmpty(), String.join("\n", failures));
+    }
+
+    /**
+     * The P2P outcome of introductions as the server sees it (docs/nat.md): a pair whose peers can meet
+     * ends {@code settled}, one that cannot ({@code symmetric} initiator, port-restricted target) ends
+     * {@code unsettled}, its initiator still asking when the 15 s window closes, as Flash's does.
+     */
+    @Test
+    @Order(5)
+    void introductionOutcomesAsTheServerSeesThem() throws Exception {
+        Map<String, Double> before = pairs();
+        LabPeer target = peer("home1h").connect(bind("home1h", "0.0.0.0"), PUBLIC_SERVER, true);
+        LabPeer meets = peer("home2h").connect(bind("home2h", "0.0.0.0"), PUBLIC_SERVER, true, OUTCOME_TRY_MILLIS);
+        LabPeer keepsAsking = peer("sym1h").connect(bind("sym1h", "0.0.0.0"), PUBLIC_SERVER, true, OUTCOME_TRY_MILLIS);
+        var stuck = java.util.concurrent.CompletableFuture.supplyAsync(() -> keepsAsking.meet(target, OUTCOME_ASK_MILLIS));
+        assertTrue(meets.meet(target, MEET_MILLIS).met(), "port-restricted peers meet");
+        assertTrue(!stuck.get().met(), "a symmetric initiator cannot meet a port-restricted target");
+        Map<String, Double> after = pairs();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (after.get("unsettled") - before.get("unsettled") < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            after = pairs();
+        }
+        double settled = after.get("settled") - before.get("settled");
+        double unsettled = after.get("unsettled") - before.get("unsettled");
+        rows.add("| introduction outcomes (settled, unsettled) | port-restricted to port-restricted, symmetric to "
+                + "port-restricted | " + (long) settled + ", " + (long) unsettled + " |");
+        rows.add("");
+        assertEquals(1, unsettled, "the symmetric initiator's pair is unsettled: " + after);
+        assertTrue(settled >= 1, "the port-restricted initiator's pair is settled (earlier tests' pairs may be"
+                + " decided meanwhile): " + after);
+        for (LabPeer p : List.of(meets, keepsAsking, target)) {
+            p.close();
+        }
+    }
+
+    /** The server's rtmfpd_introduction_pairs_total by outcome, read from its metrics endpoint inside the lab. */
+    private static Map<String, Double> pairs() {
+        String text = Shell.run(Shell.in(lab.namespace("pub1"), "curl", "-sf", "http://" + METRICS + "/metrics"), null);
+        Map<String, Double> out = new HashMap<>();
+        for (String outcome : List.of("settled", "unsettled")) {
+            String prefix = "rtmfpd_introduction_pairs_total{outcome=\"" + outcome + "\"} ";
+            out.put(outcome, text.lines().filter(l -> l.startsWith(prefix))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(prefix.length()).strip())).sum());
+        }
+        return out;
     }
 
     /** coturn's natdiscovery's mapping and filtering verdicts from {@code host} against port {@code port} of the server. */
