@@ -28,6 +28,7 @@ public record RegistryAnswer(int status, String contentType, String body, List<R
         Optional<String> refusal) {
     public static final String XML = "text/xml; charset=utf-8";
     public static final String TEXT = "text/plain; charset=utf-8";
+    public static final String HTML = "text/html; charset=utf-8";
     public static final String POLICY = "text/x-cross-domain-policy";
     static final String DECLARATION = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n";
 

@@ -18,6 +18,8 @@ public enum RegistryEvent {
     LOOKUP_FOUND(false),
     LOOKUP_MISSING(false),
     CROSSDOMAIN(false),
+    /** The NAT check page was served. */
+    CHECK_PAGE(false),
     /** A register for a peer ID that is not connected with the developer key. */
     NOT_CONNECTED(true),
     /** A register for a name that another connected peer holds. */

@@ -37,12 +37,16 @@ public final class RegistryService {
     /** The value of {@code identity} that unregisters. */
     static final String UNREGISTER = "0";
     static final String CROSSDOMAIN_PATH = "/crossdomain.xml";
+    /** The NAT check page's path (docs/nat.md), when the server has STUN on. */
+    public static final String CHECK_PATH = "/check";
 
     private final Function<String, Optional<DeveloperKey>> keys;
     private final NameStore store;
     private final ConnectedPeers peers;
     private final boolean open;
     private final LongSupplier clock;
+    /** The NAT check page, or null when STUN is off. */
+    private volatile String checkPage;
     private final String policy;
 
     /**
@@ -68,7 +72,18 @@ public final class RegistryService {
      * parameters, each with its values in order). Never completes exceptionally: a failing store is
      * answered with a 503.
      */
+    /** Serves {@code html} at {@link #CHECK_PATH}. */
+    public RegistryService checkPage(String html) {
+        this.checkPage = html;
+        return this;
+    }
+
     public CompletionStage<RegistryAnswer> answer(String path, Map<String, List<String>> params) {
+        String page = checkPage;
+        if (CHECK_PATH.equals(path) && page != null) {
+            return done(new RegistryAnswer(200, RegistryAnswer.HTML, page, List.of(RegistryEvent.CHECK_PAGE),
+                    Optional.empty()));
+        }
         if (CROSSDOMAIN_PATH.equals(path)) {
             return done(new RegistryAnswer(200, RegistryAnswer.POLICY, policy, List.of(RegistryEvent.CROSSDOMAIN),
                     Optional.empty()));

@@ -41,6 +41,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.EnumMap;
 import java.util.Map;
 import org.rtmfpd.crypto.Certificate;
+import org.rtmfpd.nat.CheckPage;
 import org.rtmfpd.nat.IntroductionOutcomes;
 import org.rtmfpd.nat.SocketRole;
 import org.rtmfpd.nat.StunEndpoints;
@@ -271,9 +272,10 @@ public final class RtmfpServer implements AutoCloseable {
                     stunChannels.add(c);
                     roles.put(role, c);
                 }
-                LOG.info("STUN on UDP {} with RFC 5780 behaviour discovery (also {}, {}, {})", primary,
-                        endpoints.address(SocketRole.ALTERNATE_PORT), endpoints.address(SocketRole.ALTERNATE_ADDRESS),
-                        endpoints.address(SocketRole.ALTERNATE_BOTH));
+                LOG.info("STUN on UDP {} with RFC 5780 behaviour discovery (also {}, {}, {})", ListenAddress.format(primary),
+                        ListenAddress.format(endpoints.address(SocketRole.ALTERNATE_PORT)),
+                        ListenAddress.format(endpoints.address(SocketRole.ALTERNATE_ADDRESS)),
+                        ListenAddress.format(endpoints.address(SocketRole.ALTERNATE_BOTH)));
             }
             stunEndpoints.add(endpoints);
             stun.add(new StunResponder(endpoints, limits, dispatcher::hasSessionAt, STUN_SOFTWARE), roles);
@@ -392,6 +394,10 @@ public final class RtmfpServer implements AutoCloseable {
         metrics.expect(KnownLabels.registry(true), KnownLabels.registry(false));
         RegistryService service = new RegistryService(keys::find, names, peers, settings.open(), namesClock,
                 CrossDomainPolicy.render(settings.allowDomains()));
+        if (!stunEndpoints.isEmpty()) {
+            service.checkPage(CheckPage.render(stunEndpoints.stream().filter(StunEndpoints::discovery).findFirst()
+                    .orElse(stunEndpoints.get(0))));
+        }
         RegistryServer server = bind("registry-listen", settings.listen().get(), () -> RegistryServer.start(loop,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, settings.listen().get(),
                 service, settings.maxConnections(), RegistryServer.REQUEST_DEADLINE_MILLIS, e -> {

@@ -16,7 +16,8 @@ class IntroductionOutcomesTest {
             (outcome, key) -> decided.add(outcome.label() + " " + key));
 
     /** Flash's IHello schedule: 0, 1, 2.5, 4.5, 7, 10, 13.5, 17.5 s ... (RFC 7016 §3.5.1.1.1). */
-    private static final long[] FLASH_RETRIES = {0, 1_000, 2_500, 4_500, 7_000, 10_000, 13_500, 17_500, 22_000};
+    /** RFC 7016 §3.5.1's IHello schedule: 1 s, then each gap 1.5 s longer (Initiator's). */
+    private static final long[] RFC_RETRIES = {0, 1_000, 3_500, 7_500, 13_000, 20_000, 28_500};
 
     private void advanceTo(long at, long start) {
         while (now < start + at) {
@@ -41,13 +42,13 @@ class IntroductionOutcomesTest {
     @Test
     void aPairStillAskingAfterTheWindowIsUnsettledOnceAndForgottenWhenQuiet() {
         long start = now;
-        for (long at : FLASH_RETRIES) {
+        for (long at : RFC_RETRIES) {
             advanceTo(at, start);
             outcomes.introduced(B, "t2", "app");
             assertEquals(at >= IntroductionOutcomes.WINDOW_MILLIS ? List.of("unsettled app") : List.of(), decided,
                     "at " + at);
         }
-        advanceTo(FLASH_RETRIES[FLASH_RETRIES.length - 1] + IntroductionOutcomes.QUIET_MILLIS, start);
+        advanceTo(RFC_RETRIES[RFC_RETRIES.length - 1] + IntroductionOutcomes.QUIET_MILLIS, start);
         assertEquals(List.of("unsettled app"), decided, "counted once");
         assertEquals(0, outcomes.size());
         outcomes.introduced(B, "t2", "app");
@@ -55,9 +56,9 @@ class IntroductionOutcomesTest {
     }
 
     @Test
-    void flashRetriesWithinTheWindowNeverLookQuiet() {
+    void rfcRetriesWithinTheWindowNeverLookQuiet() {
         long start = now;
-        for (long at : FLASH_RETRIES) {
+        for (long at : RFC_RETRIES) {
             if (at >= IntroductionOutcomes.WINDOW_MILLIS) {
                 break;
             }

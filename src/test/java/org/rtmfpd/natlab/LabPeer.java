@@ -24,7 +24,12 @@ final class LabPeer {
 
     /** Opens the client bound to {@code bind} and connects it to {@code url}; {@code report}: setPeerInfo. */
     LabPeer connect(String bind, String url, boolean report) {
-        ask("open " + name + " " + bind, "opened");
+        return connect(bind, url, report, 0);
+    }
+
+    /** As above, its handshakes trying for {@code openMillis} (0: the agent's default). */
+    LabPeer connect(String bind, String url, boolean report, long openMillis) {
+        ask("open " + name + " " + bind + (openMillis > 0 ? " " + openMillis : ""), "opened");
         String line = ask("connect " + name + " " + url + " " + (report ? "report" : "silent"), "connected");
         peerId = line.split(" ")[2];
         return this;

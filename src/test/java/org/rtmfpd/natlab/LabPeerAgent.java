@@ -30,7 +30,7 @@ import org.rtmfpd.client.RtmfpClient;
  * it reads, one a line, answering each with one line that starts with the command's client name.
  *
  * <pre>
- * open NAME BIND-HOST:PORT       -> NAME opened LOCAL-ADDRESS
+ * open NAME BIND-HOST:PORT [MS]  -> NAME opened LOCAL-ADDRESS          (MS: how long a handshake tries, 10 s by default)
  * connect NAME URL report|silent -> NAME connected PEER-ID-HEX      (report: setPeerInfo with this host's addresses, as Flash)
  * meet NAME PEER-ID-HEX MILLIS   -> NAME met PEER-ID-HEX ELAPSED-MS FAR-ADDRESS  |  NAME failed PEER-ID-HEX ELAPSED-MS REASON
  * join NAME GROUP-ID-HEX MILLIS  -> NAME members ID,ID,...          (after MILLIS ms)
@@ -70,8 +70,9 @@ public final class LabPeerAgent {
         String name = w[1];
         switch (w[0]) {
             case "open" -> {
+                Duration tries = w.length > 3 ? Duration.ofMillis(Long.parseLong(w[3])) : OPEN_TIMEOUT;
                 RtmfpClient client = RtmfpClient.open(ClientIdentity.generate(RANDOM),
-                        ClientSettings.FLASH_LIKE.withOpenTimeout(OPEN_TIMEOUT), address(w[2]), null);
+                        ClientSettings.FLASH_LIKE.withOpenTimeout(tries), address(w[2]), null);
                 CLIENTS.put(name, client);
                 answer(name, "opened " + client.localAddress());
             }

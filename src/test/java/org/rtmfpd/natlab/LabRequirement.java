@@ -28,6 +28,20 @@ final class LabRequirement {
         Assumptions.abort(line);
     }
 
+    /**
+     * A tool that part of the lab needs is missing: a failure where the lab is required, otherwise one
+     * line, and that part is skipped when {@code skip} (or left out, and the rest runs).
+     */
+    static void missing(String line, boolean skip) {
+        if ("required".equals(System.getenv(VARIABLE))) {
+            Assertions.fail(line + " (" + VARIABLE + "=required)");
+        }
+        System.out.println(line);
+        if (skip) {
+            Assumptions.abort(line);
+        }
+    }
+
     private static String problem() {
         if (!System.getProperty("os.name").startsWith("Linux")) {
             return "network namespaces need Linux";
