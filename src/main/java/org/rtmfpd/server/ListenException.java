@@ -14,7 +14,12 @@ public final class ListenException extends IllegalStateException {
      * @param cause   why the bind failed
      */
     public ListenException(String option, InetSocketAddress address, Throwable cause) {
-        super("cannot listen on " + ListenAddress.format(address) + " (" + option + "): " + cause.getMessage()
+        super("cannot listen on " + ListenAddress.format(address) + " (" + option + "): " + reason(cause)
                 + " (is another server on that port, or is the address not on this host?)", cause);
+    }
+
+    /** The system's words, without the native transport's {@code bind(..) failed with error(-98): }. */
+    static String reason(Throwable cause) {
+        return String.valueOf(cause.getMessage()).replaceFirst("^bind\\(\\.\\.\\) failed with error\\(-?\\d+\\): ", "");
     }
 }

@@ -1,6 +1,7 @@
 package org.rtmfpd.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,17 +75,25 @@ class SessionFloodEndToEndTest {
 
             long seq = 2;
             int packets = 0;
+            long before = receivedPackets(server);
             while (seq < 2 + FRAGMENTS) {
                 flooder.sendRaw(emptyFragments(seq, FRAGMENTS_PER_PACKET));
                 seq += FRAGMENTS_PER_PACKET;
                 if (++packets % PACKETS_PER_BURST == 0) {
-                    flooder.drain(5);
+                    // a burst at a time, so that a loaded machine's socket buffers do not drop the flood
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+                    do {
+                        flooder.drain(5);
+                    } while (receivedPackets(server) - before < packets && System.nanoTime() < deadline);
                 }
             }
             flooder.drain(50);
 
-            // the server acknowledges each packet of the flow: most of the flood reached it
-            assertTrue(floodAcks.size() >= packets / 2, floodAcks.size() + " of " + packets + " packets acknowledged");
+            // most of the flood reached the server, which acknowledged the flow (a loaded server answers
+            // a batch of packets with one acknowledgement, so the count of acknowledgements says little)
+            long received = receivedPackets(server) - before;
+            assertTrue(received >= packets / 2, received + " datagrams received of " + packets + " sent");
+            assertFalse(floodAcks.isEmpty(), "the flood's flow was acknowledged");
             for (AckRanges ack : floodAcks) {
                 assertEquals(0, ack.cumulativeAck(), "sequence number 1 never came");
                 long held = ack.ranges().stream().mapToLong(r -> r.end() - r.start() + 1).sum();
@@ -104,5 +113,11 @@ class SessionFloodEndToEndTest {
                         other.connect(server.url(TestServer.KEY_A)).get(WAIT_MILLIS, TimeUnit.MILLISECONDS).get("code"));
             }
         }
+    }
+
+    /** rtmfpd_packets_received_total as the server exports it. */
+    private static long receivedPackets(TestServer server) {
+        return server.server.metrics().render().lines().filter(l -> l.startsWith("rtmfpd_packets_received_total "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(-1);
     }
 }
