@@ -126,8 +126,9 @@ public enum ConfigOption {
             "this node's name in the cluster (letters, digits, _ . : -); a fresh one at each start when not set"),
     /** Public addresses of this node. */
     ADVERTISE("advertise", "HOST:PORT", "none", true,
-            "cluster mode: the public IP address and port clients reach this node at, when it differs from listen"
-                    + " (NAT, load balancer); repeat the line for several"),
+            "the public IP address and port clients reach this server at, when it differs from listen (NAT, load"
+                    + " balancer): cluster nodes give it to each other, and behind a port forward peers on the"
+                    + " server's own LAN are given to outside peers at it (docs/nat.md); repeat the line for several"),
     /** Node liveness. */
     CLUSTER_NODE_LIFETIME_MS("cluster-node-lifetime-ms", "MS", String.valueOf(ClusterSettings.DEFAULT_NODE_LIFETIME_MS),
             false, "a node silent for this long is dead: its peers are no longer introduced or handed out ("
