@@ -1,6 +1,5 @@
 package org.rtmfpd.nat;
 
-import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -159,10 +158,5 @@ public final class StunAttributes {
         ByteBuffer out = ByteBuffer.allocate(2 * types.size());
         types.forEach(t -> out.putShort((short) (int) t));
         return new StunMessage.Attribute(UNKNOWN_ATTRIBUTES, out.array());
-    }
-
-    /** Whether {@code address} is IPv4 (as an IPv4-mapped IPv6 address or not). */
-    static boolean isV4(InetSocketAddress address) {
-        return address.getAddress() instanceof Inet4Address;
     }
 }

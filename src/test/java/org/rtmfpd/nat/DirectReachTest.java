@@ -5,6 +5,7 @@ import static org.rtmfpd.nat.NatBehaviour.ADDRESS_AND_PORT_DEPENDENT;
 import static org.rtmfpd.nat.NatBehaviour.ADDRESS_DEPENDENT;
 import static org.rtmfpd.nat.NatBehaviour.ENDPOINT_INDEPENDENT;
 
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +76,20 @@ class DirectReachTest {
                 PeerKind.PORT_RESTRICTED_CONE));
         assertEquals(DirectReach.Reach.YES, DirectReach.reaches(Optional.empty(), Optional.empty(), PeerKind.FULL_CONE));
         assertEquals(DirectReach.Reach.DEPENDS, DirectReach.reaches(Optional.empty(), Optional.empty(), PeerKind.SYMMETRIC));
+    }
+
+    /** docs/nat.md's table says what the rule says. */
+    @Test
+    void theTableInDocsNatMdIsTheRule() throws Exception {
+        List<String> lines = java.nio.file.Files.readAllLines(java.nio.file.Path.of("docs/nat.md"));
+        for (PeerKind row : PeerKind.values()) {
+            String line = lines.stream().filter(l -> l.startsWith("| " + row.describe() + " |")).findFirst()
+                    .orElseThrow(() -> new AssertionError("docs/nat.md has no row for " + row.describe()));
+            String[] cells = line.split("\\|");
+            for (PeerKind column : PeerKind.values()) {
+                String cell = cells[2 + column.ordinal()].replace("*", "").strip();
+                assertEquals(direct(row, column) ? "yes" : "no", cell, row + " with " + column);
+            }
+        }
     }
 }

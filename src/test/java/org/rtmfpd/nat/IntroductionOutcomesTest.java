@@ -15,9 +15,8 @@ class IntroductionOutcomesTest {
     private final IntroductionOutcomes outcomes = new IntroductionOutcomes(() -> now,
             (outcome, key) -> decided.add(outcome.label() + " " + key));
 
-    /** Flash's IHello schedule: 0, 1, 2.5, 4.5, 7, 10, 13.5, 17.5 s ... (RFC 7016 §3.5.1.1.1). */
-    /** RFC 7016 §3.5.1's IHello schedule: 1 s, then each gap 1.5 s longer (Initiator's). */
-    private static final long[] RFC_RETRIES = {0, 1_000, 3_500, 7_500, 13_000, 20_000, 28_500};
+    /** Flash's IHello schedule: the first repetition after 1 s, each later gap 1.5 s longer. */
+    private static final long[] FLASH_RETRIES = {0, 1_000, 3_500, 7_500, 13_000, 20_000, 28_500, 38_500, 50_000, 63_000};
 
     private void advanceTo(long at, long start) {
         while (now < start + at) {
@@ -42,13 +41,13 @@ class IntroductionOutcomesTest {
     @Test
     void aPairStillAskingAfterTheWindowIsUnsettledOnceAndForgottenWhenQuiet() {
         long start = now;
-        for (long at : RFC_RETRIES) {
+        for (long at : FLASH_RETRIES) {
             advanceTo(at, start);
             outcomes.introduced(B, "t2", "app");
             assertEquals(at >= IntroductionOutcomes.WINDOW_MILLIS ? List.of("unsettled app") : List.of(), decided,
                     "at " + at);
         }
-        advanceTo(RFC_RETRIES[RFC_RETRIES.length - 1] + IntroductionOutcomes.QUIET_MILLIS, start);
+        advanceTo(FLASH_RETRIES[FLASH_RETRIES.length - 1] + IntroductionOutcomes.UNSETTLED_MEMORY_MILLIS, start);
         assertEquals(List.of("unsettled app"), decided, "counted once");
         assertEquals(0, outcomes.size());
         outcomes.introduced(B, "t2", "app");
@@ -56,9 +55,9 @@ class IntroductionOutcomesTest {
     }
 
     @Test
-    void rfcRetriesWithinTheWindowNeverLookQuiet() {
+    void flashRetriesWithinTheWindowNeverLookQuiet() {
         long start = now;
-        for (long at : RFC_RETRIES) {
+        for (long at : FLASH_RETRIES) {
             if (at >= IntroductionOutcomes.WINDOW_MILLIS) {
                 break;
             }
