@@ -41,6 +41,8 @@ class SessionFloodEndToEndTest {
     private static final long HELD_LIMIT = 256;
     private static final long AHEAD_LIMIT = 1024;
     private static final long WAIT_MILLIS = 10_000;
+    /** How long the flooder waits for an acknowledgement of each burst before it sends the next. */
+    private static final long BURST_WAIT_MILLIS = 2_000;
 
     @TempDir
     Path dir;
@@ -78,13 +80,16 @@ class SessionFloodEndToEndTest {
                 flooder.sendRaw(emptyFragments(seq, FRAGMENTS_PER_PACKET));
                 seq += FRAGMENTS_PER_PACKET;
                 if (++packets % PACKETS_PER_BURST == 0) {
-                    flooder.drain(5);
+                    int acked = floodAcks.size();
+                    // a server short of CPU reads a burst in fewer batches and acknowledges each batch once
+                    flooder.pumpUntil(() -> floodAcks.size() > acked, BURST_WAIT_MILLIS);
                 }
             }
             flooder.drain(50);
 
-            // the server acknowledges each packet of the flow: most of the flood reached it
-            assertTrue(floodAcks.size() >= packets / 2, floodAcks.size() + " of " + packets + " packets acknowledged");
+            // the server acknowledged most bursts (UDP may lose one whole): the flood reached it all along
+            assertTrue(floodAcks.size() >= packets / PACKETS_PER_BURST / 2,
+                    floodAcks.size() + " acknowledgements for " + packets / PACKETS_PER_BURST + " bursts");
             for (AckRanges ack : floodAcks) {
                 assertEquals(0, ack.cumulativeAck(), "sequence number 1 never came");
                 long held = ack.ranges().stream().mapToLong(r -> r.end() - r.start() + 1).sum();
