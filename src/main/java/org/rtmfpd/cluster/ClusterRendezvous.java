@@ -296,6 +296,13 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                 .thenCompose(beat -> store.sweep().thenApply(referrals -> {
                     loop.execute(() -> {
                         liveNodes = beat.live();
+                        if (beat.lapsed() && !republishing && !republishAll) {
+                            // silent for a lifetime (its calls failed while its connection stayed up): the
+                            // others may have swept its peers, so all of them are published again
+                            LOG.warn("node {} was taken for dead by the cluster: publishing its state again", node());
+                            republishAll = true;
+                            shared = false;
+                        }
                         deliver(referrals);
                         if (shared && beat.epoch() != restoredEpoch) {
                             restoredEpoch = beat.epoch();

@@ -142,8 +142,10 @@ public interface ClusterStore extends AutoCloseable {
      * @param epoch the ledger's epoch: it moves on each time a node leaves or publishes its state again,
      *              which releases pairs; a node that sees it move records its remembered pairs again
      * @param live  the live nodes (this one too) with their load
+     * @param lapsed the node was dead until this heartbeat (silent for a lifetime, or unknown): the other
+     *               nodes may have swept its peers, so it must publish them all again
      */
-    record Beat(long epoch, List<NodeLoad> live) {
+    record Beat(long epoch, List<NodeLoad> live, boolean lapsed) {
         public Beat {
             live = List.copyOf(live);
         }

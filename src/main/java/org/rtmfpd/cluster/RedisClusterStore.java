@@ -276,7 +276,7 @@ public final class RedisClusterStore implements ClusterStore {
             for (int i = 0; i + 1 < live.size(); i += 2) {
                 parseLoad((String) live.get(i), (String) live.get(i + 1)).ifPresent(nodes::add);
             }
-            return new Beat((Long) r.get(0), nodes);
+            return new Beat((Long) r.get(0), nodes, ((Long) r.get(2)) == 1L);
         });
     }
 

@@ -173,10 +173,14 @@ final class RedisScripts {
 
     /**
      * ARGV[5] node, ARGV[6] {@code advertise (comma list)|sessions|max sessions|1 if draining}: the node
-     * is alive now, with this load. Answers {the ledger's epoch, {node, its info} for each live node}.
+     * is alive now, with this load. Answers {the ledger's epoch, {node, its info} for each live node, 1 if
+     * the node was dead (unheard of for a lifetime, or unknown: the others may have swept its peers)}.
      */
     static final String HEARTBEAT = """
             local node = ARGV[5]
+            local prev = redis.call('ZSCORE', K_NODES, node)
+            local lapsed = 0
+            if not prev or NOW - tonumber(prev) > LIFE then lapsed = 1 end
             redis.call('ZADD', K_NODES, NOW, node)
             redis.call('HSET', K_NODEINFO, node, ARGV[6])
             touchShared()
@@ -193,7 +197,7 @@ final class RedisScripts {
               live[#live + 1] = n
               live[#live + 1] = redis.call('HGET', K_NODEINFO, n) or ''
             end
-            return {tonumber(redis.call('GET', K_EPOCH) or '0'), live}
+            return {tonumber(redis.call('GET', K_EPOCH) or '0'), live, lapsed}
             """;
 
     /**

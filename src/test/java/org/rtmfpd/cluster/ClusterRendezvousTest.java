@@ -271,4 +271,16 @@ class ClusterRendezvousTest {
         now(rv.heartbeat(List.of("127.0.0.1:1935")));
         assertEquals("restorePairs " + NODE + " 1", store.calls.get(2), "2 left: only 1 with 9");
     }
+
+    @Test
+    void aNodeTakenForDeadWhileItsConnectionStayedUpPublishesEverythingAgain() {
+        connect(1);
+        store.lapsed = true;
+        store.calls.clear();
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertTrue(rv.shared());
+        assertEquals(List.of("heartbeat " + NODE, "sweep", "leaveCluster " + NODE, "heartbeat " + NODE,
+                "admit " + peer(1) + " max " + Integer.MAX_VALUE), store.calls,
+                "the others may have swept its peers: all of them again, as after an outage");
+    }
 }

@@ -27,6 +27,8 @@ final class ScriptedClusterStore implements ClusterStore {
     Supplier<List<Referral>> sweep = List::of;
     /** The ledger's epoch that heartbeats answer. */
     long epoch;
+    /** Whether heartbeats answer that the node was dead. */
+    boolean lapsed;
 
     private <T> CompletionStage<T> answer(String call, Supplier<T> value) {
         calls.add(call);
@@ -72,7 +74,7 @@ final class ScriptedClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Beat> heartbeat(NodeLoad load) {
-        return answer("heartbeat " + load.node(), () -> new Beat(epoch, List.of(load)));
+        return answer("heartbeat " + load.node(), () -> new Beat(epoch, List.of(load), lapsed));
     }
 
     @Override
