@@ -161,6 +161,10 @@ public final class ServeCommand implements Callable<Integer> {
     /** Which configuration file {@link #settings} read, for the start-up log. */
     String configSource = "";
 
+    @Option(names = "--drain-timeout-ms", paramLabel = "MS",
+            description = "After SIGUSR1, stop once the clients have left or after this long (default: 60000).")
+    String drainTimeout;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig settings;
@@ -204,13 +208,28 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Signals.on("TERM", stop::countDown);
-        Signals.on("INT", stop::countDown);
+        java.util.concurrent.atomic.AtomicBoolean stopNow = new java.util.concurrent.atomic.AtomicBoolean();
+        Signals.on("TERM", () -> {
+            stopNow.set(true);
+            stop.countDown();
+        });
+        Signals.on("INT", () -> {
+            stopNow.set(true);
+            stop.countDown();
+        });
+        Signals.on("USR1", stop::countDown); // drain, then stop
         Signals.on("HUP", () -> {
             LogConfig.reload();
             server.reloadKeys();
         });
         stop.await();
+        if (!stopNow.get()) {
+            long limit = settings.cluster().drainTimeoutMs();
+            server.drain();
+            boolean drained = server.awaitDrained(limit, stopNow::get);
+            LOG.info(drained ? "drained: every client left" : stopNow.get() ? "drain cut short by a signal to stop"
+                    : "drain-timeout-ms ({} ms) reached", limit);
+        }
         LOG.info("shutting down: no new sessions; closing every session");
         Thread watchdog = new Thread(() -> {
             try {
@@ -304,6 +323,7 @@ public final class ServeCommand implements Callable<Integer> {
         m.put(ConfigOption.NODE_ID, nodeId);
         m.put(ConfigOption.CLUSTER_NODE_LIFETIME_MS, clusterNodeLifetime);
         m.put(ConfigOption.CLUSTER_REDIS_TIMEOUT_MS, clusterRedisTimeout);
+        m.put(ConfigOption.DRAIN_TIMEOUT_MS, drainTimeout);
         return m;
     }
 }

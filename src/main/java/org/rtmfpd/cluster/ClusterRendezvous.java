@@ -79,10 +79,13 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     /** The ledger's pairs of this node's peers, published again after an outage. */
     private final PairMemory pairs = new PairMemory();
     /**
-     * After a republish, the pairs are restored once more at the next heartbeat: partners on other nodes
-     * are live again only once their nodes have published them too.
+     * The ledger's epoch when this node last recorded its pairs again: a node leaving or publishing its
+     * state again (after an outage) releases pairs, and moves the epoch on; at its next heartbeat every
+     * node sees that and records the pairs it remembers again.
      */
-    private boolean restoreAtHeartbeat;
+    private long restoredEpoch = -1;
+    /** The live nodes and their load, as of the last heartbeat. */
+    private volatile List<ClusterStore.NodeLoad> liveNodes = List.of();
 
     /**
      * @param local the node's own state, named by the node ID ({@link LocalRendezvous#node()})
@@ -228,7 +231,6 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                 .thenCompose(x -> admitAll(all ? null : changed))
                 .thenCompose(x -> restorePairs(remembered))
                 .thenAccept(x -> loop.execute(() -> {
-                    restoreAtHeartbeat = true;
                     if (all) {
                         republishAll = false;
                         dirty.clear();
@@ -281,17 +283,40 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
 
     /** Heartbeat, then sweep of dead nodes (scheduled by the server, a few times per node lifetime). */
     public CompletionStage<Void> heartbeat(List<String> advertise) {
+        return heartbeat(advertise, 0, Integer.MAX_VALUE, false);
+    }
+
+    /**
+     * Heartbeat with this node's load (its sessions, max-sessions, and whether it drains), then sweep of
+     * dead nodes; records the remembered pairs again if the ledger's epoch moved on.
+     */
+    public CompletionStage<Void> heartbeat(List<String> advertise, int sessions, int maxSessions, boolean draining) {
         this.advertise = List.copyOf(advertise);
-        return store.heartbeat(node(), advertise)
-                .thenCompose(v -> store.sweep())
-                .thenAccept(referrals -> loop.execute(() -> {
-                    deliver(referrals);
-                    if (shared && restoreAtHeartbeat) {
-                        restoreAtHeartbeat = false;
-                        restorePairs(pairs.snapshot()).exceptionally(this::failedQuietly);
-                    }
-                    rejoin();
+        return store.heartbeat(new ClusterStore.NodeLoad(node(), advertise, sessions, maxSessions, draining))
+                .thenCompose(beat -> store.sweep().thenApply(referrals -> {
+                    loop.execute(() -> {
+                        liveNodes = beat.live();
+                        if (beat.lapsed() && !republishing && !republishAll) {
+                            // silent for a lifetime (its calls failed while its connection stayed up): the
+                            // others may have swept its peers, so all of them are published again
+                            LOG.warn("node {} was taken for dead by the cluster: publishing its state again", node());
+                            republishAll = true;
+                            shared = false;
+                        }
+                        deliver(referrals);
+                        if (shared && beat.epoch() != restoredEpoch) {
+                            restoredEpoch = beat.epoch();
+                            restorePairs(pairs.snapshot()).exceptionally(this::failedQuietly);
+                        }
+                        rejoin();
+                    });
+                    return null;
                 }));
+    }
+
+    /** The live nodes of the cluster (this one too) with their load, as of the last heartbeat. */
+    public List<ClusterStore.NodeLoad> liveNodes() {
+        return liveNodes;
     }
 
     // ---- the rendezvous ------------------------------------------------------------------------

@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
  * @param advertise         the public addresses clients reach this node at ({@code HOST:PORT})
  * @param nodeLifetimeMs    a node silent for this long is dead: its peers are no longer introduced
  * @param redisTimeoutMs    a Redis call not answered within this long fails (and is decided locally)
+ * @param drainTimeoutMs    how long a draining node (SIGUSR1) waits for its clients to leave before it stops
  */
 public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswordFile, Optional<Path> redisCaFile,
         String namespace,
-        Optional<String> nodeId, List<String> advertise, int nodeLifetimeMs, int redisTimeoutMs) {
+        Optional<String> nodeId, List<String> advertise, int nodeLifetimeMs, int redisTimeoutMs, int drainTimeoutMs) {
     public static final String DEFAULT_NAMESPACE = "rtmfpd";
     public static final int DEFAULT_NODE_LIFETIME_MS = 10_000;
     public static final int MIN_NODE_LIFETIME_MS = 2_000;
@@ -31,11 +32,14 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     public static final int DEFAULT_REDIS_TIMEOUT_MS = 1_000;
     public static final int MIN_REDIS_TIMEOUT_MS = 10;
     public static final int MAX_REDIS_TIMEOUT_MS = 60_000;
+    public static final int DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
+    public static final int MAX_DRAIN_TIMEOUT_MS = 86_400_000;
     /** Names usable in Redis keys and channels, and in logs, as they are. */
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     /** Off, with the defaults for when it is turned on. */
     public static final ClusterSettings DEFAULTS = new ClusterSettings(Optional.empty(), Optional.empty(),
-            Optional.empty(), DEFAULT_NAMESPACE, Optional.empty(), List.of(), DEFAULT_NODE_LIFETIME_MS, DEFAULT_REDIS_TIMEOUT_MS);
+            Optional.empty(), DEFAULT_NAMESPACE, Optional.empty(), List.of(), DEFAULT_NODE_LIFETIME_MS, DEFAULT_REDIS_TIMEOUT_MS,
+            DEFAULT_DRAIN_TIMEOUT_MS);
 
     public ClusterSettings {
         Objects.requireNonNull(redis, "redis");
@@ -54,6 +58,10 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
         if (nodeLifetimeMs < MIN_NODE_LIFETIME_MS || nodeLifetimeMs > MAX_NODE_LIFETIME_MS) {
             throw new IllegalArgumentException("cluster-node-lifetime-ms must be from " + MIN_NODE_LIFETIME_MS + " to "
                     + MAX_NODE_LIFETIME_MS + ", got " + nodeLifetimeMs);
+        }
+        if (drainTimeoutMs < 0 || drainTimeoutMs > MAX_DRAIN_TIMEOUT_MS) {
+            throw new IllegalArgumentException("drain-timeout-ms must be from 0 to " + MAX_DRAIN_TIMEOUT_MS + ", got "
+                    + drainTimeoutMs);
         }
         if (redisTimeoutMs < MIN_REDIS_TIMEOUT_MS || redisTimeoutMs > MAX_REDIS_TIMEOUT_MS) {
             throw new IllegalArgumentException("cluster-redis-timeout-ms must be from " + MIN_REDIS_TIMEOUT_MS + " to "
@@ -79,44 +87,49 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     }
 
     public ClusterSettings withRedis(Optional<String> uri) {
-        return new ClusterSettings(uri, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(uri, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withRedisPasswordFile(Optional<Path> file) {
-        return new ClusterSettings(redis, file, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(redis, file, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withRedisCaFile(Optional<Path> file) {
         return new ClusterSettings(redis, redisPasswordFile, file, namespace, nodeId, advertise, nodeLifetimeMs,
-                redisTimeoutMs);
+                redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withNamespace(String ns) {
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, ns, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, ns, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withNodeId(Optional<String> id) {
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, id, advertise, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, id, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     /** These settings with one more advertised address. */
     public ClusterSettings withAdvertise(String hostPort) {
         List<String> more = new java.util.ArrayList<>(advertise);
         more.add(hostPort);
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, more, nodeLifetimeMs, redisTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, more, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     /** These settings with no advertised address (the command line's replace the file's). */
     public ClusterSettings withoutAdvertise() {
         return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, List.of(), nodeLifetimeMs,
-                redisTimeoutMs);
+                redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withNodeLifetimeMs(int ms) {
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, ms, redisTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, ms, redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withRedisTimeoutMs(int ms) {
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, ms);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, ms, drainTimeoutMs);
+    }
+
+    public ClusterSettings withDrainTimeoutMs(int ms) {
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs,
+                redisTimeoutMs, ms);
     }
 }

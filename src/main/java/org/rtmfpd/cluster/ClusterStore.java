@@ -111,8 +111,53 @@ public interface ClusterStore extends AutoCloseable {
     /** {@code peer} left {@code group}: the referral that repairs it, as {@code NetGroups.leave}. */
     CompletionStage<Optional<Referral>> leave(String developerKey, GroupId group, PeerId peer, String node);
 
-    /** {@code node} is alive, reachable at {@code advertise}; keeps its peers live for another lifetime. */
-    CompletionStage<Void> heartbeat(String node, List<String> advertise);
+    /**
+     * A node's load as its heartbeat publishes it (RFC 7016 §3.5.1.7, load balancing).
+     *
+     * @param node        the node
+     * @param advertise   the addresses its clients reach it at ({@code HOST:PORT})
+     * @param sessions    its sessions now
+     * @param maxSessions the most it holds
+     * @param draining    whether it is draining (it takes no new client)
+     */
+    record NodeLoad(String node, List<String> advertise, int sessions, int maxSessions, boolean draining) {
+        public NodeLoad {
+            advertise = List.copyOf(advertise);
+        }
+
+        /** Sessions per session it can hold; a draining node counts as full. */
+        public double load() {
+            return draining ? 1.0 : (double) sessions / Math.max(1, maxSessions);
+        }
+
+        /** Whether it takes no new client: draining, or holding max-sessions sessions. */
+        public boolean full() {
+            return draining || sessions >= maxSessions;
+        }
+    }
+
+    /**
+     * The answer of {@link #heartbeat}.
+     *
+     * @param epoch the ledger's epoch: it moves on each time a node leaves or publishes its state again,
+     *              which releases pairs; a node that sees it move records its remembered pairs again
+     * @param live  the live nodes (this one too) with their load
+     * @param lapsed the node was dead until this heartbeat (silent for a lifetime, or unknown): the other
+     *               nodes may have swept its peers, so it must publish them all again
+     */
+    record Beat(long epoch, List<NodeLoad> live, boolean lapsed) {
+        public Beat {
+            live = List.copyOf(live);
+        }
+    }
+
+    /** {@code load.node()} is alive, with this load; keeps its peers live for another lifetime. */
+    CompletionStage<Beat> heartbeat(NodeLoad load);
+
+    /** {@code node} is alive, reachable at {@code advertise}, with no load to say. */
+    default CompletionStage<Beat> heartbeat(String node, List<String> advertise) {
+        return heartbeat(new NodeLoad(node, advertise, 0, Integer.MAX_VALUE, false));
+    }
 
     /**
      * Removes the peers, pairs and group places of every node whose heartbeat is older than the node

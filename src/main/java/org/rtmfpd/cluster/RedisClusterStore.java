@@ -38,8 +38,10 @@ import org.rtmfpd.rendezvous.PeerRegistry;
  * <p><b>Data model.</b> {@code P} is {@code {NS}} (the namespace in a hash tag, {@code {rtmfpd}} by
  * default), so every key of a namespace sits in one Redis Cluster slot and multi-key scripts run there.
  * <ul>
- *   <li>{@code P:nodes} ZSET node → last heartbeat (ms); {@code P:nodeinfo} HASH node → advertised
- *       addresses (comma list).</li>
+ *   <li>{@code P:nodes} ZSET node → last heartbeat (ms); {@code P:nodeinfo} HASH node →
+ *       {@code advertised addresses (comma list)|sessions|max sessions|1 if draining} (its load, for
+ *       redirects); {@code P:epoch} STRING the ledger's epoch, moved on by each node that leaves or
+ *       publishes its state again.</li>
  *   <li>{@code P:peers} HASH peer ID (hex) → {@code keyHash|node|observed|reported,…}. The developer
  *       key is never stored: {@code keyHash} is the first 32 hex digits of its SHA-256, turned back into
  *       the key by the constructor's {@code keyOfHash} (a peer whose key no longer resolves is absent).
@@ -264,10 +266,33 @@ public final class RedisClusterStore implements ClusterStore {
     }
 
     @Override
-    public CompletionStage<Void> heartbeat(String node, List<String> advertise) {
-        checkNode(node);
-        return this.<Long>run(HEARTBEAT, ScriptOutputType.INTEGER, node, String.join(",", advertise))
-                .thenApply(r -> null);
+    public CompletionStage<Beat> heartbeat(NodeLoad load) {
+        checkNode(load.node());
+        String info = String.join(",", load.advertise()) + "|" + load.sessions() + "|" + load.maxSessions() + "|"
+                + (load.draining() ? 1 : 0);
+        return this.<List<Object>>run(HEARTBEAT, ScriptOutputType.MULTI, load.node(), info).thenApply(r -> {
+            List<?> live = (List<?>) r.get(1);
+            List<NodeLoad> nodes = new ArrayList<>();
+            for (int i = 0; i + 1 < live.size(); i += 2) {
+                parseLoad((String) live.get(i), (String) live.get(i + 1)).ifPresent(nodes::add);
+            }
+            return new Beat((Long) r.get(0), nodes, ((Long) r.get(2)) == 1L);
+        });
+    }
+
+    /** A node's {@code advertise|sessions|max|draining}; empty if it was written by an older version. */
+    static Optional<NodeLoad> parseLoad(String node, String info) {
+        String[] f = info.split("\\|", -1);
+        if (f.length != 4) {
+            return Optional.empty();
+        }
+        try {
+            List<String> advertise = f[0].isEmpty() ? List.of() : List.of(f[0].split(","));
+            return Optional.of(new NodeLoad(node, advertise, Integer.parseInt(f[1]), Integer.parseInt(f[2]),
+                    f[3].equals("1")));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
     }
 
     /** Sweeps in calls of at most {@link #removalBatch} peers each, until no dead node is left. */

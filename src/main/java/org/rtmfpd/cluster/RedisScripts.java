@@ -35,6 +35,7 @@ final class RedisScripts {
             local K_PAIRS = P .. ':pairs'
             local K_PEERGROUPS = P .. ':peergroups'
             local K_SEQ = P .. ':seq'
+            local K_EPOCH = P .. ':epoch'
             local CAPM = 16384
 
             local alive_cache = {}
@@ -76,7 +77,7 @@ final class RedisScripts {
             local function touch(key) redis.call('PEXPIRE', key, TTL) end
             local function touchShared()
               touch(K_NODES); touch(K_NODEINFO); touch(K_PEERS); touch(K_KEYPEERS)
-              touch(K_PAIRS); touch(K_PEERGROUPS); touch(K_SEQ)
+              touch(K_PAIRS); touch(K_PEERGROUPS); touch(K_SEQ); touch(K_EPOCH)
             end
             local function groupKey(gk) return P .. ':group:' .. gk end
             local function window(cap) return math.max(1, cap - 1) end
@@ -170,9 +171,16 @@ final class RedisScripts {
             end
             """;
 
-    /** ARGV[5] node, ARGV[6] advertise (comma list): the node is alive now. */
+    /**
+     * ARGV[5] node, ARGV[6] {@code advertise (comma list)|sessions|max sessions|1 if draining}: the node
+     * is alive now, with this load. Answers {the ledger's epoch, {node, its info} for each live node, 1 if
+     * the node was dead (unheard of for a lifetime, or unknown: the others may have swept its peers)}.
+     */
     static final String HEARTBEAT = """
             local node = ARGV[5]
+            local prev = redis.call('ZSCORE', K_NODES, node)
+            local lapsed = 0
+            if not prev or NOW - tonumber(prev) > LIFE then lapsed = 1 end
             redis.call('ZADD', K_NODES, NOW, node)
             redis.call('HSET', K_NODEINFO, node, ARGV[6])
             touchShared()
@@ -184,7 +192,12 @@ final class RedisScripts {
             end
             -- the groups this node has members in
             for _, gk in ipairs(redis.call('HKEYS', P .. ':nodegroups:' .. node)) do touch(groupKey(gk)) end
-            return 1
+            local live = {}
+            for _, n in ipairs(redis.call('ZRANGEBYSCORE', K_NODES, NOW - LIFE, '+inf')) do
+              live[#live + 1] = n
+              live[#live + 1] = redis.call('HGET', K_NODEINFO, n) or ''
+            end
+            return {tonumber(redis.call('GET', K_EPOCH) or '0'), live, lapsed}
             """;
 
     /**
@@ -394,12 +407,14 @@ final class RedisScripts {
             """;
 
     /**
-     * ARGV[5] node, ARGV[6] the most peers to remove: the node is stopping. It is marked dead at once
-     * (heartbeat 0), so that its peers are gone for every call, and a sweep finishes what is left if the
-     * caller stops. Answers {1 if peers are left for another call or 0, referrals}.
+     * ARGV[5] node, ARGV[6] the most peers to remove: the node is stopping (or publishing its state
+     * again). It is marked dead at once (heartbeat 0), so that its peers are gone for every call, and a
+     * sweep finishes what is left if the caller stops. The ledger's epoch moves on: the pairs it releases
+     * with its peers are recorded again by the nodes that remember them. Answers {1 if peers are left for another call or 0, referrals}.
      */
     static final String LEAVE_CLUSTER = """
             redis.call('ZADD', K_NODES, 0, ARGV[5])
+            redis.call('INCR', K_EPOCH)
             local refs = {}
             local _, gone = removeSome(ARGV[5], refs, tonumber(ARGV[6]))
             touchShared()

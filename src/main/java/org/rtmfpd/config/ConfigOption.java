@@ -136,7 +136,11 @@ public enum ConfigOption {
     /** Redis call timeout. */
     CLUSTER_REDIS_TIMEOUT_MS("cluster-redis-timeout-ms", "MS", String.valueOf(ClusterSettings.DEFAULT_REDIS_TIMEOUT_MS),
             false, "a Redis call not answered this long fails and the node decides alone ("
-                    + ClusterSettings.MIN_REDIS_TIMEOUT_MS + " to " + ClusterSettings.MAX_REDIS_TIMEOUT_MS + ")");
+                    + ClusterSettings.MIN_REDIS_TIMEOUT_MS + " to " + ClusterSettings.MAX_REDIS_TIMEOUT_MS + ")"),
+    /** The drain's bound. */
+    DRAIN_TIMEOUT_MS("drain-timeout-ms", "MS", String.valueOf(ClusterSettings.DEFAULT_DRAIN_TIMEOUT_MS), false,
+            "after SIGUSR1 the node drains (new clients go to other nodes) and stops once its clients have left or"
+                    + " after this long (0 to " + ClusterSettings.MAX_DRAIN_TIMEOUT_MS + ")");
 
     /** The value label of flags: the two values the file accepts. */
     public static final String FLAG_VALUES = "true|false";
@@ -270,6 +274,8 @@ public enum ConfigOption {
                         number(v, ClusterSettings.MIN_NODE_LIFETIME_MS, ClusterSettings.MAX_NODE_LIFETIME_MS)));
                 case CLUSTER_REDIS_TIMEOUT_MS -> builder.cluster(builder.cluster().withRedisTimeoutMs(
                         number(v, ClusterSettings.MIN_REDIS_TIMEOUT_MS, ClusterSettings.MAX_REDIS_TIMEOUT_MS)));
+                case DRAIN_TIMEOUT_MS -> builder.cluster(builder.cluster().withDrainTimeoutMs(
+                        number(v, 0, ClusterSettings.MAX_DRAIN_TIMEOUT_MS)));
                 default -> throw new IllegalStateException(name());
             }
         } catch (IllegalArgumentException e) {

@@ -36,12 +36,15 @@ import org.rtmfpd.session.TimerWheel;
 import org.rtmfpd.session.Transmitter;
 import org.rtmfpd.wire.Chunk;
 import org.rtmfpd.wire.CookieChange;
+import org.rtmfpd.handshake.Redirector;
 import org.rtmfpd.wire.ForwardedIHello;
 import org.rtmfpd.wire.IHello;
 import org.rtmfpd.wire.IIKeying;
 import org.rtmfpd.wire.Limits;
 import org.rtmfpd.wire.Packet;
 import org.rtmfpd.wire.RHello;
+import org.rtmfpd.wire.PeerAddress;
+import org.rtmfpd.wire.Redirect;
 import org.rtmfpd.wire.RIKeying;
 import org.rtmfpd.wire.SourceAddress;
 import org.rtmfpd.wire.WireException;
@@ -160,6 +163,7 @@ public final class Dispatcher implements StartupSender {
     private long inlineBudgetNanos;
     private long inlineNanosThisWindow;
     private long inlineNanosLastWindow;
+    private volatile Redirector redirector = Redirector.NONE;
     /** One listener serves every session: it keeps no state of its own. */
     private final Indexing indexing;
 
@@ -347,6 +351,14 @@ public final class Dispatcher implements StartupSender {
             return;
         }
         if (epd.selects(certificate)) {
+            List<InetSocketAddress> elsewhere = redirector.elsewhere(sessions.size() >= admission.maxSessions());
+            if (!elsewhere.isEmpty()) {
+                LOG.debug("IHello from {}: Redirect to {} (this node is full or draining)", from, elsewhere);
+                metrics.count("redirected");
+                sendStartup(from, 0, new Redirect(hello.tag(), elsewhere.stream()
+                        .map(a -> new PeerAddress(a, PeerAddress.Origin.REPORTED)).toList()));
+                return;
+            }
             byte[] rhello = startupDatagram(0, new RHello(hello.tag(), cookies.make(from), certificate.encoded()));
             if (rhello.length > AMPLIFICATION_LIMIT * helloLength
                     && !(smallIHellosBySource.tryAcquire(from.getAddress()) && smallIHellos.tryAcquire(Boolean.TRUE))) {
@@ -608,6 +620,14 @@ public final class Dispatcher implements StartupSender {
             id = random.nextInt();
         } while (id == 0 || sessions.containsKey(id));
         return id;
+    }
+
+    /**
+     * Who decides whether a new client is sent to another server (a cluster's full or draining node);
+     * by default nobody: every IHello for this server is answered here.
+     */
+    public void redirector(Redirector redirector) {
+        this.redirector = java.util.Objects.requireNonNull(redirector, "redirector");
     }
 
     /** Sends one startup chunk (RHello, Redirect, RIKeying, Cookie Change) under the default key. */

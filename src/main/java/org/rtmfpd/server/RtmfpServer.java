@@ -1,6 +1,7 @@
 package org.rtmfpd.server;
 
 import org.rtmfpd.cluster.ClusterNode;
+import org.rtmfpd.cluster.LoadRedirector;
 import org.rtmfpd.cluster.ClusterRendezvous;
 import org.rtmfpd.cluster.ClusterSettings;
 import org.rtmfpd.cluster.KeyHashes;
@@ -135,6 +136,8 @@ public final class RtmfpServer implements AutoCloseable {
     private final Rendezvous<Session> rendezvous;
     /** Cleared when the server starts to stop: from then on no handshake starts, sessions only close. */
     private volatile boolean accepting = true;
+    /** Set by {@link #drain()}: new clients go to other nodes of the cluster, connected ones stay. */
+    private volatile boolean draining;
     private final RegistryServer registry;
     /** This node's membership of a cluster, in cluster mode. */
     private final ClusterNode<Session> cluster;
@@ -186,6 +189,10 @@ public final class RtmfpServer implements AutoCloseable {
                 config.dhQueueLimit(), config.admission(), SessionSettings.forServer(config.serverKeepaliveMs()), router,
                 clock, timedKeying(keyingWorkers, metrics), loop.next(), timed.wrap(service), metrics);
         service.startupSender(dispatcher);
+        if (cluster != null) {
+            dispatcher.redirector(new LoadRedirector(cluster.rendezvous().node(), cluster.rendezvous()::liveNodes,
+                    () -> draining));
+        }
         dispatcher.keyInlineBelow(Integer.getInteger(INLINE_KEYING_PROPERTY, INLINE_KEYING_BELOW_PER_SECOND),
                 INLINE_KEYING_BUDGET_NANOS);
         StunSockets stun = config.stun().enabled() ? new StunSockets(metrics) : null;
@@ -235,6 +242,11 @@ public final class RtmfpServer implements AutoCloseable {
             metrics.gauge("rtmfpd_cluster_fallbacks",
                     "Cluster store calls that failed and were decided by this node alone (a running count).",
                     shared::fallbackCount);
+            metrics.gauge("rtmfpd_cluster_nodes",
+                    "Live nodes of the cluster, this one included, as of this node's last heartbeat.",
+                    () -> shared.liveNodes().size());
+            metrics.gauge("rtmfpd_cluster_draining", "1 while this node drains (new clients go to other nodes), else 0.",
+                    () -> draining ? 1 : 0);
             metrics.gauge("rtmfpd_cluster_republishes",
                     "Times this node published its state to the cluster store again after an outage (a running count).",
                     shared::republishCount);
@@ -321,12 +333,17 @@ public final class RtmfpServer implements AutoCloseable {
             }
         }
         LOG.info("cluster mode: node {} on {}", node, backend);
-        List<String> advertise = settings.advertise().isEmpty()
-                ? config.listen().stream().map(a -> a.getAddress().getHostAddress() + ":" + a.getPort()).toList()
-                : settings.advertise();
+        // Without advertise, the addresses bound (their ports known once bound; a wildcard address is
+        // published as it is, and redirects skip it: set advertise for them).
+        java.util.function.Supplier<List<String>> advertise = () -> !settings.advertise().isEmpty()
+                ? settings.advertise()
+                : (channels.isEmpty() ? config.listen() : localAddresses()).stream()
+                        .map(a -> hostPort(a)).toList();
         LocalRendezvous<Session> local = new LocalRendezvous<>(node, keys::find, config.peerCap(),
                 InstantSource.system(), random, serverLan(config));
-        return ClusterNode.join(settings, backend, local, loop.next(), keys::find, advertise);
+        return ClusterNode.join(settings, backend, local, loop.next(), keys::find, advertise, new ClusterNode.Load(
+                () -> this.dispatcher == null ? 0 : this.dispatcher.publishedSessionCount(),
+                config.admission().maxSessions(), () -> this.draining));
     }
 
     /** The server's own private network, known from its advertised public addresses (none: nothing to translate). */
@@ -352,6 +369,55 @@ public final class RtmfpServer implements AutoCloseable {
     /** Whether a datagram is addressed to session 0: an IHello or IIKeying (or junk), never a session's. */
     static boolean isStartup(byte[] datagram) {
         return datagram.length >= 4 && SessionIdScrambler.sessionIdOf(Unpooled.wrappedBuffer(datagram)) == 0;
+    }
+
+    /**
+     * Drains this node: from now on a new client is redirected to the least-loaded other live node of
+     * the cluster (RFC 7016 §3.5.1.4), and the cluster is told at once; connected clients stay. Alone
+     * (not in a cluster, or no other node takes clients), new clients are still answered here.
+     */
+    public void drain() {
+        draining = true;
+        if (cluster != null) {
+            cluster.beatNow();
+        }
+        LOG.info("draining: new clients go to other nodes; {} sessions stay until they leave",
+                dispatcher.publishedSessionCount());
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Waits until no connected client is left (sessions that are closing only linger, RFC 7016 §3.5.5.2),
+     * or {@code timeoutMillis} has passed, or {@code stop} says to stop waiting; returns whether every
+     * client left.
+     */
+    public boolean awaitDrained(long timeoutMillis, java.util.function.BooleanSupplier stop) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (connectedClients() > 0) {
+            if (System.nanoTime() >= deadline || stop.getAsBoolean()) {
+                return false;
+            }
+            Thread.sleep(TICK_MILLIS);
+        }
+        return true;
+    }
+
+    /** Clients connected with a developer key, read on the protocol thread. */
+    private int connectedClients() throws InterruptedException {
+        try {
+            return loop.next().submit((java.util.concurrent.Callable<Integer>) rendezvous::localPeers).get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("cannot count the connected clients: {}", e.toString());
+            return 0;
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** Stops answering handshakes; sessions carry on. The first step of {@link #shutdown}. */

@@ -259,7 +259,28 @@ class ClusterRendezvousTest {
                 "once more at the next heartbeat, when the other nodes have published their peers");
         store.calls.clear();
         now(rv.heartbeat(List.of("127.0.0.1:1935")));
-        assertEquals(List.of("heartbeat " + NODE, "sweep"), store.calls, "and then no more");
-        assertTrue(b != null);
+        assertEquals(List.of("heartbeat " + NODE, "sweep"), store.calls, "then not while the ledger's epoch stays");
+        store.epoch++;
+        store.calls.clear();
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertEquals(List.of("heartbeat " + NODE, "sweep", "restorePairs " + NODE + " 3"), store.calls,
+                "another node published its state again, releasing pairs: recorded again");
+        rv.closed(peer(2), b);
+        store.epoch++;
+        store.calls.clear();
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertEquals("restorePairs " + NODE + " 1", store.calls.get(2), "2 left: only 1 with 9");
+    }
+
+    @Test
+    void aNodeTakenForDeadWhileItsConnectionStayedUpPublishesEverythingAgain() {
+        connect(1);
+        store.lapsed = true;
+        store.calls.clear();
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertTrue(rv.shared());
+        assertEquals(List.of("heartbeat " + NODE, "sweep", "leaveCluster " + NODE, "heartbeat " + NODE,
+                "admit " + peer(1) + " max " + Integer.MAX_VALUE), store.calls,
+                "the others may have swept its peers: all of them again, as after an outage");
     }
 }

@@ -25,6 +25,10 @@ final class ScriptedClusterStore implements ClusterStore {
     Supplier<List<Referral>> remove = List::of;
     Supplier<Optional<Referral>> leave = Optional::empty;
     Supplier<List<Referral>> sweep = List::of;
+    /** The ledger's epoch that heartbeats answer. */
+    long epoch;
+    /** Whether heartbeats answer that the node was dead. */
+    boolean lapsed;
 
     private <T> CompletionStage<T> answer(String call, Supplier<T> value) {
         calls.add(call);
@@ -69,8 +73,8 @@ final class ScriptedClusterStore implements ClusterStore {
     }
 
     @Override
-    public CompletionStage<Void> heartbeat(String node, List<String> advertise) {
-        return answer("heartbeat " + node, () -> null);
+    public CompletionStage<Beat> heartbeat(NodeLoad load) {
+        return answer("heartbeat " + load.node(), () -> new Beat(epoch, List.of(load), lapsed));
     }
 
     @Override

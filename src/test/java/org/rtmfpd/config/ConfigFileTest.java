@@ -102,7 +102,7 @@ class ConfigFileTest {
                 + " max-handshakes-per-source, iikeyings-per-second-per-source, connect-timeout-ms, registry-listen,"
                 + " registry-open, registry-expiry-ms, registry-allow-domains, registry-max-connections, stun,"
                 + " stun-alternate, cluster-redis, cluster-redis-password-file, cluster-redis-ca-file, cluster-namespace, node-id,"
-                + " advertise, cluster-node-lifetime-ms, cluster-redis-timeout-ms",
+                + " advertise, cluster-node-lifetime-ms, cluster-redis-timeout-ms, drain-timeout-ms",
                 problem("# x", "peer_cap = 5"));
         assertTrue(problem("--peer-cap = 5").contains("did you mean peer-cap?"));
         String p = problem("colour = blue");

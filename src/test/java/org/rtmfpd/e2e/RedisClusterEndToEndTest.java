@@ -3,6 +3,7 @@ package org.rtmfpd.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.rtmfpd.e2e.TestServer.meet;
 
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -35,5 +36,12 @@ class RedisClusterEndToEndTest {
         RtmfpClient b = cluster.on(two, TestServer.KEY_A);
         assertEquals(b.identity().peerIdHex(), meet(a, b).peerIdHex());
         assertEquals(a.identity().peerIdHex(), meet(b, a).peerIdHex());
+    }
+
+    @Test
+    @Order(2)
+    void afterTheFailoverOfThePrimaryTheClusterIsWholeAgain() throws Exception {
+        Failover.keepsTheClusterWhole(cluster, REDIS_CLUSTER.uri(),
+                () -> REDIS_CLUSTER.killPrimaryOf("{" + cluster.namespace + "}", Duration.ofSeconds(30)));
     }
 }

@@ -52,4 +52,11 @@ class SentinelEndToEndTest {
         assertEquals(b.identity().peerIdHex(), meet(a, b).peerIdHex());
         assertEquals(a.identity().peerIdHex(), meet(b, a).peerIdHex());
     }
+
+    @Test
+    @Order(3)
+    void afterTheFailoverOfThePrimaryTheClusterIsWholeAgain() throws Exception {
+        Failover.keepsTheClusterWhole(cluster, SENTINELS.uri(false),
+                () -> SENTINELS.awaitPromotion(SENTINELS.killPrimary(), Duration.ofSeconds(30)));
+    }
 }
