@@ -28,7 +28,7 @@ public final class KnownLabels {
             "introduction_self", "introduction_rate");
     /** Events counted by the Flash layer and the datagram layer. */
     public static final List<String> EVENTS = List.of("connect", "introduction", "group_join", "address_taken_over",
-            "log_line_suppressed", "message_failed");
+            "log_line_suppressed", "message_failed", "redirected");
 
     private KnownLabels() {
     }
