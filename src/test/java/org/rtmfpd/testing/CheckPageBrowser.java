@@ -40,7 +40,7 @@ public final class CheckPageBrowser {
 
     /** Opens {@code url} in headless Chromium, waits for the check to finish, and returns what the DOM says. */
     public static Map<String, String> open(String url, Path dir, Path screenshot) throws Exception {
-        Path profile = Files.createDirectories(dir.resolve("chromium-profile"));
+        Path profile = Files.createTempDirectory(Files.createDirectories(dir), "chromium-profile");
         Process chromium = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
                 "--disable-sync", "--disable-features=WebRtcHideLocalIpsWithMdns", "--user-data-dir=" + profile,
