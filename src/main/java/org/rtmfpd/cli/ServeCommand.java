@@ -223,7 +223,9 @@ public final class ServeCommand implements Callable<Integer> {
             server.reloadKeys();
         });
         stop.await();
-        if (!stopNow.get()) {
+        if (!stopNow.get() && !settings.cluster().enabled()) {
+            LOG.info("SIGUSR1 without a cluster: no other node to send new clients to, so stopping as on SIGTERM");
+        } else if (!stopNow.get()) {
             long limit = settings.cluster().drainTimeoutMs();
             server.drain();
             boolean drained = server.awaitDrained(limit, stopNow::get);
