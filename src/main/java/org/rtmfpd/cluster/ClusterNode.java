@@ -74,7 +74,8 @@ public final class ClusterNode<H> implements AutoCloseable {
             LOG.debug("node {}: nothing removed at start ({})", node, failure.toString());
             return List.of();
         }).thenCompose(x -> rendezvous.heartbeat(advertise.get(), load.sessions().getAsInt(), load.maxSessions(),
-                load.draining().getAsBoolean())).whenComplete((v, failure) -> backend.onState(rendezvous::onStoreState));
+                load.draining().getAsBoolean()))
+                .whenComplete((v, failure) -> backend.onState(rendezvous::onStoreState));
         ScheduledFuture<?> heartbeats = loop.scheduleAtFixedRate(beat, settings.heartbeatMs(), settings.heartbeatMs(),
                 TimeUnit.MILLISECONDS);
         LOG.info("cluster node {} (namespace {}, node lifetime {} ms)", node, settings.namespace(),

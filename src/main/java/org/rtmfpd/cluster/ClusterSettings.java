@@ -38,7 +38,8 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     /** Off, with the defaults for when it is turned on. */
     public static final ClusterSettings DEFAULTS = new ClusterSettings(Optional.empty(), Optional.empty(),
-            Optional.empty(), DEFAULT_NAMESPACE, Optional.empty(), List.of(), DEFAULT_NODE_LIFETIME_MS, DEFAULT_REDIS_TIMEOUT_MS,
+            Optional.empty(), DEFAULT_NAMESPACE, Optional.empty(), List.of(),
+            DEFAULT_NODE_LIFETIME_MS, DEFAULT_REDIS_TIMEOUT_MS,
             DEFAULT_DRAIN_TIMEOUT_MS);
 
     public ClusterSettings {
@@ -87,11 +88,13 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     }
 
     public ClusterSettings withRedis(Optional<String> uri) {
-        return new ClusterSettings(uri, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
+        return new ClusterSettings(uri, redisPasswordFile, redisCaFile, namespace,
+                nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withRedisPasswordFile(Optional<Path> file) {
-        return new ClusterSettings(redis, file, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
+        return new ClusterSettings(redis, file, redisCaFile, namespace,
+                nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withRedisCaFile(Optional<Path> file) {
@@ -100,18 +103,21 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     }
 
     public ClusterSettings withNamespace(String ns) {
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, ns, nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, ns,
+                nodeId, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withNodeId(Optional<String> id) {
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, id, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace,
+                id, advertise, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     /** These settings with one more advertised address. */
     public ClusterSettings withAdvertise(String hostPort) {
         List<String> more = new java.util.ArrayList<>(advertise);
         more.add(hostPort);
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, more, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace,
+                nodeId, more, nodeLifetimeMs, redisTimeoutMs, drainTimeoutMs);
     }
 
     /** These settings with no advertised address (the command line's replace the file's). */
@@ -121,11 +127,13 @@ public record ClusterSettings(Optional<String> redis, Optional<Path> redisPasswo
     }
 
     public ClusterSettings withNodeLifetimeMs(int ms) {
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, ms, redisTimeoutMs, drainTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace,
+                nodeId, advertise, ms, redisTimeoutMs, drainTimeoutMs);
     }
 
     public ClusterSettings withRedisTimeoutMs(int ms) {
-        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace, nodeId, advertise, nodeLifetimeMs, ms, drainTimeoutMs);
+        return new ClusterSettings(redis, redisPasswordFile, redisCaFile, namespace,
+                nodeId, advertise, nodeLifetimeMs, ms, drainTimeoutMs);
     }
 
     public ClusterSettings withDrainTimeoutMs(int ms) {

@@ -174,7 +174,8 @@ public interface ClusterStore extends AutoCloseable {
      * live peers of one developer key, the first held by {@code node}, on both sides, if missing.
      * Answers how many pairs were recorded again.
      */
-    CompletionStage<Integer> restorePairs(String node, java.util.Map<PeerId, ? extends java.util.Collection<PeerId>> pairs);
+    CompletionStage<Integer> restorePairs(String node,
+            java.util.Map<PeerId, ? extends java.util.Collection<PeerId>> pairs);
 
     @Override
     void close();

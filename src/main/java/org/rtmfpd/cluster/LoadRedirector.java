@@ -53,7 +53,8 @@ public final class LoadRedirector implements Redirector {
         List<InetSocketAddress> out = new ArrayList<>();
         nodes.stream()
                 .filter(n -> !n.node().equals(self) && !n.full() && !n.advertise().isEmpty())
-                .sorted(Comparator.comparingDouble(ClusterStore.NodeLoad::load).thenComparing(ClusterStore.NodeLoad::node))
+                .sorted(Comparator.comparingDouble(ClusterStore.NodeLoad::load)
+                        .thenComparing(ClusterStore.NodeLoad::node))
                 .limit(MAX_NODES)
                 .forEach(n -> n.advertise().stream().map(LoadRedirector::address).filter(a -> !a.isUnresolved() && !a.getAddress().isAnyLocalAddress())
                         .findFirst().ifPresent(out::add));

@@ -48,7 +48,12 @@ final class Failover {
         long oneBefore = republishes(one);
         long twoBefore = republishes(two);
 
+        long killed = System.nanoTime();
         failover.run();
+        long promoted = System.nanoTime();
+        long introduced = untilIntroduced(cluster, two, member);
+        System.err.printf("failover: replica promoted %d ms after the kill; cross-node introductions failed for %d ms%n",
+                (promoted - killed) / 1_000_000, (introduced - killed) / 1_000_000);
         for (TestServer node : List.of(one, two)) {
             RtmfpClient a = cluster.on(node, TestServer.KEY_A);
             RtmfpClient b = cluster.on(node, TestServer.KEY_A);
@@ -74,6 +79,24 @@ final class Failover {
         RtmfpClient sixth = cluster.on(two, TestServer.KEY_A);
         assertTrue(refused(sixth, target) && two.refused("introduction_target_cap") > capRefusals,
                 "the ledger holds the target's five pairs again: a sixth initiator is refused at the target's cap");
+    }
+
+    /**
+     * When a new client of {@code node} is first introduced to {@code target} of the other node again
+     * (each try waits two seconds at most, as a client's retries would).
+     */
+    private static long untilIntroduced(ClusterNodes cluster, TestServer node, RtmfpClient target) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            RtmfpClient c = cluster.on(node, TestServer.KEY_A);
+            try {
+                c.connectToPeer(target.identity().peerId()).get(2, TimeUnit.SECONDS);
+                return System.nanoTime();
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                c.close(); // the next try is a new client: this one may yet be introduced
+            }
+        }
+        throw new AssertionError("no cross-node introduction within 60 s of the failover");
     }
 
     /** Whether a new client of {@code node} joining {@code group} is handed {@code member}. */
