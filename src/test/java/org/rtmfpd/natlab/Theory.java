@@ -8,6 +8,8 @@ package org.rtmfpd.natlab;
  * for the peer that the server never saw; that port is reachable only through a NAT whose filtering lets
  * in packets from the symmetric side's new port, so a symmetric NAT meets only peers without NAT, behind
  * full cones (endpoint-independent filtering), and never another symmetric NAT or a port-restricted one.
+ * Written apart from {@code org.rtmfpd.nat.DirectReach} (the rule the probe and the check page apply)
+ * on purpose: the lab checks real NATs against it, so it must not share that rule's mistakes.
  */
 final class Theory {
     private Theory() {
