@@ -24,6 +24,7 @@ import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientSettings;
 import org.rtmfpd.client.PeerSession;
 import org.rtmfpd.client.RtmfpClient;
+import org.rtmfpd.config.ListenAddress;
 
 /**
  * A lab host's peer process: runs inside a lab namespace and drives {@link RtmfpClient}s on the commands
@@ -72,14 +73,14 @@ public final class LabPeerAgent {
             case "open" -> {
                 Duration tries = w.length > 3 ? Duration.ofMillis(Long.parseLong(w[3])) : OPEN_TIMEOUT;
                 RtmfpClient client = RtmfpClient.open(ClientIdentity.generate(RANDOM),
-                        ClientSettings.FLASH_LIKE.withOpenTimeout(tries), address(w[2]), null);
+                        ClientSettings.FLASH_LIKE.withOpenTimeout(tries), ListenAddress.parse(w[2], 0), null);
                 CLIENTS.put(name, client);
                 answer(name, "opened " + client.localAddress());
             }
             case "connect" -> {
                 RtmfpClient client = client(name);
                 boolean report = w.length < 4 || w[3].equals("report");
-                InetAddress server = address(java.net.URI.create(w[2]).getHost() + ":0").getAddress();
+                InetAddress server = ListenAddress.parse(java.net.URI.create(w[2]).getHost(), 0).getAddress();
                 client.connect(w[2])
                         .thenCompose(info -> report
                                 ? client.setPeerInfo(ownAddresses(server, client.localAddress().getPort()))
@@ -150,12 +151,6 @@ public final class LabPeerAgent {
             throw new IllegalStateException("cannot list this host's addresses: " + e.getMessage(), e);
         }
         return out;
-    }
-
-    private static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String host = hostPort.substring(0, colon).replace("[", "").replace("]", "");
-        return new InetSocketAddress(host, Integer.parseInt(hostPort.substring(colon + 1)));
     }
 
     private static synchronized void answer(String name, String text) {

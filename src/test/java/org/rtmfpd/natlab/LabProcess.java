@@ -134,10 +134,6 @@ final class LabProcess implements AutoCloseable {
     record Finished(int exitCode, List<String> lines) {
     }
 
-    boolean alive() {
-        return process.isAlive();
-    }
-
     @Override
     public void close() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,29 +1,25 @@
 package org.rtmfpd.natlab;
 
 /**
- * The NAT behaviours the lab's routers have, in RFC 4787's terms (§4.1 mapping, §5 filtering), each with
- * the nftables rule that makes a Linux router behave so. Every router also drops unsolicited input, as
- * home routers do: otherwise an unsolicited packet to the router leaves a conntrack entry that takes the
- * port a mapping needs, and hole punching fails for every server alike.
+ * The NAT behaviours the lab's routers have, in RFC 4787's terms (§4.1 mapping, §5 filtering);
+ * {@link NftRules} writes the nftables rules that make a Linux router behave so. Every router also
+ * drops unsolicited input, as home routers do: otherwise an unsolicited packet to the router leaves a
+ * conntrack entry that takes the port a mapping needs, and hole punching fails for every server alike.
  */
 enum NatKind {
     /** No translation, a stateful firewall: address-and-port-dependent filtering (IPv6 home routers). */
-    FIREWALL("firewall", "none (routed)", "address and port-dependent"),
-    /** Linux {@code masquerade}: the common home router, "port-restricted cone". */
-    PORT_RESTRICTED("port-restricted", "endpoint-independent", "address and port-dependent"),
-    /** Masquerade plus inbound forwarding to the one LAN host: "full cone". */
-    FULL_CONE("full-cone", "endpoint-independent", "endpoint-independent"),
-    /** {@code masquerade fully-random}: a new port for each destination, "symmetric" (mobile, corporate). */
-    SYMMETRIC("symmetric", "address and port-dependent", "address and port-dependent");
+    FIREWALL("firewall"),
+    /** Linux {@code masquerade}: endpoint-independent mapping, address and port-dependent filtering (home routers). */
+    PORT_RESTRICTED("port-restricted"),
+    /** Masquerade plus inbound forwarding to the one LAN host: endpoint-independent mapping and filtering. */
+    FULL_CONE("full-cone"),
+    /** {@code masquerade fully-random}: address and port-dependent mapping and filtering (mobile, corporate). */
+    SYMMETRIC("symmetric");
 
     final String word;
-    final String mapping;
-    final String filtering;
 
-    NatKind(String word, String mapping, String filtering) {
+    NatKind(String word) {
         this.word = word;
-        this.mapping = mapping;
-        this.filtering = filtering;
     }
 
     static NatKind of(String word) {
@@ -33,10 +29,5 @@ enum NatKind {
             }
         }
         throw new IllegalArgumentException("unknown NAT kind '" + word + "'");
-    }
-
-    /** Whether the router translates IPv4 addresses. */
-    boolean translates() {
-        return this != FIREWALL;
     }
 }
