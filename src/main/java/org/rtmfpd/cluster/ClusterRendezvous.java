@@ -2,6 +2,7 @@ package org.rtmfpd.cluster;
 
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -21,25 +22,32 @@ import org.rtmfpd.rendezvous.PeerId;
 import org.rtmfpd.rendezvous.PeerRegistry;
 import org.rtmfpd.rendezvous.Rendezvous;
 import org.rtmfpd.wire.ForwardedIHello;
+import org.rtmfpd.wire.PeerAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The rendezvous of one node of a cluster: this node's sessions in a {@link LocalRendezvous}, and what
  * every node must see in the {@link ClusterStore} (Redis), which decides admissions (cluster-wide
- * max-sessions, one session per peer ID), introductions (the cluster-wide peer-cap ledger) and NetGroup
- * hand-outs. What a decision here asks of another node's session goes there by the {@link Courier}.
+ * max-sessions, one session per peer ID) and NetGroup hand-outs, and finds the targets of introductions.
+ * What a decision here asks of another node's session goes there by the {@link Courier}.
  *
- * <p><b>Local first.</b> The initiator of an introduction is always this node's session, checked here
- * without a round trip; a Forwarded IHello for a target on this node goes straight to its session.
+ * <p><b>The peer-cap ledger is owned by the nodes.</b> Each node decides the slots of its own peers, on
+ * its protocol thread: the pairs of two of its peers in the local rendezvous's ledger, the pairs with
+ * clients of other nodes in {@link RemotePairs}. So an introduction of two peers of this node is decided
+ * here with no Redis call at all; one to a client of another node takes one Redis call ({@code route}:
+ * find the target, and publish the {@link Delivery.Ask} to its node in the same script), a slot reserved
+ * here for the initiator meanwhile; the target's node decides its side, sends the Forwarded IHello, and
+ * answers ({@link Delivery.Answer}). A peer that leaves tells its partners' nodes
+ * ({@link Delivery.Pair}), and partners on a node that died are forgotten at the next heartbeat.
  *
  * <p><b>Redis down.</b> While the store is unreachable (its connection reports it, or a call fails),
  * every decision is the local rendezvous's: this node keeps serving its own clients, introducing them to
- * each other and grouping them, with the peer cap and max-sessions counted on this node alone. The local
- * rendezvous mirrors every registration and group place all along, so nothing is lost; when the store is
- * back, this node publishes its peers and group places again, in join order, before it asks the store
- * again, and with them the pairs of the peer-cap ledger it remembers for its peers (those made during
- * the outage too), so that the cap does not count again from zero. A single call that
+ * each other and grouping them, with max-sessions counted on this node alone and the peer cap as ever
+ * (the ledger is this node's own, pairs with other nodes' clients included, so Redis loses none of it).
+ * The local rendezvous mirrors every registration and group place all along, so nothing is lost; when
+ * the store is back, this node publishes its peers and group places again, in join order, before it
+ * asks the store again, and tells the other nodes its pairs with their clients again. A single call that
  * fails (a timeout) is handled the same way: local decisions until the next heartbeat has published
  * this node's state again, so that nothing admitted meanwhile is missing from the cluster.
  *
@@ -76,14 +84,19 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     private volatile List<String> advertise = List.of();
     private long republishes;
     private long fallbacks;
-    /** The ledger's pairs of this node's peers, published again after an outage. */
-    private final PairMemory pairs = new PairMemory();
-    /**
-     * The ledger's epoch when this node last recorded its pairs again: a node leaving or publishing its
-     * state again (after an outage) releases pairs, and moves the epoch on; at its next heartbeat every
-     * node sees that and records the pairs it remembers again.
-     */
-    private long restoredEpoch = -1;
+    /** This node's peers' pairs with clients of other nodes, and their reserved slots. */
+    private final RemotePairs remote = new RemotePairs();
+    /** Introductions to clients of other nodes, waiting for the store's route and the target node's answer. */
+    private final Map<Long, Asking> asking = new HashMap<>();
+    private long asks;
+    /** Heartbeats so far: an ask still unanswered two heartbeats later has failed. */
+    private long beats;
+    /** Nodes of partners that the last heartbeat did not list as alive. */
+    private java.util.Set<String> absent = java.util.Set.of();
+    /** Heartbeats at which this node tells its pairs across nodes again (after it published its state again). */
+    private int tellAgain;
+    /** Targets of outcomes whose Forwarded IHello their own node sent ({@link #forward} sends nothing more). */
+    private final java.util.Set<Peer> forwardedThere = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     /** The live nodes and their load, as of the last heartbeat. */
     private volatile List<ClusterStore.NodeLoad> liveNodes = List.of();
 
@@ -213,11 +226,10 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
 
     /**
      * After an outage: what the store holds of this node is removed, then every local peer is admitted
-     * (whatever its key's count: they are being served) and every group place joined, in join order.
-     * After single failed calls: each peer changed meanwhile is removed and published again, with its
-     * group places. Either way the pairs this node remembers for its peers are then recorded again
-     * (where both sides are live), and once more at the next heartbeat, when the other nodes have
-     * published their peers too.
+     * (whatever its key's count: they are being served) and every group place joined, in join order, and
+     * the nodes of this node's peers' partners are told the pairs again (they forget the pairs of a node
+     * they took for dead). After single failed calls: each peer changed meanwhile is removed and
+     * published again, with its group places.
      */
     private CompletionStage<Void> republish() {
         boolean all = republishAll;
@@ -225,31 +237,33 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         CompletionStage<?> cleared = all
                 ? store.leaveCluster(node()).thenAccept(referrals -> loop.execute(() -> deliver(referrals)))
                 : CompletableFuture.completedFuture(null);
-        Map<PeerId, List<PeerId>> remembered = pairs.snapshot();
         return cleared.thenCompose(x -> store.heartbeat(node(), advertise))
                 .thenCompose(x -> all ? CompletableFuture.completedFuture(null) : removeAll(changed))
                 .thenCompose(x -> admitAll(all ? null : changed))
-                .thenCompose(x -> restorePairs(remembered))
                 .thenAccept(x -> loop.execute(() -> {
                     if (all) {
                         republishAll = false;
                         dirty.clear();
+                        tellPairsAgain(true);
+                        tellAgain = TELL_AGAIN;
                     } else {
                         dirty.removeAll(changed);
                     }
                 }));
     }
 
-    /** Records the remembered pairs again in the store's ledger (nothing to ask when there are none). */
-    private CompletionStage<Void> restorePairs(Map<PeerId, List<PeerId>> remembered) {
-        if (remembered.isEmpty()) {
-            return CompletableFuture.completedFuture(null);
+    /**
+     * Heartbeats after a republish at which the pairs are told again: a message sent while the Redis
+     * connection was settling may be lost, and a node may forget a pair after it was told.
+     */
+    private static final int TELL_AGAIN = 2;
+
+    /** Tells the nodes of this node's peers' partners every pair again (they may have forgotten them). */
+    private void tellPairsAgain(boolean first) {
+        remote.forEach((peer, partner, at) -> courier.send(at, new Delivery.Pair(partner, peer, node(), true)));
+        if (first && remote.size() > 0) {
+            LOG.info("node {} told the other nodes its {} pairs across nodes again", node(), remote.size());
         }
-        return store.restorePairs(node(), remembered).thenAccept(n -> {
-            if (n > 0) {
-                LOG.info("node {} recorded {} pairs of the peer-cap ledger again", node(), n);
-            }
-        });
     }
 
     private CompletionStage<Void> removeAll(java.util.Set<PeerId> peers) {
@@ -288,7 +302,8 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
 
     /**
      * Heartbeat with this node's load (its sessions, max-sessions, and whether it drains), then sweep of
-     * dead nodes; records the remembered pairs again if the ledger's epoch moved on.
+     * dead nodes; forgets the pairs with clients of nodes no longer alive, and fails the asks that stayed
+     * unanswered since the heartbeat before the last.
      */
     public CompletionStage<Void> heartbeat(List<String> advertise, int sessions, int maxSessions, boolean draining) {
         this.advertise = List.copyOf(advertise);
@@ -296,6 +311,8 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                 .thenCompose(beat -> store.sweep().thenApply(referrals -> {
                     loop.execute(() -> {
                         liveNodes = beat.live();
+                        expireAsks();
+                        forgetDeadNodes(beat.live());
                         if (beat.lapsed() && !republishing && !republishAll) {
                             // silent for a lifetime (its calls failed while its connection stayed up): the
                             // others may have swept its peers, so all of them are published again
@@ -304,14 +321,46 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                             shared = false;
                         }
                         deliver(referrals);
-                        if (shared && beat.epoch() != restoredEpoch) {
-                            restoredEpoch = beat.epoch();
-                            restorePairs(pairs.snapshot()).exceptionally(this::failedQuietly);
+                        if (shared && tellAgain > 0) {
+                            tellAgain--;
+                            tellPairsAgain(false);
                         }
                         rejoin();
                     });
                     return null;
                 }));
+    }
+
+    /** Asks unanswered since the heartbeat before the last: failed (the initiator's IHello is retried). */
+    private void expireAsks() {
+        beats++;
+        forwardedThere.clear();
+        var it = asking.values().iterator();
+        while (it.hasNext()) {
+            Asking a = it.next();
+            if (a.beat < beats - 1) {
+                it.remove();
+                unreserve(a);
+                a.outcome.completeExceptionally(new java.util.concurrent.TimeoutException(
+                        "node of " + a.target + " did not answer an introduction"));
+            }
+        }
+    }
+
+    /**
+     * Pairs with clients of a node missing from two heartbeats' live nodes in a row hold no slot (it died
+     * or left; if it was only taken for dead, it publishes its state again and tells its pairs again).
+     */
+    private void forgetDeadNodes(List<ClusterStore.NodeLoad> live) {
+        java.util.Set<String> missing = remote.nodes();
+        live.forEach(n -> missing.remove(n.node()));
+        java.util.Set<String> gone = new java.util.HashSet<>(missing);
+        gone.retainAll(absent);
+        absent = missing;
+        int n = gone.isEmpty() ? 0 : remote.dropNodes(gone);
+        if (n > 0) {
+            LOG.info("node {} forgot {} pairs with clients of nodes that are gone ({})", node(), n, gone);
+        }
     }
 
     /** The live nodes of the cluster (this one too) with their load, as of the last heartbeat. */
@@ -327,6 +376,9 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         Optional<DeveloperKey> key = keys.apply(developerKey);
         if (key.isEmpty()) {
             return CompletableFuture.completedFuture(Admission.UNKNOWN_KEY);
+        }
+        if (local.local(peer).isPresent()) {
+            releaseRemote(peer); // a session replaced here: its pairs go with it
         }
         if (!shared) {
             return alone(peer, local.connected(developerKey, peer, observed, handle));
@@ -374,6 +426,17 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     @Override
     public CompletionStage<Introducer.Outcome<H>> introduce(PeerId initiator, H handle, InetSocketAddress from,
             PeerId target, byte[] tag) {
+        return introduce(initiator, handle, from, target, tag, null);
+    }
+
+    /**
+     * Two peers of this node: decided here, with no Redis call. A target on another node: one Redis call
+     * finds it and sends its node the ask (with {@code epd}, that node also sends the Forwarded IHello;
+     * without, {@link #forward} does); a slot of the initiator is reserved until the answer.
+     */
+    @Override
+    public CompletionStage<Introducer.Outcome<H>> introduce(PeerId initiator, H handle, InetSocketAddress from,
+            PeerId target, byte[] tag, byte[] epd) {
         if (!shared) {
             return introduceAlone(initiator, handle, from, target, tag);
         }
@@ -382,43 +445,169 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         if (me == null) {
             return done(introducer.refuse(Introducer.Reason.INITIATOR_NOT_REGISTERED, initiator, from, target));
         }
-        if (initiator.equals(target)) {
-            return done(introducer.refuse(Introducer.Reason.SELF, initiator, from, target));
+        if (initiator.equals(target) || local.local(target).isPresent()) {
+            return introduceAlone(initiator, handle, from, target, tag);
         }
         int cap = peerCapOf(me.developerKey());
-        return onLoop(store.pair(initiator, node(), target, cap), pairing -> {
-            if (pairing instanceof ClusterStore.Paired paired) {
-                remember(initiator, target, cap);
-                return introducer.introduce(me, from, paired.target(), tag, paired.newPair());
-            }
-            return introducer.refuse(((ClusterStore.Refused) pairing).reason(), initiator, from, target);
-        }, () -> introduceAlone(initiator, handle, from, target, tag));
+        boolean repeat = remote.has(initiator, target);
+        if (!repeat && slotsInUse(initiator) >= cap) {
+            return done(introducer.refuse(Introducer.Reason.INITIATOR_CAP, initiator, from, target));
+        }
+        long id = ++asks;
+        Asking a = new Asking(me, from, tag, target, !repeat, epd != null, beats);
+        if (a.reserved) {
+            remote.reserve(initiator);
+        }
+        asking.put(id, a);
+        byte[] ask = DeliveryCodec.encode(new Delivery.Ask(target, initiator, node(), id, epd == null ? new byte[0] : epd,
+                from, me.reported(), tag));
+        store.route(me.developerKey(), target, node(), ask)
+                .whenComplete((pairing, failure) -> loop.execute(() -> routed(id, pairing, failure)));
+        return a.outcome;
     }
 
-    /** An introduction decided by this node alone; its pair is remembered for the next republish. */
+    /** An introduction to a client of another node, under way: its route and its answer may come in either order. */
+    private final class Asking {
+        final PeerRegistry.Entry<H> initiator;
+        final InetSocketAddress from;
+        final byte[] tag;
+        final PeerId target;
+        final boolean reserved;
+        final boolean forwardedThere;
+        final long beat;
+        final CompletableFuture<Introducer.Outcome<H>> outcome = new CompletableFuture<>();
+        Peer routed;
+        Delivery.Verdict verdict;
+
+        Asking(PeerRegistry.Entry<H> initiator, InetSocketAddress from, byte[] tag, PeerId target, boolean reserved,
+                boolean forwardedThere, long beat) {
+            this.initiator = initiator;
+            this.from = from;
+            this.tag = tag;
+            this.target = target;
+            this.reserved = reserved;
+            this.forwardedThere = forwardedThere;
+            this.beat = beat;
+        }
+    }
+
+    /** The store found the target (its node has the ask), refused, or failed (decided alone). */
+    private void routed(long id, ClusterStore.Pairing pairing, Throwable failure) {
+        Asking a = asking.get(id);
+        if (a == null) {
+            return;
+        }
+        if (failure != null) {
+            asking.remove(id);
+            unreserve(a);
+            fallbacks++;
+            degrade();
+            LOG.debug("cluster store call failed, deciding locally: {}", failure.toString());
+            introduceAlone(a.initiator.peerId(), a.initiator.handle(), a.from, a.target, a.tag)
+                    .thenAccept(a.outcome::complete);
+        } else if (pairing instanceof ClusterStore.Refused refused) {
+            asking.remove(id);
+            unreserve(a);
+            a.outcome.complete(introducer.refuse(refused.reason(), a.initiator.peerId(), a.from, a.target));
+        } else {
+            a.routed = ((ClusterStore.Routed) pairing).target();
+            finish(id, a);
+        }
+    }
+
+    /** The target's node answered an ask of this node. */
+    private void answered(Delivery.Answer answer) {
+        Asking a = asking.get(answer.ask());
+        if (a == null || !a.target.equals(answer.target())) {
+            if (answer.verdict() == Delivery.Verdict.NEW_PAIR) {
+                // too late (the ask had failed): the target's node releases the slot it took
+                courier.send(answer.targetNode(), new Delivery.Pair(answer.target(), answer.peer(), node(), false));
+            }
+            return;
+        }
+        a.verdict = answer.verdict();
+        finish(answer.ask(), a);
+    }
+
+    /** With both the route and the answer: the outcome. */
+    private void finish(long id, Asking a) {
+        if (a.routed == null || a.verdict == null) {
+            return;
+        }
+        asking.remove(id);
+        unreserve(a);
+        PeerId initiator = a.initiator.peerId();
+        boolean allowed = a.verdict == Delivery.Verdict.NEW_PAIR || a.verdict == Delivery.Verdict.REPEAT;
+        boolean still = local.local(initiator).filter(e -> e.handle() == a.initiator.handle()).isPresent();
+        if (allowed && !still) {
+            // the initiator left meanwhile: the target's node releases the pair
+            courier.send(a.routed.node(), new Delivery.Pair(a.target, initiator, node(), false));
+            a.outcome.complete(introducer.refuse(Introducer.Reason.INITIATOR_NOT_REGISTERED, initiator, a.from,
+                    a.target));
+            return;
+        }
+        switch (a.verdict) {
+            case NEW_PAIR, REPEAT -> {
+                remote.add(initiator, a.target, a.routed.node());
+                if (a.forwardedThere) {
+                    forwardedThere.add(a.routed);
+                }
+                a.outcome.complete(introducer.introduce(a.initiator, a.from, a.routed, a.tag,
+                        a.reserved || a.verdict == Delivery.Verdict.NEW_PAIR));
+            }
+            case TARGET_CAP -> a.outcome.complete(introducer.refuse(Introducer.Reason.TARGET_CAP, initiator, a.from,
+                    a.target));
+            case UNKNOWN_TARGET -> a.outcome.complete(introducer.refuse(Introducer.Reason.UNKNOWN_TARGET, initiator,
+                    a.from, a.target));
+        }
+    }
+
+    private void unreserve(Asking a) {
+        if (a.reserved) {
+            remote.unreserve(a.initiator.peerId());
+        }
+    }
+
+    /** Slots {@code peer} of this node holds: pairs here, pairs with other nodes' clients, reservations. */
+    private int slotsInUse(PeerId peer) {
+        return local.ledger().slotsInUse(peer) + remote.held(peer);
+    }
+
+    /**
+     * Another node asks to introduce its client to this node's {@code ask.peer()}: this node decides its
+     * peer's side of the ledger, sends the Forwarded IHello if allowed, and answers.
+     */
+    private void asked(Delivery.Ask ask) {
+        PeerRegistry.Entry<H> t = local.local(ask.peer()).orElse(null);
+        Delivery.Verdict verdict;
+        if (t == null) {
+            verdict = Delivery.Verdict.UNKNOWN_TARGET;
+        } else if (remote.has(ask.peer(), ask.initiator())) {
+            verdict = Delivery.Verdict.REPEAT;
+        } else if (slotsInUse(ask.peer()) >= peerCapOf(t.developerKey())) {
+            verdict = Delivery.Verdict.TARGET_CAP;
+        } else {
+            remote.add(ask.peer(), ask.initiator(), ask.initiatorNode());
+            verdict = Delivery.Verdict.NEW_PAIR;
+        }
+        if (t != null && verdict != Delivery.Verdict.TARGET_CAP && ask.epd().length > 0) {
+            PeerAddress at = introducer.forwardAddress(ask.reported(), ask.from(), Peer.of(t, node()), ask.tag());
+            outbox.forward(t.handle(), new ForwardedIHello(ask.epd(), at, ask.tag()));
+        }
+        courier.send(ask.initiatorNode(), new Delivery.Answer(ask.initiator(), ask.peer(), node(), ask.ask(), verdict));
+    }
+
+    /** An introduction decided by this node alone (two of its peers, or the store unreachable). */
     private CompletionStage<Introducer.Outcome<H>> introduceAlone(PeerId initiator, H handle, InetSocketAddress from,
             PeerId target, byte[] tag) {
-        return local.introduce(initiator, handle, from, target, tag).thenApply(outcome -> {
-            if (outcome instanceof Introducer.Introduce<H> i) {
-                remember(initiator, target, peerCapOf(i.initiator().developerKey()));
-            }
-            return outcome;
-        });
-    }
-
-    /** A pair of the ledger with this node's {@code initiator} (and {@code target}, if it is this node's too). */
-    private void remember(PeerId initiator, PeerId target, int cap) {
-        pairs.add(initiator, target, cap);
-        if (local.local(target).isPresent()) {
-            pairs.add(target, initiator, cap);
-        }
+        return done(local.introduce(initiator, handle, from, target, tag, remote::held));
     }
 
     @Override
     public void forward(Peer target, ForwardedIHello forward) {
         if (target.node().equals(node())) {
             local.forward(target, forward);
-        } else {
+        } else if (!forwardedThere.remove(target)) {
             courier.send(target.node(),
                     new Delivery.Forward(target.peerId(), forward.epd(), forward.replyAddress(), forward.tag()));
         }
@@ -426,12 +615,12 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
 
     @Override
     public CompletionStage<Optional<Peer>> openIntroduction(PeerId target) {
-        if (!shared || local.local(target).isPresent()) {
-            return local.openIntroduction(target);
+        Optional<PeerRegistry.Entry<H>> here = local.local(target);
+        if (!shared || here.isPresent()) {
+            return done(here.filter(e -> slotsInUse(target) < peerCapOf(e.developerKey())).map(e -> Peer.of(e, node())));
         }
-        // The target's key, and so its own cap, is known only once it is found: the server's cap bounds it.
-        return onLoop(store.openTarget(target, local.peerCapOf("")), found -> found,
-                () -> local.openIntroduction(target));
+        // a client of another node: its free slots are its node's to know, and are not checked here
+        return onLoop(store.find(target), found -> found, () -> done(Optional.empty()));
     }
 
     /**
@@ -445,8 +634,7 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         if (!shared) {
             return CompletableFuture.completedFuture(false);
         }
-        // A cap above any key's: the record is answered whatever pairs the peer holds.
-        return store.openTarget(peer, DeveloperKey.MAX_PEER_CAP + 1)
+        return store.find(peer)
                 .thenApply(found -> found.filter(p -> p.developerKey().equals(developerKey)).isPresent())
                 .exceptionally(failure -> false);
     }
@@ -482,7 +670,7 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         boolean mine = local.local(peer).filter(e -> e.handle() == handle).isPresent();
         local.closed(peer, handle);
         if (mine) {
-            pairs.remove(peer);
+            releaseRemote(peer);
         }
         if (!shared && mine) {
             dirty.add(peer);
@@ -527,15 +715,37 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
         return store.leaveCluster(node()).thenAccept(referrals -> courierReferrals(referrals));
     }
 
+    /** {@code peer} of this node left: its pairs with other nodes' clients are released there too. */
+    private void releaseRemote(PeerId peer) {
+        remote.release(peer).forEach((partner, at) -> courier.send(at, new Delivery.Pair(partner, peer, node(), false)));
+    }
+
     // ---- deliveries ----------------------------------------------------------------------------
 
     /** A delivery from another node, on the protocol thread. */
     void deliver(Delivery d) {
+        if (d instanceof Delivery.Ask ask) {
+            asked(ask);
+            return;
+        }
+        if (d instanceof Delivery.Answer answer) {
+            answered(answer);
+            return;
+        }
+        if (d instanceof Delivery.Pair pair) {
+            if (!pair.paired()) {
+                remote.drop(pair.peer(), pair.partner());
+            } else if (local.local(pair.peer()).isPresent()) {
+                remote.add(pair.peer(), pair.partner(), pair.partnerNode());
+            }
+            return;
+        }
         Optional<H> to = local.local(d.peer()).map(PeerRegistry.Entry::handle);
         if (to.isEmpty()) {
             return; // gone meanwhile: as a lost datagram, the client's retransmission asks again
         }
         if (d instanceof Delivery.Forward f) {
+            // an open introduction (the initiator holds no session), or an ask that carried no EPD
             outbox.forward(to.get(), new ForwardedIHello(f.epd(), f.initiator(), f.tag()));
         } else if (d instanceof Delivery.Refer r) {
             outbox.refer(to.get(), r.group(), r.member());

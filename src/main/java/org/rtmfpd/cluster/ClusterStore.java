@@ -10,8 +10,9 @@ import org.rtmfpd.rendezvous.PeerId;
 
 /**
  * The rendezvous state that every node of a cluster must see, kept in Redis: which node holds each
- * connected peer (and its addresses), the per-key session counts, the peer-cap ledger, the NetGroups,
- * and which nodes are alive. Every call answers with a {@link CompletionStage} and never blocks; a
+ * connected peer (and its addresses), the per-key session counts, the NetGroups, and which nodes are
+ * alive. (The peer-cap ledger is not here: each node owns its own peers' part.) Every call answers with
+ * a {@link CompletionStage} and never blocks; a
  * failed or timed-out call completes it exceptionally (the caller then decides locally).
  *
  * <p>Each call that reads and then writes is atomic in the store (one Lua script): two nodes racing
@@ -21,7 +22,7 @@ import org.rtmfpd.rendezvous.PeerId;
  *
  * <p>Liveness: a peer whose node has not sent a {@link #heartbeat} for longer than the store's node
  * lifetime is as good as gone: it is never returned, introduced, or handed out in a group, and
- * {@link #sweep} removes it (and its pairs and group places) for good.
+ * {@link #sweep} removes it (and its group places) for good.
  */
 public interface ClusterStore extends AutoCloseable {
     /** What {@link #admit} did. */
@@ -54,26 +55,22 @@ public interface ClusterStore extends AutoCloseable {
     record Referral(String developerKey, GroupId group, PeerId recipient, String recipientNode, PeerId member) {
     }
 
-    /** The answer of {@link #pair}: the target to introduce, or why not. */
-    sealed interface Pairing permits Paired, Refused {
+    /** The answer of {@link #route}: the target, whose node has been asked, or why not. */
+    sealed interface Pairing permits Routed, Refused {
     }
 
-    /**
-     * Allowed: introduce the initiator to {@code target}.
-     *
-     * @param newPair true when this used a peer-cap slot on each side, false for a pair already made
-     */
-    record Paired(Peer target, boolean newPair) implements Pairing {
+    /** The target is live on another node, which has been sent the ask; its record is {@code target}. */
+    record Routed(Peer target) implements Pairing {
     }
 
-    /** Refused, for {@code reason}; nothing changed. */
+    /** Refused, for {@code reason}; nothing sent. */
     record Refused(Introducer.Reason reason) implements Pairing {
     }
 
     /**
      * Registers {@code peer} (on {@code peer.node()}) unless its developer key already holds
      * {@code maxSessions} live peers in the cluster. A live record for the same peer ID, on any node, is
-     * replaced: its pairs are released and it leaves its groups, as at its close. Counts only live
+     * replaced: it leaves its groups, as at its close. Counts only live
      * peers.
      */
     CompletionStage<Admit> admit(Peer peer, int maxSessions);
@@ -82,21 +79,22 @@ public interface ClusterStore extends AutoCloseable {
     CompletionStage<Void> update(Peer peer);
 
     /**
-     * {@code peer} closed on {@code node}: unregisters it, releases its pairs, removes it from its
+     * {@code peer} closed on {@code node}: unregisters it, removes it from its
      * groups, and answers the referrals that repair them. Nothing if {@code node} no longer holds it.
      */
     CompletionStage<List<Referral>> remove(PeerId peer, String node);
 
     /**
-     * Decides an introduction of {@code initiator} (held by {@code node}) to {@code target} under the
-     * peer cap {@code cap} (the developer key's; both share it), in {@link Introducer}'s order: the
-     * initiator must be registered on {@code node}; the target must not be the initiator, must be live,
-     * with the same developer key; then the ledger, as {@code IntroductionLedger}.
+     * The first step of an introduction of a client of {@code node} (with {@code developerKey}) to
+     * {@code target}, a client of another node: the target must be live, with the same developer key, on
+     * a live node other than {@code node}. If so, {@code ask} (a {@link DeliveryCodec} message) is
+     * published to the target node's inbox in the same call, and the target's record answered; that node
+     * decides its peer's side of the peer-cap ledger. Otherwise the refusal, and nothing published.
      */
-    CompletionStage<Pairing> pair(PeerId initiator, String node, PeerId target, int cap);
+    CompletionStage<Pairing> route(String developerKey, PeerId target, String node, byte[] ask);
 
-    /** The live record of {@code target}, if it has fewer than {@code cap} pairs (open introductions). */
-    CompletionStage<Optional<Peer>> openTarget(PeerId target, int cap);
+    /** The live record of {@code peer}, if it is connected to a live node. */
+    CompletionStage<Optional<Peer>> find(PeerId peer);
 
     /**
      * {@code peer} (held by {@code node}, with {@code developerKey}) joins {@code group}: answers the
@@ -139,13 +137,11 @@ public interface ClusterStore extends AutoCloseable {
     /**
      * The answer of {@link #heartbeat}.
      *
-     * @param epoch the ledger's epoch: it moves on each time a node leaves or publishes its state again,
-     *              which releases pairs; a node that sees it move records its remembered pairs again
      * @param live  the live nodes (this one too) with their load
      * @param lapsed the node was dead until this heartbeat (silent for a lifetime, or unknown): the other
      *               nodes may have swept its peers, so it must publish them all again
      */
-    record Beat(long epoch, List<NodeLoad> live, boolean lapsed) {
+    record Beat(List<NodeLoad> live, boolean lapsed) {
         public Beat {
             live = List.copyOf(live);
         }
@@ -160,22 +156,13 @@ public interface ClusterStore extends AutoCloseable {
     }
 
     /**
-     * Removes the peers, pairs and group places of every node whose heartbeat is older than the node
+     * Removes the peers and group places of every node whose heartbeat is older than the node
      * lifetime, and answers the referrals that repair the groups they left.
      */
     CompletionStage<List<Referral>> sweep();
 
     /** {@code node} is stopping: removes its peers at once, with the referrals that repair their groups. */
     CompletionStage<List<Referral>> leaveCluster(String node);
-
-    /**
-     * Records again the pairs of the peer-cap ledger that {@code node} remembers for its peers (each
-     * peer → the peers it was introduced to), after an outage lost or removed them: each pair of two
-     * live peers of one developer key, the first held by {@code node}, on both sides, if missing.
-     * Answers how many pairs were recorded again.
-     */
-    CompletionStage<Integer> restorePairs(String node,
-            java.util.Map<PeerId, ? extends java.util.Collection<PeerId>> pairs);
 
     @Override
     void close();

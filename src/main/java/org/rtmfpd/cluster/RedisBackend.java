@@ -32,7 +32,7 @@ public final class RedisBackend implements ClusterBackend {
         RedisConnection connection = RedisConnection.open(settings.redis().orElseThrow(), settings.redisPasswordFile(),
                 settings.redisCaFile(), Duration.ofMillis(settings.redisTimeoutMs()));
         try {
-            RedisClusterStore store = new RedisClusterStore(connection.commands(), settings.namespace(), keyOfHash,
+            RedisClusterStore store = new RedisClusterStore(connection.commands(), connection.binaryCommands(), settings.namespace(), keyOfHash,
                     clock, random, Duration.ofMillis(settings.nodeLifetimeMs()));
             store.load().toCompletableFuture().join();
             return new RedisBackend(connection, store, new RedisCourier(connection, settings.namespace()),

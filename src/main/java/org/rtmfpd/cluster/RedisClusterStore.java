@@ -33,15 +33,15 @@ import org.rtmfpd.rendezvous.PeerRegistry;
 /**
  * The {@link ClusterStore} in Redis: one Lua script per call (loaded by SHA, re-loaded on NOSCRIPT),
  * so that each read-then-write is atomic across nodes, with the semantics of {@code PeerRegistry},
- * {@code IntroductionLedger} and {@code NetGroups} in one process.
+ * and {@code NetGroups} in one process. The peer-cap ledger is not here: each node owns its peers' part
+ * ({@link ClusterRendezvous}); {@link #route} only finds a target and hands its node the question.
  *
  * <p><b>Data model.</b> {@code P} is {@code {NS}} (the namespace in a hash tag, {@code {rtmfpd}} by
  * default), so every key of a namespace sits in one Redis Cluster slot and multi-key scripts run there.
  * <ul>
  *   <li>{@code P:nodes} ZSET node → last heartbeat (ms); {@code P:nodeinfo} HASH node →
  *       {@code advertised addresses (comma list)|sessions|max sessions|1 if draining} (its load, for
- *       redirects); {@code P:epoch} STRING the ledger's epoch, moved on by each node that leaves or
- *       publishes its state again.</li>
+ *       redirects).</li>
  *   <li>{@code P:peers} HASH peer ID (hex) → {@code keyHash|node|observed|reported,…}. The developer
  *       key is never stored: {@code keyHash} is the first 32 hex digits of its SHA-256, turned back into
  *       the key by the constructor's {@code keyOfHash} (a peer whose key no longer resolves is absent).
@@ -49,8 +49,6 @@ import org.rtmfpd.rendezvous.PeerRegistry;
  *   <li>{@code P:nodepeers:<node>} SET of the node's peer IDs (for sweep and leaveCluster).</li>
  *   <li>{@code P:keypeers} HASH {@code keyHash|node} → peers of that key on that node; max-sessions
  *       sums the fields of live nodes only, so a dead node's peers stop counting at once.</li>
- *   <li>{@code P:pairs} HASH peer ID → comma list of the peers it was introduced to (the cap ledger;
- *       symmetric; no field for a peer with no pair). Partners on dead nodes are not counted.</li>
  *   <li>{@code P:group:<keyHash>:<groupHex>} ZSET member peer ID → score {@code seq × 16384 + cap},
  *       {@code seq} from the counter {@code P:seq} (join order, exact to 2^39 joins), {@code cap} the
  *       member's cap at its join (for the leave referral's window).</li>
@@ -97,21 +95,18 @@ public final class RedisClusterStore implements ClusterStore {
     private static final RedisScripts.Script ADMIT = RedisScripts.Script.of("admit", RedisScripts.ADMIT);
     private static final RedisScripts.Script UPDATE = RedisScripts.Script.of("update", RedisScripts.UPDATE);
     private static final RedisScripts.Script REMOVE = RedisScripts.Script.of("remove", RedisScripts.REMOVE);
-    private static final RedisScripts.Script PAIR = RedisScripts.Script.of("pair", RedisScripts.PAIR);
-    private static final RedisScripts.Script OPEN_TARGET = RedisScripts.Script.of("openTarget", RedisScripts.OPEN_TARGET);
+    private static final RedisScripts.Script ROUTE = RedisScripts.Script.of("route", RedisScripts.ROUTE);
+    private static final RedisScripts.Script FIND = RedisScripts.Script.of("find", RedisScripts.FIND);
     private static final RedisScripts.Script JOIN = RedisScripts.Script.of("join", RedisScripts.JOIN);
     private static final RedisScripts.Script LEAVE = RedisScripts.Script.of("leave", RedisScripts.LEAVE);
     private static final RedisScripts.Script SWEEP = RedisScripts.Script.of("sweep", RedisScripts.SWEEP);
     private static final RedisScripts.Script LEAVE_CLUSTER = RedisScripts.Script.of("leaveCluster",
             RedisScripts.LEAVE_CLUSTER);
-    private static final RedisScripts.Script RESTORE_PAIRS = RedisScripts.Script.of("restorePairs",
-            RedisScripts.RESTORE_PAIRS);
-    static final List<RedisScripts.Script> SCRIPTS = List.of(HEARTBEAT, ADMIT, UPDATE, REMOVE, PAIR, OPEN_TARGET,
-            JOIN, LEAVE, SWEEP, LEAVE_CLUSTER, RESTORE_PAIRS);
-    /** Pairs per restorePairs script, so that Redis is never held for long. */
-    static final int RESTORE_BATCH = 500;
+    static final List<RedisScripts.Script> SCRIPTS = List.of(HEARTBEAT, ADMIT, UPDATE, REMOVE, ROUTE, FIND,
+            JOIN, LEAVE, SWEEP, LEAVE_CLUSTER);
 
     private final RedisClusterAsyncCommands<String, String> redis;
+    private final RedisClusterAsyncCommands<String, byte[]> binary;
     private final String prefix;
     private final String[] routingKey;
     private final Function<String, Optional<String>> keyOfHash;
@@ -124,16 +119,20 @@ public final class RedisClusterStore implements ClusterStore {
 
     /**
      * @param redis        the async commands (see {@link RedisConnection#commands()})
+     * @param binary       the same connection's binary commands ({@link RedisConnection#binaryCommands()}),
+     *                     for {@link #route}'s message
      * @param namespace    the key namespace, shared by the nodes of one cluster
      * @param keyOfHash    the developer key whose {@link #keyHash} is given, if it is still a key
      * @param clock        now, in ms (the scripts' idea of time)
      * @param random       for the random member of a join
      * @param nodeLifetime how long a node stays alive after its last heartbeat
      */
-    public RedisClusterStore(RedisClusterAsyncCommands<String, String> redis, String namespace,
+    public RedisClusterStore(RedisClusterAsyncCommands<String, String> redis,
+            RedisClusterAsyncCommands<String, byte[]> binary, String namespace,
             Function<String, Optional<String>> keyOfHash, LongSupplier clock, RandomGenerator random,
             Duration nodeLifetime) {
         this.redis = Objects.requireNonNull(redis, "redis");
+        this.binary = Objects.requireNonNull(binary, "binary");
         if (!NAMESPACE.matcher(namespace).matches()) {
             throw new IllegalArgumentException("namespace must be 1-64 of A-Z a-z 0-9 . _ -, got '" + namespace + "'");
         }
@@ -211,27 +210,28 @@ public final class RedisClusterStore implements ClusterStore {
     }
 
     @Override
-    public CompletionStage<Pairing> pair(PeerId initiator, String node, PeerId target, int cap) {
+    public CompletionStage<Pairing> route(String developerKey, PeerId target, String node, byte[] ask) {
         checkNode(node);
-        checkCap(cap);
-        return this.<List<Object>>run(PAIR, ScriptOutputType.MULTI, initiator.toHex(), node, target.toHex(),
-                Integer.toString(cap)).thenApply(r -> {
-                    if (r.get(0).equals("REFUSED")) {
-                        return new Refused(Introducer.Reason.valueOf((String) r.get(1)));
-                    }
-                    Optional<Peer> t = resolve(target, (String) r.get(1));
-                    if (t.isEmpty()) {
-                        return new Refused(Introducer.Reason.UNKNOWN_TARGET);
-                    }
-                    return new Paired(t.get(), ((Long) r.get(2)) == 1L);
-                });
+        byte[][] args = {keyHash(developerKey).getBytes(StandardCharsets.US_ASCII),
+            target.toHex().getBytes(StandardCharsets.US_ASCII), node.getBytes(StandardCharsets.US_ASCII), ask};
+        return this.<List<Object>>runBinary(ROUTE, args).thenApply(r -> {
+            String status = text(r.get(0));
+            if (status.equals("REFUSED")) {
+                return new Refused(Introducer.Reason.valueOf(text(r.get(1))));
+            }
+            Optional<Peer> t = resolve(target, text(r.get(1)));
+            return t.<Pairing>map(Routed::new).orElseGet(() -> new Refused(Introducer.Reason.UNKNOWN_TARGET));
+        });
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
     @Override
-    public CompletionStage<Optional<Peer>> openTarget(PeerId target, int cap) {
-        checkCap(cap);
-        return this.<String>run(OPEN_TARGET, ScriptOutputType.VALUE, target.toHex(), Integer.toString(cap))
-                .thenApply(rec -> rec == null ? Optional.empty() : resolve(target, rec));
+    public CompletionStage<Optional<Peer>> find(PeerId peer) {
+        return this.<String>run(FIND, ScriptOutputType.VALUE, peer.toHex())
+                .thenApply(rec -> rec == null ? Optional.empty() : resolve(peer, rec));
     }
 
     @Override
@@ -271,12 +271,12 @@ public final class RedisClusterStore implements ClusterStore {
         String info = String.join(",", load.advertise()) + "|" + load.sessions() + "|" + load.maxSessions() + "|"
                 + (load.draining() ? 1 : 0);
         return this.<List<Object>>run(HEARTBEAT, ScriptOutputType.MULTI, load.node(), info).thenApply(r -> {
-            List<?> live = (List<?>) r.get(1);
+            List<?> live = (List<?>) r.get(0);
             List<NodeLoad> nodes = new ArrayList<>();
             for (int i = 0; i + 1 < live.size(); i += 2) {
                 parseLoad((String) live.get(i), (String) live.get(i + 1)).ifPresent(nodes::add);
             }
-            return new Beat((Long) r.get(0), nodes, ((Long) r.get(2)) == 1L);
+            return new Beat(nodes, ((Long) r.get(1)) == 1L);
         });
     }
 
@@ -310,23 +310,6 @@ public final class RedisClusterStore implements ClusterStore {
                 Integer.toString(removalBatch)), new ArrayList<>());
     }
 
-    @Override
-    public CompletionStage<Integer> restorePairs(String node, java.util.Map<PeerId, ? extends java.util.Collection<PeerId>> pairs) {
-        checkNode(node);
-        List<String> all = new ArrayList<>();
-        pairs.forEach((a, partners) -> partners.forEach(b -> all.add(a.toHex() + ":" + b.toHex())));
-        CompletionStage<Integer> chain = CompletableFuture.completedFuture(0);
-        for (int from = 0; from < all.size(); from += RESTORE_BATCH) {
-            String[] batch = all.subList(from, Math.min(all.size(), from + RESTORE_BATCH)).toArray(String[]::new);
-            String[] args = new String[batch.length + 1];
-            args[0] = node;
-            System.arraycopy(batch, 0, args, 1, batch.length);
-            chain = chain.thenCompose(sum -> this.<Long>run(RESTORE_PAIRS, ScriptOutputType.INTEGER, args)
-                    .thenApply(n -> sum + n.intValue()));
-        }
-        return chain;
-    }
-
     /** Sets how many peers one sweep or leaveCluster script removes at most (tests use small batches). */
     RedisClusterStore removalBatch(int peers) {
         if (peers < 1) {
@@ -357,7 +340,28 @@ public final class RedisClusterStore implements ClusterStore {
         argv[2] = Long.toString(lifetime);
         argv[3] = Long.toString(ttl);
         System.arraycopy(args, 0, argv, 4, args.length);
-        CompletableFuture<T> first = this.<T>evalsha(script, type, argv);
+        return reloadingOnNoScript(script, () -> this.<T>evalsha(script, type, argv));
+    }
+
+    /** As {@link #run} with arguments of bytes (answers of bytes too), on the binary commands. */
+    private <T> CompletionStage<T> runBinary(RedisScripts.Script script, byte[]... args) {
+        byte[][] argv = new byte[4 + args.length][];
+        argv[0] = prefix.getBytes(StandardCharsets.UTF_8);
+        argv[1] = Long.toString(clock.getAsLong()).getBytes(StandardCharsets.US_ASCII);
+        argv[2] = Long.toString(lifetime).getBytes(StandardCharsets.US_ASCII);
+        argv[3] = Long.toString(ttl).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(args, 0, argv, 4, args.length);
+        return reloadingOnNoScript(script, () -> {
+            try {
+                return binary.<T>evalsha(script.sha(), ScriptOutputType.MULTI, routingKey, argv).toCompletableFuture();
+            } catch (RuntimeException e) {
+                return CompletableFuture.<T>failedFuture(e);
+            }
+        });
+    }
+
+    private <T> CompletionStage<T> reloadingOnNoScript(RedisScripts.Script script, Supplier<CompletableFuture<T>> call) {
+        CompletableFuture<T> first = call.get();
         return first.handle((v, e) -> {
             if (e == null) {
                 return CompletableFuture.completedFuture(v);
@@ -365,8 +369,7 @@ public final class RedisClusterStore implements ClusterStore {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof RedisNoScriptException
                     || (cause.getMessage() != null && cause.getMessage().startsWith("NOSCRIPT"))) {
-                return redis.scriptLoad(script.text()).toCompletableFuture()
-                        .thenCompose(sha -> this.<T>evalsha(script, type, argv));
+                return redis.scriptLoad(script.text()).toCompletableFuture().thenCompose(sha -> call.get());
             }
             return CompletableFuture.<T>failedFuture(cause);
         }).thenCompose(Function.identity());

@@ -32,10 +32,8 @@ final class RedisScripts {
             local K_NODEINFO = P .. ':nodeinfo'
             local K_PEERS = P .. ':peers'
             local K_KEYPEERS = P .. ':keypeers'
-            local K_PAIRS = P .. ':pairs'
             local K_PEERGROUPS = P .. ':peergroups'
             local K_SEQ = P .. ':seq'
-            local K_EPOCH = P .. ':epoch'
             local CAPM = 16384
 
             local alive_cache = {}
@@ -77,25 +75,10 @@ final class RedisScripts {
             local function touch(key) redis.call('PEXPIRE', key, TTL) end
             local function touchShared()
               touch(K_NODES); touch(K_NODEINFO); touch(K_PEERS); touch(K_KEYPEERS)
-              touch(K_PAIRS); touch(K_PEERGROUPS); touch(K_SEQ); touch(K_EPOCH)
+              touch(K_PEERGROUPS); touch(K_SEQ)
             end
             local function groupKey(gk) return P .. ':group:' .. gk end
             local function window(cap) return math.max(1, cap - 1) end
-
-            -- live partners of a peer in the cap ledger
-            local function livePairs(peer)
-              local out = {}
-              for _, x in ipairs(split(redis.call('HGET', K_PAIRS, peer))) do
-                if live(x) then out[#out + 1] = x end
-              end
-              return out
-            end
-            local function release(peer)
-              for _, other in ipairs(split(redis.call('HGET', K_PAIRS, peer))) do
-                hsetlist(K_PAIRS, other, without(split(redis.call('HGET', K_PAIRS, other)), peer))
-              end
-              redis.call('HDEL', K_PAIRS, peer)
-            end
 
             -- removes peer (held by node) from group gk; answers the referral that repairs it, or nil
             local function leaveGroup(gk, peer, node)
@@ -123,14 +106,13 @@ final class RedisScripts {
               return nil
             end
 
-            -- removes a peer's record, pairs and group places; answers the referrals
+            -- removes a peer's record and group places; answers the referrals
             local function removePeer(peer, rec)
               local kh, node = parse(rec)
               redis.call('HDEL', K_PEERS, peer)
               redis.call('SREM', P .. ':nodepeers:' .. node, peer)
               local kn = kh .. '|' .. node
               if redis.call('HINCRBY', K_KEYPEERS, kn, -1) <= 0 then redis.call('HDEL', K_KEYPEERS, kn) end
-              release(peer)
               local refs = {}
               for _, gk in ipairs(split(redis.call('HGET', K_PEERGROUPS, peer))) do
                 local r = leaveGroup(gk, peer, node)
@@ -173,7 +155,7 @@ final class RedisScripts {
 
     /**
      * ARGV[5] node, ARGV[6] {@code advertise (comma list)|sessions|max sessions|1 if draining}: the node
-     * is alive now, with this load. Answers {the ledger's epoch, {node, its info} for each live node, 1 if
+     * is alive now, with this load. Answers {{node, its info} for each live node, 1 if
      * the node was dead (unheard of for a lifetime, or unknown: the others may have swept its peers)}.
      */
     static final String HEARTBEAT = """
@@ -197,7 +179,7 @@ final class RedisScripts {
               live[#live + 1] = n
               live[#live + 1] = redis.call('HGET', K_NODEINFO, n) or ''
             end
-            return {tonumber(redis.call('GET', K_EPOCH) or '0'), live, lapsed}
+            return {live, lapsed}
             """;
 
     /**
@@ -262,40 +244,23 @@ final class RedisScripts {
             """;
 
     /**
-     * ARGV[5] initiator, ARGV[6] node, ARGV[7] target, ARGV[8] cap. Answers {'REFUSED', reason} or
-     * {'PAIRED', target record, 1 for a new pair or 0}.
+     * ARGV[5] key hash, ARGV[6] target, ARGV[7] the asking node, ARGV[8] the ask (bytes): publishes the
+     * ask to the inbox of the target's node if the target is live, of the key, on another node. Answers
+     * {'REFUSED', reason} or {'ROUTED', target record}.
      */
-    static final String PAIR = """
-            local initiator, node, target, cap = ARGV[5], ARGV[6], ARGV[7], tonumber(ARGV[8])
-            local irec, ikh, inode = live(initiator)
-            if not irec or inode ~= node then return {'REFUSED', 'INITIATOR_NOT_REGISTERED'} end
-            if initiator == target then return {'REFUSED', 'SELF'} end
-            local trec, tkh = live(target)
-            if not trec then return {'REFUSED', 'UNKNOWN_TARGET'} end
-            if tkh ~= ikh then return {'REFUSED', 'OTHER_DEVELOPER_KEY'} end
-            local mine = livePairs(initiator)
-            for _, x in ipairs(mine) do
-              if x == target then return {'PAIRED', trec, 0} end
-            end
-            if #mine >= cap then return {'REFUSED', 'INITIATOR_CAP'} end
-            if #livePairs(target) >= cap then return {'REFUSED', 'TARGET_CAP'} end
-            -- the stored lists keep partners on nodes that may yet come back; sweep removes them
-            local all = split(redis.call('HGET', K_PAIRS, initiator))
-            all[#all + 1] = target
-            hsetlist(K_PAIRS, initiator, all)
-            local theirs = split(redis.call('HGET', K_PAIRS, target))
-            theirs[#theirs + 1] = initiator
-            hsetlist(K_PAIRS, target, theirs)
-            touchShared()
-            return {'PAIRED', trec, 1}
+    static final String ROUTE = """
+            local kh, target, node = ARGV[5], ARGV[6], ARGV[7]
+            local rec, tkh, tnode = live(target)
+            if not rec or tnode == node then return {'REFUSED', 'UNKNOWN_TARGET'} end
+            if tkh ~= kh then return {'REFUSED', 'OTHER_DEVELOPER_KEY'} end
+            redis.call('PUBLISH', P .. ':inbox:' .. tnode, ARGV[8])
+            return {'ROUTED', rec}
             """;
 
-    /** ARGV[5] target, ARGV[6] cap. Answers the target's record or false. */
-    static final String OPEN_TARGET = """
-            local target, cap = ARGV[5], tonumber(ARGV[6])
-            local rec = live(target)
+    /** ARGV[5] peer. Answers its record if it is live, or false. */
+    static final String FIND = """
+            local rec = live(ARGV[5])
             if not rec then return false end
-            if #livePairs(target) >= cap then return false end
             return rec
             """;
 
@@ -409,46 +374,17 @@ final class RedisScripts {
     /**
      * ARGV[5] node, ARGV[6] the most peers to remove: the node is stopping (or publishing its state
      * again). It is marked dead at once (heartbeat 0), so that its peers are gone for every call, and a
-     * sweep finishes what is left if the caller stops. The ledger's epoch moves on: the pairs it releases
-     * with its peers are recorded again by the nodes that remember them. Answers {1 if peers are left for another call or 0, referrals}.
+     * sweep finishes what is left if the caller stops. Answers {1 if peers are left for another call or
+     * 0, referrals}.
      */
     static final String LEAVE_CLUSTER = """
             redis.call('ZADD', K_NODES, 0, ARGV[5])
-            redis.call('INCR', K_EPOCH)
             local refs = {}
             local _, gone = removeSome(ARGV[5], refs, tonumber(ARGV[6]))
             touchShared()
             local more = 1
             if gone then more = 0 end
             return {more, stillValid(refs)}
-            """;
-
-    /**
-     * ARGV[5] node, ARGV[6…] pairs {@code a:b} of the node's peer {@code a} and the peer it was
-     * introduced to: each pair of two live peers of one key, {@code a} held by the node, is recorded
-     * again on both sides if missing (after an outage the ledger is rebuilt from the nodes' memory).
-     * No cap is checked: the pairs were made under it. Answers the number of pairs recorded again.
-     */
-    static final String RESTORE_PAIRS = """
-            local node, restored = ARGV[5], 0
-            local function add(peer, other)
-              local list = split(redis.call('HGET', K_PAIRS, peer))
-              for _, x in ipairs(list) do if x == other then return false end end
-              list[#list + 1] = other
-              hsetlist(K_PAIRS, peer, list)
-              return true
-            end
-            for i = 6, #ARGV do
-              local a, b = string.match(ARGV[i], '^([^:]+):([^:]+)$')
-              local arec, akh, anode = live(a)
-              local brec, bkh = live(b)
-              if arec and anode == node and brec and akh == bkh then
-                local added = add(a, b)
-                if add(b, a) or added then restored = restored + 1 end
-              end
-            end
-            if restored > 0 then touchShared() end
-            return restored
             """;
 
     /** A script's full text and its SHA-1, as Redis names it. */

@@ -442,7 +442,7 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
             introduceUnconnected(request, target);
             return;
         }
-        rendezvous.introduce(client(session).peerId, session, request.from(), target, request.tag())
+        rendezvous.introduce(client(session).peerId, session, request.from(), target, request.tag(), request.epd())
                 .whenComplete((outcome, failure) -> {
                     try {
                         if (failure != null) {

@@ -189,6 +189,16 @@ public final class Introducer<H> {
 
     private PeerAddress forwardAddress(PeerRegistry.Entry<H> initiator, InetSocketAddress from, Peer target,
             byte[] tag) {
+        return forwardAddress(initiator.reported(), from, target, tag);
+    }
+
+    /**
+     * The initiator's address a Forwarded IHello gives {@code target}, from the IHello's source
+     * {@code from} and the initiator's reported addresses (for a target held by another node than the
+     * initiator: that node sends it).
+     */
+    public PeerAddress forwardAddress(List<InetSocketAddress> initiatorReported, InetSocketAddress from, Peer target,
+            byte[] tag) {
         Optional<InetSocketAddress> outside = lan.outside(from, target.observed());
         if (outside.isPresent()) {
             return new PeerAddress(outside.get(), Origin.OBSERVED);
@@ -199,7 +209,7 @@ public final class Introducer<H> {
         }
         List<PeerAddress> near = new ArrayList<>();
         List<PeerAddress> far = new ArrayList<>();
-        for (InetSocketAddress a : initiator.reported()) {
+        for (InetSocketAddress a : initiatorReported) {
             if (!a.equals(from)) {
                 boolean sameSubnet = target.reported().stream().anyMatch(t -> Subnets.same(a.getAddress(), t.getAddress()));
                 (sameSubnet || target.reported().isEmpty() ? near : far).add(new PeerAddress(a, Origin.REPORTED));

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.random.RandomGenerator;
 import org.rtmfpd.wire.ForwardedIHello;
 
@@ -140,7 +141,17 @@ public final class LocalRendezvous<H> implements Rendezvous<H> {
     @Override
     public CompletionStage<Introducer.Outcome<H>> introduce(PeerId initiator, H handle, InetSocketAddress from,
             PeerId target, byte[] tag) {
-        return CompletableFuture.completedFuture(decide(initiator, handle, from, target, tag));
+        return CompletableFuture.completedFuture(decide(initiator, handle, from, target, tag, p -> 0));
+    }
+
+    /**
+     * As {@link #introduce(PeerId, Object, InetSocketAddress, PeerId, byte[])}, on a node of a cluster: each
+     * side's cap is lowered by the slots {@code heldElsewhere} says it holds outside this ledger (its pairs
+     * with clients of other nodes, and the slots reserved while another node decides).
+     */
+    public Introducer.Outcome<H> introduce(PeerId initiator, H handle, InetSocketAddress from, PeerId target,
+            byte[] tag, ToIntFunction<PeerId> heldElsewhere) {
+        return decide(initiator, handle, from, target, tag, heldElsewhere);
     }
 
     /**
@@ -149,7 +160,7 @@ public final class LocalRendezvous<H> implements Rendezvous<H> {
      * key, and the ledger must allow the pair under both sides' peer caps.
      */
     private Introducer.Outcome<H> decide(PeerId initiatorPeer, H handle, InetSocketAddress from, PeerId target,
-            byte[] tag) {
+            byte[] tag, ToIntFunction<PeerId> heldElsewhere) {
         Introducer.check(initiatorPeer, handle, from, target, tag);
         PeerRegistry.Entry<H> initiator = registry.find(initiatorPeer).filter(e -> e.handle() == handle).orElse(null);
         if (initiator == null) {
@@ -166,7 +177,8 @@ public final class LocalRendezvous<H> implements Rendezvous<H> {
             return introducer.refuse(Introducer.Reason.OTHER_DEVELOPER_KEY, initiatorPeer, from, target);
         }
         int cap = peerCapOf(initiator.developerKey());
-        IntroductionLedger.Decision decision = ledger.tryIntroduce(initiator.peerId(), target, cap, cap);
+        IntroductionLedger.Decision decision = ledger.tryIntroduce(initiator.peerId(), target,
+                cap - heldElsewhere.applyAsInt(initiator.peerId()), cap - heldElsewhere.applyAsInt(target));
         Introducer.Reason refusal = Introducer.refusalOf(decision);
         if (refusal != null) {
             return introducer.refuse(refusal, initiatorPeer, from, target);

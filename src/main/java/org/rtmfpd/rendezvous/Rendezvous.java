@@ -68,6 +68,16 @@ public interface Rendezvous<H> {
     CompletionStage<Introducer.Outcome<H>> introduce(PeerId initiator, H handle, InetSocketAddress from, PeerId target,
             byte[] tag);
 
+    /**
+     * As {@link #introduce(PeerId, Object, InetSocketAddress, PeerId, byte[])}, with the IHello's endpoint
+     * discriminator: a rendezvous whose target is held by another node may have that node send the
+     * Forwarded IHello as it decides its side (a cluster); {@link #forward} then sends nothing more.
+     */
+    default CompletionStage<Introducer.Outcome<H>> introduce(PeerId initiator, H handle, InetSocketAddress from,
+            PeerId target, byte[] tag, byte[] epd) {
+        return introduce(initiator, handle, from, target, tag);
+    }
+
     /** Delivers the Forwarded IHello of an allowed introduction to {@code target}, on whichever node holds it. */
     void forward(Peer target, ForwardedIHello forward);
 

@@ -3,6 +3,7 @@ package org.rtmfpd.cluster;
 import static org.rtmfpd.rendezvous.Ids.group;
 import static org.rtmfpd.rendezvous.Ids.peer;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,20 +143,155 @@ class ClusterRendezvousTest {
         assertEquals(List.of("admit " + peer(1) + " max " + Integer.MAX_VALUE), store.calls);
     }
 
+    static final byte[] EPD = {0x21, 0x0f, 1, 2, 3};
+
+    /** The asks that routes published, decoded. */
+    List<Delivery.Ask> asks() {
+        return store.asks.stream().map(b -> (Delivery.Ask) DeliveryCodec.decode(b)).toList();
+    }
+
+    Introducer.Outcome<Session> answer(java.util.concurrent.CompletableFuture<Introducer.Outcome<Session>> pending,
+            Delivery.Ask ask, Delivery.Verdict verdict) {
+        assertFalse(pending.isDone(), "waits for the target's node");
+        inbox.accept(new Delivery.Answer(ask.initiator(), ask.peer(), "node-2", ask.ask(), verdict));
+        return pending.join();
+    }
+
+    java.util.concurrent.CompletableFuture<Introducer.Outcome<Session>> introduce(int initiator, Session s, int target) {
+        return rv.introduce(peer(initiator), s, at(initiator), peer(target), TAG, EPD).toCompletableFuture();
+    }
+
     @Test
-    void aTargetOnAnotherNodeGetsItsForwardedIHelloByTheCourier() {
+    void twoClientsOfThisNodeAreIntroducedWithoutAskingTheStore() {
+        Session a = connect(1);
+        connect(2);
+        store.calls.clear();
+        var introduce = assertInstanceOf(Introducer.Introduce.class, now(introduce(1, a, 2)));
+        assertTrue(introduce.newPair());
+        assertEquals(List.of(), store.calls, "no Redis call");
+        rv.forward(introduce.target(), new ForwardedIHello(EPD, introduce.forward(), TAG));
+        assertEquals(List.of("forward to 2"), outbox);
+        assertEquals(List.of(), couriered);
+    }
+
+    @Test
+    void aTargetOnAnotherNodeIsAskedOfThatNodeWhichSendsTheForwardedIHello() {
         Session a = connect(1);
         Peer target = new Peer("app", peer(2), at(2), List.of(at(12)), "node-2");
-        store.pair = () -> new ClusterStore.Paired(target, true);
-        var introduce = assertInstanceOf(Introducer.Introduce.class, now(rv.introduce(peer(1), a, at(1), peer(2), TAG)));
+        store.route = () -> new ClusterStore.Routed(target);
+        var pending = introduce(1, a, 2);
+        assertEquals(List.of("route " + peer(2) + " from " + NODE), store.calls.subList(1, 2));
+        Delivery.Ask ask = asks().get(0);
+        assertEquals(List.of(peer(2), peer(1), NODE, at(1), List.of()),
+                List.of(ask.peer(), ask.initiator(), ask.initiatorNode(), ask.from(), ask.reported()));
+        assertArrayEquals(EPD, ask.epd());
+        assertArrayEquals(TAG, ask.tag());
+        var introduce = assertInstanceOf(Introducer.Introduce.class, answer(pending, ask, Delivery.Verdict.NEW_PAIR));
         assertEquals(2, introduce.redirect().size(), "observed, then reported");
         assertTrue(introduce.newPair());
-        rv.forward(target, new ForwardedIHello(new byte[] {1}, new PeerAddress(at(1), PeerAddress.Origin.OBSERVED),
-                TAG));
-        assertEquals(1, couriered.size());
+        rv.forward(target, new ForwardedIHello(EPD, introduce.forward(), TAG));
+        assertEquals(List.of(), couriered, "node 2 sent the Forwarded IHello as it answered");
+
+        pending = introduce(1, a, 2);
+        var again = assertInstanceOf(Introducer.Introduce.class, answer(pending, asks().get(1), Delivery.Verdict.REPEAT));
+        assertFalse(again.newPair(), "a repeat, on both sides");
+
+        store.route = () -> new ClusterStore.Routed(new Peer("app", peer(3), at(3), List.of(), "node-2"));
+        var refused = introduce(1, a, 3);
+        assertEquals(Introducer.Reason.TARGET_CAP, assertInstanceOf(Introducer.Refused.class,
+                answer(refused, asks().get(2), Delivery.Verdict.TARGET_CAP)).reason());
+    }
+
+    @Test
+    void anIntroductionWithoutTheEpdHasItsForwardedIHelloSentByTheCourier() {
+        Session a = connect(1);
+        Peer target = new Peer("app", peer(2), at(2), List.of(), "node-2");
+        store.route = () -> new ClusterStore.Routed(target);
+        var pending = rv.introduce(peer(1), a, at(1), peer(2), TAG).toCompletableFuture();
+        assertEquals(0, asks().get(0).epd().length);
+        var introduce = assertInstanceOf(Introducer.Introduce.class, answer(pending, asks().get(0),
+                Delivery.Verdict.NEW_PAIR));
+        rv.forward(target, new ForwardedIHello(EPD, introduce.forward(), TAG));
         assertEquals("node-2", couriered.get(0).node());
         assertInstanceOf(Delivery.Forward.class, couriered.get(0).delivery());
-        assertEquals(List.of(), outbox);
+    }
+
+    /** An ask of node 2's client {@code initiator} for this node's {@code target}: the answer sent back. */
+    Delivery.Answer askedBy(int initiator, int target) {
+        couriered.clear();
+        inbox.accept(new Delivery.Ask(peer(target), peer(initiator), "node-2", 40 + initiator, EPD, at(initiator),
+                List.of(at(100 + initiator)), TAG));
+        Delivery.Answer answer = (Delivery.Answer) couriered.get(couriered.size() - 1).delivery();
+        assertEquals(new Delivery.Answer(peer(initiator), peer(target), NODE, 40 + initiator, answer.verdict()), answer);
+        return answer;
+    }
+
+    @Test
+    void thisNodeDecidesItsOwnPeersSideOfEveryPairExactly() {
+        Session t = connect(1);
+        Session b = connect(2);
+        for (int i = 11; i <= 14; i++) {
+            assertEquals(Delivery.Verdict.NEW_PAIR, askedBy(i, 1).verdict());
+        }
+        assertEquals(4, outbox.size(), "each sent its Forwarded IHello: " + outbox);
+        assertInstanceOf(Introducer.Introduce.class, now(introduce(2, b, 1)), "the fifth slot, by a peer of this node");
+        assertEquals(Delivery.Verdict.TARGET_CAP, askedBy(15, 1).verdict(), "cap 5: four across nodes, one here");
+        assertEquals(Delivery.Verdict.REPEAT, askedBy(11, 1).verdict());
+        assertEquals(Delivery.Verdict.UNKNOWN_TARGET, askedBy(16, 9).verdict());
+        outbox.clear();
+        Session c = connect(3);
+        assertEquals(Introducer.Reason.TARGET_CAP, assertInstanceOf(Introducer.Refused.class,
+                now(introduce(3, c, 1))).reason(), "the pairs across nodes count here too");
+        inbox.accept(new Delivery.Pair(peer(1), peer(12), "node-2", false)); // 12 left node 2
+        assertInstanceOf(Introducer.Introduce.class, now(introduce(3, c, 1)));
+        couriered.clear();
+        rv.closed(peer(1), t);
+        assertEquals(Set.of(new Sent("node-2", new Delivery.Pair(peer(11), peer(1), NODE, false)),
+                new Sent("node-2", new Delivery.Pair(peer(13), peer(1), NODE, false)),
+                new Sent("node-2", new Delivery.Pair(peer(14), peer(1), NODE, false))), Set.copyOf(couriered),
+                "its partners' node releases their slots");
+    }
+
+    @Test
+    void slotsReservedWhileOtherNodesDecideCountAgainstTheInitiatorsCap() {
+        Session a = connect(1);
+        List<java.util.concurrent.CompletableFuture<Introducer.Outcome<Session>>> pending = new ArrayList<>();
+        for (int i = 11; i <= 15; i++) {
+            int n = i;
+            store.route = () -> new ClusterStore.Routed(new Peer("app", peer(n), at(n), List.of(), "node-2"));
+            pending.add(introduce(1, a, i));
+        }
+        store.calls.clear();
+        assertEquals(Introducer.Reason.INITIATOR_CAP, assertInstanceOf(Introducer.Refused.class,
+                now(introduce(1, a, 16))).reason(), "five slots reserved");
+        assertEquals(List.of(), store.calls, "refused here, without a Redis call");
+        connect(2);
+        assertEquals(Introducer.Reason.INITIATOR_CAP, assertInstanceOf(Introducer.Refused.class,
+                now(introduce(1, a, 2))).reason(), "nor to a peer of this node");
+        List<Delivery.Ask> asks = asks();
+        answer(pending.get(0), asks.get(0), Delivery.Verdict.TARGET_CAP);
+        assertInstanceOf(Introducer.Introduce.class, now(introduce(1, a, 2)), "a refusal gives the slot back");
+        for (int i = 1; i < 5; i++) {
+            assertInstanceOf(Introducer.Introduce.class, answer(pending.get(i), asks.get(i), Delivery.Verdict.NEW_PAIR));
+        }
+        assertEquals(Introducer.Reason.INITIATOR_CAP, assertInstanceOf(Introducer.Refused.class,
+                now(introduce(1, a, 16))).reason(), "five pairs: four across nodes, one here");
+    }
+
+    @Test
+    void anAskUnansweredForTwoHeartbeatsFailsAndALateAnswerIsReleased() {
+        Session a = connect(1);
+        store.route = () -> new ClusterStore.Routed(new Peer("app", peer(2), at(2), List.of(), "node-2"));
+        var pending = introduce(1, a, 2);
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertFalse(pending.isDone(), "one heartbeat: still waiting");
+        now(rv.heartbeat(List.of("127.0.0.1:1935")));
+        assertTrue(pending.isCompletedExceptionally(), "the initiator's IHello goes unanswered; it retries");
+        couriered.clear();
+        Delivery.Ask ask = asks().get(0);
+        inbox.accept(new Delivery.Answer(peer(1), peer(2), "node-2", ask.ask(), Delivery.Verdict.NEW_PAIR));
+        assertEquals(List.of(new Sent("node-2", new Delivery.Pair(peer(2), peer(1), NODE, false))), couriered,
+                "node 2 took a slot for nothing: released");
     }
 
     @Test
@@ -238,38 +375,37 @@ class ClusterRendezvousTest {
     }
 
     @Test
-    void theLedgersPairsOfThisNodesPeersArePublishedAgainAfterAnOutage() {
-        Session a = connect(1);
+    void pairsAcrossNodesOutliveAnOutageAndTheirNodesAreToldThemAgain() {
+        Session t = connect(1);
         Session b = connect(2);
-        store.pair = () -> new ClusterStore.Paired(new Peer("app", peer(9), at(9), List.of(), "node-2"), true);
-        assertInstanceOf(Introducer.Introduce.class, now(rv.introduce(peer(1), a, at(1), peer(9), TAG)));
+        for (int i = 11; i <= 14; i++) {
+            askedBy(i, 1);
+        }
         rv.onStoreState(false);
-        assertInstanceOf(Introducer.Introduce.class, now(rv.introduce(peer(1), a, at(1), peer(2), TAG)),
-                "made alone, while the store is away");
+        assertInstanceOf(Introducer.Introduce.class, now(introduce(2, b, 1)), "alone: the fifth slot");
         Session c = connect(3);
-        assertInstanceOf(Introducer.Introduce.class, now(rv.introduce(peer(3), c, at(3), peer(1), TAG)));
-        rv.closed(peer(3), c);
-        store.calls.clear();
+        assertEquals(Introducer.Reason.TARGET_CAP, assertInstanceOf(Introducer.Refused.class,
+                now(introduce(3, c, 1))).reason(), "the cap holds while Redis is away: the ledger is this node's");
+        couriered.clear();
         rv.onStoreState(true);
-        assertEquals("restorePairs " + NODE + " 3", store.calls.get(store.calls.size() - 1),
-                "1 with 9 and 2, and 2 with 1; 3 left and its pair with it: " + store.calls);
-        store.calls.clear();
+        assertEquals(4, couriered.stream().filter(x -> x.delivery() instanceof Delivery.Pair p && p.paired()).count(),
+                "after an outage, the partners' node is told the pairs again: " + couriered);
+        couriered.clear();
+        store.others.clear();
         now(rv.heartbeat(List.of("127.0.0.1:1935")));
-        assertEquals(List.of("heartbeat " + NODE, "sweep", "restorePairs " + NODE + " 3"), store.calls,
-                "once more at the next heartbeat, when the other nodes have published their peers");
-        store.calls.clear();
+        assertEquals(4, couriered.size(), "told again at the heartbeats after the republish, in case one was lost");
+        assertEquals(Introducer.Reason.TARGET_CAP, assertInstanceOf(Introducer.Refused.class,
+                now(introduce(3, c, 1))).reason(), "node 2 missing from one heartbeat's live nodes: not yet forgotten");
         now(rv.heartbeat(List.of("127.0.0.1:1935")));
-        assertEquals(List.of("heartbeat " + NODE, "sweep"), store.calls, "then not while the ledger's epoch stays");
-        store.epoch++;
-        store.calls.clear();
-        now(rv.heartbeat(List.of("127.0.0.1:1935")));
-        assertEquals(List.of("heartbeat " + NODE, "sweep", "restorePairs " + NODE + " 3"), store.calls,
-                "another node published its state again, releasing pairs: recorded again");
-        rv.closed(peer(2), b);
-        store.epoch++;
-        store.calls.clear();
-        now(rv.heartbeat(List.of("127.0.0.1:1935")));
-        assertEquals("restorePairs " + NODE + " 1", store.calls.get(2), "2 left: only 1 with 9");
+        assertInstanceOf(Introducer.Introduce.class, now(introduce(3, c, 1)),
+                "missing from two in a row: node 2 is gone, its clients' pairs no longer hold slots");
+        for (int i = 11; i <= 14; i++) {
+            inbox.accept(new Delivery.Pair(peer(1), peer(i), "node-2", true));
+        }
+        Session d = connect(4);
+        assertEquals(Introducer.Reason.TARGET_CAP, assertInstanceOf(Introducer.Refused.class,
+                now(introduce(4, d, 1))).reason(), "node 2 came back and told its pairs again: 2 here + 4 there");
+        assertEquals(t, rv.local(peer(1)).orElseThrow().handle());
     }
 
     @Test

@@ -44,6 +44,41 @@ class DeliveryCodecTest {
     }
 
     @Test
+    void asksAnswersAndPairsComeBackAsTheyWent() {
+        byte[] epd = new byte[34];
+        Arrays.fill(epd, (byte) 0x21);
+        byte[] tag = new byte[16];
+        Delivery.Ask ask = new Delivery.Ask(peer(1), peer(2), "node-2.example:1", Long.MAX_VALUE, epd,
+                addr("203.0.113.7", 50123), java.util.List.of(addr("10.0.0.2", 50123), addr("2001:db8::7", 1)), tag);
+        Delivery.Ask back = assertInstanceOf(Delivery.Ask.class, DeliveryCodec.decode(DeliveryCodec.encode(ask)));
+        assertEquals(java.util.List.of(ask.peer(), ask.initiator(), ask.initiatorNode(), ask.ask(), ask.from(),
+                ask.reported()), java.util.List.of(back.peer(), back.initiator(), back.initiatorNode(), back.ask(),
+                back.from(), back.reported()));
+        assertArrayEquals(epd, back.epd());
+        assertArrayEquals(tag, back.tag());
+        for (Delivery.Verdict v : Delivery.Verdict.values()) {
+            Delivery.Answer a = new Delivery.Answer(peer(2), peer(1), "n1", 7, v);
+            assertEquals(a, DeliveryCodec.decode(DeliveryCodec.encode(a)));
+        }
+        for (boolean paired : new boolean[] {true, false}) {
+            Delivery.Pair p = new Delivery.Pair(peer(1), peer(2), "n2", paired);
+            assertEquals(p, DeliveryCodec.decode(DeliveryCodec.encode(p)));
+        }
+        assertTrue(DeliveryCodec.encode(ask).length <= DeliveryCodec.MAX_MESSAGE);
+        byte[] answer = DeliveryCodec.encode(new Delivery.Answer(peer(2), peer(1), "n1", 7, Delivery.Verdict.REPEAT));
+        answer[answer.length - 1] = 9;
+        assertTrue(rejection(answer).contains("unknown verdict 9"));
+        byte[] pair = DeliveryCodec.encode(new Delivery.Pair(peer(1), peer(2), "n2", true));
+        pair[pair.length - 1] = 2;
+        assertTrue(rejection(pair).contains("pair flag 2"));
+        byte[] noNode = DeliveryCodec.encode(new Delivery.Pair(peer(1), peer(2), "n2", true));
+        noNode[2 + 64] = 0;
+        assertTrue(rejection(noNode).contains("node name of 0 bytes"));
+        assertThrows(IllegalArgumentException.class, () -> DeliveryCodec.encode(new Delivery.Pair(peer(1), peer(2),
+                "n".repeat(101), true)));
+    }
+
+    @Test
     void messagesAreCompact() {
         assertEquals(2 + 32 + 1 + 34 + 7 + 1 + 16, DeliveryCodec.encode(forward("203.0.113.7", 34, 16)).length);
         assertEquals(2 + 96, DeliveryCodec.encode(new Delivery.Refer(peer(2), group(3), peer(4))).length);

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.rtmfpd.cluster.ClusterStore.Admit;
 import org.rtmfpd.cluster.ClusterStore.Admitted;
-import org.rtmfpd.cluster.ClusterStore.Paired;
 import org.rtmfpd.cluster.ClusterStore.Pairing;
+import org.rtmfpd.cluster.ClusterStore.Routed;
 import org.rtmfpd.cluster.ClusterStore.Referral;
 import org.rtmfpd.cluster.ClusterStore.Refused;
 import org.rtmfpd.rendezvous.GroupId;
@@ -43,8 +43,9 @@ import org.rtmfpd.rendezvous.PeerId;
 
 /**
  * The cluster store against a real redis-server, with two or three store instances standing for two or
- * three nodes: the cases of PeerRegistryTest, IntroductionLedgerTest and NetGroupsTest across nodes,
- * plus node liveness, TTLs and races. Time is the injected clock; nothing sleeps.
+ * three nodes: the cases of PeerRegistryTest and NetGroupsTest across nodes, the route of an
+ * introduction, plus node liveness, TTLs and races. Time is the injected clock; nothing sleeps. (The
+ * peer-cap ledger is each node's own: ClusterRendezvousTest and ClusterLedgerTest.)
  */
 class RedisClusterStoreTest {
     @RegisterExtension
@@ -88,8 +89,8 @@ class RedisClusterStoreTest {
     }
 
     RedisClusterStore store(RandomGenerator random) {
-        return new RedisClusterStore(redis, namespace, h -> Optional.ofNullable(KEYS.get(h)), now::get, random,
-                Duration.ofMillis(LIFETIME));
+        return new RedisClusterStore(redis, connection.binaryCommands(), namespace,
+                h -> Optional.ofNullable(KEYS.get(h)), now::get, random, Duration.ofMillis(LIFETIME));
     }
 
     void beat(String... nodes) {
@@ -138,13 +139,13 @@ class RedisClusterStoreTest {
         };
     }
 
-    Pairing pair(int initiator, String node, int target, int cap) {
-        return get(storeOf(node).pair(peer(initiator), node, peer(target), cap));
+    /** The route of an introduction of a client of {@code node} with {@link #KEY} to {@code target}. */
+    Pairing route(String node, int target) {
+        return get(storeOf(node).route(KEY, peer(target), node, new byte[] {1, 2, (byte) 0xff}));
     }
 
-    static void assertPaired(Pairing p, boolean newPair) {
-        Paired paired = assertInstanceOf(Paired.class, p, () -> "expected a pair, got " + p);
-        assertEquals(newPair, paired.newPair());
+    static Peer assertRouted(Pairing p) {
+        return assertInstanceOf(Routed.class, p, () -> "expected a route, got " + p).target();
     }
 
     static void assertRefused(Reason reason, Pairing p) {
@@ -183,7 +184,7 @@ class RedisClusterStoreTest {
         for (int n = 0; n <= 2; n++) {
             get(storeOf(n == 2 ? "n2" : "n1").join(KEY, g, peer(n), n == 2 ? "n2" : "n1", 5));
         }
-        assertPaired(pair(3, "n2", 1, 5), true);
+        assertEquals("n1", assertRouted(route("n2", 1)).node());
 
         Peer again = new Peer(KEY, peer(1), addr("203.0.113.9", 5000), List.of(addr("10.0.0.9", 5000)), "n2");
         Admit a = get(n2.admit(again, 100));
@@ -195,9 +196,8 @@ class RedisClusterStoreTest {
         assertEquals(List.of(new Referral(KEY, g, peer(2), "n2", peer(0))), a.referrals());
 
         assertEquals(List.of(), get(n1.remove(peer(1), "n1")), "the old session's late close changes nothing");
-        Peer now = ((Paired) pair(3, "n2", 1, 5)).target();
-        assertEquals(again, now, "the new record, with its addresses and node");
-        assertPaired(pair(3, "n2", 1, 5), false);
+        assertRefused(Reason.UNKNOWN_TARGET, route("n2", 1)); // now a client of n2 itself
+        assertEquals(again, assertRouted(route("n1", 1)), "the new record, with its addresses and node");
         assertEquals(peers(2, 0), get(n2.join(KEY, g, peer(3), "n2", 5)), "the replaced session left its groups");
     }
 
@@ -209,82 +209,38 @@ class RedisClusterStoreTest {
                 addr("fe80::1", 7002)), "n1");
         get(n2.update(new Peer(KEY, peer(1), addr("192.0.2.1", 1), List.of(), "n2")));
         get(n1.update(moved));
-        assertEquals(moved, ((Paired) pair(2, "n2", 1, 5)).target());
+        assertEquals(moved, assertRouted(route("n2", 1)));
     }
 
-    // ---- the cap ledger (IntroductionLedgerTest across nodes)
+    // ---- introductions: the route to the target's node
 
     @Test
-    void theSixthDistinctInitiatorIsRefusedUntilOneOfTheFiveLeaves() {
-        admit(p(100, "n1"));
-        for (int i = 1; i <= 6; i++) {
-            admit(p(i, i % 2 == 0 ? "n1" : "n2"));
-        }
-        for (int i = 1; i <= 5; i++) {
-            assertPaired(pair(i, i % 2 == 0 ? "n1" : "n2", 100, 5), true);
-        }
-        assertRefused(Reason.TARGET_CAP, pair(6, "n1", 100, 5));
-        assertPaired(pair(1, "n2", 100, 5), false);
-        assertPaired(pair(100, "n1", 3, 5), false);
-        assertTrue(get(n1.openTarget(peer(100), 5)).isEmpty(), "a full target takes no open introduction");
-        assertTrue(get(n1.openTarget(peer(6), 5)).isPresent());
-        assertRefused(Reason.INITIATOR_CAP, pair(100, "n1", 6, 5));
-        get(n1.remove(peer(2), "n1"));
-        assertPaired(pair(6, "n1", 100, 5), true);
-        admit(p(12, "n2"));
-        assertRefused(Reason.TARGET_CAP, pair(12, "n2", 100, 5));
-    }
-
-    @Test
-    void pairsRestoredAfterTheLedgerWasLostCountAgainstTheCap() {
-        admit(p(100, "n1"));
-        for (int i = 1; i <= 5; i++) {
-            admit(p(i, "n2"));
-            assertPaired(pair(i, "n2", 100, 5), true);
-        }
-        redis.del("{" + namespace + "}:pairs"); // the ledger lost, as after a failover that missed its writes
-        admit(p(6, "n1"));
-        admit(p(OTHER, 7, "n1"));
-        Map<PeerId, List<PeerId>> remembered = Map.of(peer(1), peers(100), peer(2), peers(100), peer(3), peers(100),
-                peer(4), peers(100, 6), peer(5), peers(100, 7, 99));
-        assertEquals(0, get(n1.restorePairs("n1", remembered)), "only the node holding the first of a pair restores it");
-        assertEquals(6, get(n2.restorePairs("n2", remembered)), "7 has another key, 99 is not connected");
-        assertEquals(0, get(n2.restorePairs("n2", remembered)), "restoring twice adds nothing");
-        assertRefused(Reason.TARGET_CAP, pair(6, "n1", 100, 5));
-        assertPaired(pair(100, "n1", 1, 5), false);
-        assertPaired(pair(6, "n1", 4, 5), false);
-    }
-
-    @Test
-    void theWorkedExampleOfThePeerCapDoc() {
-        admit(p(0xA, "n1"));
-        admit(p(0xB, "n2"));
-        admit(p(0xC, "n1"));
-        admit(p(0xD, "n2"));
-        assertPaired(pair(0xA, "n1", 0xB, 2), true);
-        assertPaired(pair(0xA, "n1", 0xB, 2), false);
-        assertPaired(pair(0xB, "n2", 0xA, 2), false);
-        assertPaired(pair(0xA, "n1", 0xC, 2), true);
-        assertRefused(Reason.INITIATOR_CAP, pair(0xA, "n1", 0xD, 2));
-        assertRefused(Reason.TARGET_CAP, pair(0xD, "n2", 0xA, 2));
-        assertPaired(pair(0xD, "n2", 0xC, 2), true);
-        get(n2.remove(peer(0xB), "n2"));
-        assertPaired(pair(0xD, "n2", 0xA, 2), true);
-        admit(p(0xB, "n2"));
-        assertRefused(Reason.TARGET_CAP, pair(0xB, "n2", 0xA, 2));
-    }
-
-    @Test
-    void refusalsComeInTheIntroducersOrder() {
+    void aRouteFindsTheTargetAndPublishesTheAskToItsNodeOnly() throws Exception {
         admit(p(1, "n1"));
         admit(p(2, "n2"));
         admit(p(OTHER, 3, "n2"));
-        assertRefused(Reason.INITIATOR_NOT_REGISTERED, pair(1, "n2", 2, 5));
-        assertRefused(Reason.INITIATOR_NOT_REGISTERED, pair(9, "n1", 2, 5));
-        assertRefused(Reason.SELF, pair(1, "n1", 1, 5));
-        assertRefused(Reason.UNKNOWN_TARGET, pair(1, "n1", 9, 5));
-        assertRefused(Reason.OTHER_DEVELOPER_KEY, pair(1, "n1", 3, 5));
-        assertTrue(get(n1.openTarget(peer(9), 5)).isEmpty());
+        var sub = connection.pubSub();
+        java.util.concurrent.BlockingQueue<String> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        sub.addListener(new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                heard.add(channel + " " + java.util.HexFormat.of().formatHex(message));
+            }
+        });
+        sub.sync().subscribe(n1.prefix() + ":inbox:n1", n1.prefix() + ":inbox:n2");
+        try {
+            assertEquals(p(2, "n2"), assertRouted(route("n1", 2)));
+            assertEquals(n1.prefix() + ":inbox:n2 0102ff", heard.poll(5, TimeUnit.SECONDS),
+                    "the ask, as given, to the target's node");
+            assertRefused(Reason.UNKNOWN_TARGET, route("n1", 9));
+            assertRefused(Reason.UNKNOWN_TARGET, route("n2", 2)); // a client of the asking node is its own to decide
+            assertRefused(Reason.OTHER_DEVELOPER_KEY, route("n1", 3));
+            assertTrue(get(n1.find(peer(9))).isEmpty());
+            assertEquals(p(1, "n1"), get(n2.find(peer(1))).orElseThrow());
+            assertEquals(null, heard.poll(200, TimeUnit.MILLISECONDS), "a refusal publishes nothing");
+        } finally {
+            connection.release(sub);
+        }
     }
 
     // ---- groups (NetGroupsTest across nodes)
@@ -422,18 +378,16 @@ class RedisClusterStoreTest {
         get(n1.join(KEY, g, peer(1), "n1", 5));
         get(n2.join(KEY, g, peer(2), "n2", 5));
         get(n1.join(KEY, g, peer(3), "n1", 5));
-        assertPaired(pair(1, "n1", 2, 5), true);
+        assertRouted(route("n1", 2));
 
         now.addAndGet(LIFETIME + 1);
         beat("n1", "n3");
-        assertRefused(Reason.UNKNOWN_TARGET, pair(3, "n1", 2, 5));
-        assertTrue(get(n1.openTarget(peer(2), 5)).isEmpty());
-        assertRefused(Reason.INITIATOR_NOT_REGISTERED, pair(2, "n2", 1, 5));
+        assertRefused(Reason.UNKNOWN_TARGET, route("n1", 2));
+        assertTrue(get(n1.find(peer(2))).isEmpty());
         admit(p(4, "n3"));
         assertEquals(peers(3, 1), get(n3.join(KEY, g, peer(4), "n3", 5)), "the silent node's member is not handed out");
         assertEquals(Admitted.REGISTERED, admit(n3, p(5, "n3"), 4), "the silent node's peer does not count");
         assertEquals(Admitted.MAX_SESSIONS, admit(n3, p(6, "n3"), 4));
-        assertPaired(pair(1, "n1", 3, 1), true); // the pair with 2 no longer holds 1's only slot
 
         // members in join order: 1 (n1), 2 (n2, dead), 3 (n1), 4 (n3). 2's leave tells 3 about 1.
         List<Referral> referrals = get(n1.sweep());
@@ -453,7 +407,7 @@ class RedisClusterStoreTest {
         List<Referral> referrals = get(n2.removalBatch(1).leaveCluster("n2"));
         assertEquals(Set.of(new Referral(KEY, g, peer(2), "n3", peer(0)), new Referral(KEY, g, peer(5), "n3", peer(0))),
                 Set.copyOf(referrals));
-        assertRefused(Reason.UNKNOWN_TARGET, pair(0, "n1", 1, 5));
+        assertRefused(Reason.UNKNOWN_TARGET, route("n1", 1));
     }
 
     @Test
@@ -468,7 +422,6 @@ class RedisClusterStoreTest {
     @Test
     void everyKeyHasATtl() {
         joinAll(0, 8, 5);
-        assertPaired(pair(1, "n2", 2, 5), true);
         get(n1.leave(KEY, g, peer(0), "n1"));
         get(n1.remove(peer(3), "n1"));
         beat("n1", "n2", "n3");
@@ -523,21 +476,6 @@ class RedisClusterStoreTest {
         long registered = all.stream().filter(f -> f.join().status() == Admitted.REGISTERED).count();
         assertEquals(50, registered);
         assertEquals(Admitted.MAX_SESSIONS, admit(n2, p(1000, "n2"), 50));
-    }
-
-    @Test
-    void concurrentPairsFromTwoNodesNeverExceedTheCap() {
-        admit(p(0, "n1"));
-        List<CompletableFuture<Pairing>> all = new ArrayList<>();
-        for (int i = 1; i <= 100; i++) {
-            admit(p(i, i % 2 == 0 ? "n1" : "n2"));
-        }
-        for (int i = 1; i <= 100; i++) {
-            String node = i % 2 == 0 ? "n1" : "n2";
-            all.add(storeOf(node).pair(peer(i), node, peer(0), 5).toCompletableFuture());
-        }
-        get(CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)));
-        assertEquals(5, all.stream().filter(f -> f.join() instanceof Paired).count());
     }
 
     boolean exists(String hash, String field) {

@@ -32,7 +32,7 @@ class RedisConnectionTest {
             LinkedBlockingQueue<State> changes = new LinkedBlockingQueue<>();
             c.onStateChange(changes::add);
             assertEquals(State.UP, c.state());
-            RedisClusterStore store = new RedisClusterStore(c.commands(), "updown", h -> Optional.empty(), now::get,
+            RedisClusterStore store = new RedisClusterStore(c.commands(), c.binaryCommands(), "updown", h -> Optional.empty(), now::get,
                     java.util.random.RandomGenerator.of("L64X128MixRandom"), Duration.ofSeconds(10));
             store.heartbeat("n1", List.of()).toCompletableFuture().get(5, TimeUnit.SECONDS);
 
@@ -57,7 +57,7 @@ class RedisConnectionTest {
     @Test
     void aFlushedScriptCacheIsLoadedAgain() throws Exception {
         try (RedisConnection c = server.connect()) {
-            RedisClusterStore store = new RedisClusterStore(c.commands(), "noscript", h -> Optional.empty(),
+            RedisClusterStore store = new RedisClusterStore(c.commands(), c.binaryCommands(), "noscript", h -> Optional.empty(),
                     () -> 5_000, java.util.random.RandomGenerator.of("L64X128MixRandom"), Duration.ofSeconds(10));
             store.heartbeat("n1", List.of()).toCompletableFuture().get(5, TimeUnit.SECONDS);
             c.commands().scriptFlush().get(5, TimeUnit.SECONDS);

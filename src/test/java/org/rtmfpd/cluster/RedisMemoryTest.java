@@ -32,7 +32,7 @@ class RedisMemoryTest {
     void bytesPerSession() throws Exception {
         try (RedisConnection c = server.connect()) {
             RedisClusterAsyncCommands<String, String> redis = c.commands();
-            RedisClusterStore store = new RedisClusterStore(redis, "mem", h -> Optional.of("k"), () -> 1_000_000,
+            RedisClusterStore store = new RedisClusterStore(redis, c.binaryCommands(), "mem", h -> Optional.of("k"), () -> 1_000_000,
                     RandomGenerator.of("L64X128MixRandom"), Duration.ofSeconds(10));
             get(store.heartbeat("n1", List.of("192.0.2.1:1935")));
             long before = usedMemory(redis);
@@ -48,24 +48,22 @@ class RedisMemoryTest {
             all.clear();
             for (int i = 0; i < PEERS; i++) {
                 all.add(store.join("k", group(i / 100), peer(i), "n1", 5).toCompletableFuture());
-                all.add(store.pair(peer(i), "n1", peer(i ^ 1), 5).toCompletableFuture());
                 settle(all);
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(120, TimeUnit.SECONDS);
             long joined = usedMemory(redis);
             System.out.printf("redis memory per session: %d B admitted (2 reported addresses); %d B with one group"
-                    + " place and one pair each; MEMORY USAGE peers %d, nodepeers %d, pairs %d, peergroups %d,"
-                    + " one group of 100 %d%n",
+                    + " place each; MEMORY USAGE peers %d, nodepeers %d, peergroups %d, one group of 100 %d%n",
                     (admitted - before) / PEERS, (joined - before) / PEERS,
                     get(redis.memoryUsage("{mem}:peers")), get(redis.memoryUsage("{mem}:nodepeers:n1")),
-                    get(redis.memoryUsage("{mem}:pairs")), get(redis.memoryUsage("{mem}:peergroups")),
+                    get(redis.memoryUsage("{mem}:peergroups")),
                     get(redis.memoryUsage("{mem}:group:" + RedisClusterStore.keyHash("k") + ":" + group(0).toHex())));
             assertEquals((long) PEERS, get(redis.hlen("{mem}:peers")));
             assertTrue((joined - before) / PEERS < 2000, "under 2 kB a session");
 
             long start = System.nanoTime();
             store.leaveCluster("n1").toCompletableFuture().get(60, TimeUnit.SECONDS);
-            System.out.printf("leaveCluster of a node with %d peers (group places, pairs): %d ms%n", PEERS,
+            System.out.printf("leaveCluster of a node with %d peers (group places): %d ms%n", PEERS,
                     (System.nanoTime() - start) / 1_000_000);
             assertEquals(0L, get(redis.hlen("{mem}:peers")));
         }

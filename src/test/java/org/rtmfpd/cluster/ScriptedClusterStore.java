@@ -20,13 +20,15 @@ final class ScriptedClusterStore implements ClusterStore {
     /** When true, every call fails, as a call to an unreachable Redis does. */
     boolean failing;
     Supplier<Admit> admit = () -> new Admit(Admitted.REGISTERED, Optional.empty(), List.of());
-    Supplier<Pairing> pair = () -> new Refused(org.rtmfpd.rendezvous.Introducer.Reason.UNKNOWN_TARGET);
+    Supplier<Pairing> route = () -> new Refused(org.rtmfpd.rendezvous.Introducer.Reason.UNKNOWN_TARGET);
+    /** The asks that routes published (to the target's node, in Redis). */
+    final List<byte[]> asks = new ArrayList<>();
     Supplier<List<PeerId>> join = List::of;
     Supplier<List<Referral>> remove = List::of;
     Supplier<Optional<Referral>> leave = Optional::empty;
     Supplier<List<Referral>> sweep = List::of;
-    /** The ledger's epoch that heartbeats answer. */
-    long epoch;
+    /** The other nodes that heartbeats answer as alive. */
+    final List<String> others = new ArrayList<>(List.of("node-2"));
     /** Whether heartbeats answer that the node was dead. */
     boolean lapsed;
 
@@ -52,13 +54,19 @@ final class ScriptedClusterStore implements ClusterStore {
     }
 
     @Override
-    public CompletionStage<Pairing> pair(PeerId initiator, String node, PeerId target, int cap) {
-        return answer("pair " + initiator + " " + target + " cap " + cap, pair);
+    public CompletionStage<Pairing> route(String developerKey, PeerId target, String node, byte[] ask) {
+        return answer("route " + target + " from " + node, () -> {
+            Pairing p = route.get();
+            if (p instanceof Routed) {
+                asks.add(ask);
+            }
+            return p;
+        });
     }
 
     @Override
-    public CompletionStage<Optional<Peer>> openTarget(PeerId target, int cap) {
-        return answer("openTarget " + target, Optional::empty);
+    public CompletionStage<Optional<Peer>> find(PeerId peer) {
+        return answer("find " + peer, Optional::empty);
     }
 
     @Override
@@ -74,7 +82,13 @@ final class ScriptedClusterStore implements ClusterStore {
 
     @Override
     public CompletionStage<Beat> heartbeat(NodeLoad load) {
-        return answer("heartbeat " + load.node(), () -> new Beat(epoch, List.of(load), lapsed));
+        return answer("heartbeat " + load.node(), () -> new Beat(live(load), lapsed));
+    }
+
+    private List<NodeLoad> live(NodeLoad load) {
+        List<NodeLoad> out = new ArrayList<>(List.of(load));
+        others.forEach(n -> out.add(new NodeLoad(n, List.of(), 0, 100, false)));
+        return out;
     }
 
     @Override
@@ -85,13 +99,6 @@ final class ScriptedClusterStore implements ClusterStore {
     @Override
     public CompletionStage<List<Referral>> leaveCluster(String node) {
         return answer("leaveCluster " + node, List::of);
-    }
-
-    @Override
-    public CompletionStage<Integer> restorePairs(String node,
-            java.util.Map<PeerId, ? extends java.util.Collection<PeerId>> pairs) {
-        return answer("restorePairs " + node + " " + pairs.values().stream().mapToInt(java.util.Collection::size).sum(),
-                () -> 0);
     }
 
     @Override
