@@ -29,8 +29,14 @@ public final class RedisBackend implements ClusterBackend {
      */
     public static RedisBackend open(ClusterSettings settings, Function<String, Optional<String>> keyOfHash,
             LongSupplier clock, RandomGenerator random) {
+        return open(settings, keyOfHash, clock, random, Optional.empty());
+    }
+
+    /** As {@link #open(ClusterSettings, Function, LongSupplier, RandomGenerator)}, Redis I/O on {@code io}, if given. */
+    public static RedisBackend open(ClusterSettings settings, Function<String, Optional<String>> keyOfHash,
+            LongSupplier clock, RandomGenerator random, Optional<io.netty.channel.EventLoopGroup> io) {
         RedisConnection connection = RedisConnection.open(settings.redis().orElseThrow(), settings.redisPasswordFile(),
-                settings.redisCaFile(), Duration.ofMillis(settings.redisTimeoutMs()));
+                settings.redisCaFile(), Duration.ofMillis(settings.redisTimeoutMs()), io);
         try {
             RedisClusterStore store = new RedisClusterStore(connection.commands(), connection.binaryCommands(), settings.namespace(), keyOfHash,
                     clock, random, Duration.ofMillis(settings.nodeLifetimeMs()));

@@ -61,14 +61,15 @@ import reactor.core.Disposable;
  * listener: UP when every connection of this client is open, DOWN as soon as one is not; each change
  * is logged once and given to the listeners, failed reconnect attempts only at debug.
  *
- * <p>Threads: each connection object gets Lettuce's own resources with one I/O thread and one
- * computation thread ({@code ioThreadPoolSize(1)}, {@code computationThreadPoolSize(1)}); all its
- * Redis connections share that one I/O thread. An {@code EventLoopGroupProvider} could hand Lettuce the
- * server's group instead (answering {@code allocate} with it and ignoring {@code release}), but the
- * server runs every datagram on one event loop thread (RtmfpServer's single-thread group): Lettuce's
- * reply decoding, Lua results, reconnects and the callbacks of every stage would then run between
- * datagrams, and a slow Redis would stall UDP. Separate threads keep the datagram path free of Redis
- * work; the callers move results back onto their own loop.
+ * <p>Threads: given an event loop group ({@link #open(String, Optional, Optional, Duration, Optional)}),
+ * every Redis connection's I/O runs on it (a server passes its protocol loop): a command issued on that
+ * loop is written there and then, and its reply completes there, with no hand-off to another thread
+ * and back. Each such hand-off wakes a sleeping thread, and on a busy two-core machine the wake-ups
+ * cost more than the Redis work itself (measured: docs/benchmarks.md, "Cluster"). Lettuce's reply
+ * decoding then runs between datagrams; every call is asynchronous, so a slow Redis delays answers,
+ * never the loop (the loop must never wait on a Redis call). Without a group, the connection gets
+ * Lettuce's own resources with one I/O thread ({@code ioThreadPoolSize(1)}). Either way there is one
+ * computation thread ({@code computationThreadPoolSize(1)}).
  */
 public final class RedisConnection implements AutoCloseable {
     /** Redis reachable or not. */
@@ -98,15 +99,20 @@ public final class RedisConnection implements AutoCloseable {
     private volatile State state = State.DOWN;
     private volatile boolean closing;
 
-    private RedisConnection(String uri, Optional<Path> passwordFile, Optional<Path> caFile, Duration timeout) {
+    private RedisConnection(String uri, Optional<Path> passwordFile, Optional<Path> caFile, Duration timeout,
+            Optional<io.netty.channel.EventLoopGroup> io) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(timeout, "timeout");
         Optional<char[]> password = passwordFile.map(RedisConnection::readPassword);
-        this.resources = ClientResources.builder()
-                .ioThreadPoolSize(1)
+        ClientResources.Builder builder = ClientResources.builder()
                 .computationThreadPoolSize(1)
-                .reconnectDelay(() -> Delay.exponential(RECONNECT_MIN, RECONNECT_MAX, 2, TimeUnit.MILLISECONDS))
-                .build();
+                .reconnectDelay(() -> Delay.exponential(RECONNECT_MIN, RECONNECT_MAX, 2, TimeUnit.MILLISECONDS));
+        if (io.isPresent()) {
+            builder.eventLoopGroupProvider(new SharedEventLoop(io.get()));
+        } else {
+            builder.ioThreadPoolSize(1);
+        }
+        this.resources = builder.build();
         this.events = resources.eventBus().get().subscribe(e -> {
             if (e instanceof ConnectionActivatedEvent || e instanceof ConnectionDeactivatedEvent
                     || e instanceof ConnectedEvent || e instanceof DisconnectedEvent) {
@@ -173,12 +179,21 @@ public final class RedisConnection implements AutoCloseable {
      * given, and commands timing out after {@code timeout}. Fails if Redis cannot be reached now.
      */
     public static RedisConnection open(String uri, Optional<Path> passwordFile, Duration timeout) {
-        return new RedisConnection(uri, passwordFile, Optional.empty(), timeout);
+        return new RedisConnection(uri, passwordFile, Optional.empty(), timeout, Optional.empty());
     }
 
     /** As {@link #open(String, Optional, Duration)}, trusting the CAs in {@code caFile} (PEM) for TLS, if given. */
     public static RedisConnection open(String uri, Optional<Path> passwordFile, Optional<Path> caFile, Duration timeout) {
-        return new RedisConnection(uri, passwordFile, caFile, timeout);
+        return new RedisConnection(uri, passwordFile, caFile, timeout, Optional.empty());
+    }
+
+    /**
+     * As {@link #open(String, Optional, Optional, Duration)}, with the connections' I/O on {@code io}'s
+     * event loop, if given (see the class comment); the group stays the caller's to shut down.
+     */
+    public static RedisConnection open(String uri, Optional<Path> passwordFile, Optional<Path> caFile, Duration timeout,
+            Optional<io.netty.channel.EventLoopGroup> io) {
+        return new RedisConnection(uri, passwordFile, caFile, timeout, io);
     }
 
     /**

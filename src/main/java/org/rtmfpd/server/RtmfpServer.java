@@ -311,7 +311,9 @@ public final class RtmfpServer implements AutoCloseable {
         String where = settings.redis().map(u -> u.replaceAll("//[^@/]*@", "//***@")).orElse("");
         for (int attempt = 1; backend == null; attempt++) {
             try {
-                backend = RedisBackend.open(settings, new KeyHashes(keys::current), wallClock, random);
+                // Redis I/O on the protocol loop: no thread hand-off per call (RedisConnection)
+                backend = RedisBackend.open(settings, new KeyHashes(keys::current), wallClock, random,
+                        java.util.Optional.of(loop));
             } catch (RuntimeException e) {
                 java.util.Optional<String> lasting = RedisFailure.lasting(e);
                 if (lasting.isPresent()) {
