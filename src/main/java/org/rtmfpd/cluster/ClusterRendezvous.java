@@ -93,6 +93,8 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     private long beats;
     /** Nodes of partners that the last heartbeat did not list as alive. */
     private java.util.Set<String> absent = java.util.Set.of();
+    /** Called each time this node has published all its state again (the name registry's names follow). */
+    private final List<Runnable> republished = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Heartbeats at which this node tells its pairs across nodes again (after it published its state again). */
     private int tellAgain;
     /** Targets of outcomes whose Forwarded IHello their own node sent ({@link #forward} sends nothing more). */
@@ -149,6 +151,14 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
     @Override
     public int peerCapOf(String developerKey) {
         return local.peerCapOf(developerKey);
+    }
+
+    /**
+     * Runs {@code then} (on the protocol thread) each time this node has published all its state again:
+     * after an outage, a Redis that lost its data, or being taken for dead.
+     */
+    public void onRepublished(Runnable then) {
+        republished.add(Objects.requireNonNull(then, "then"));
     }
 
     /** Whether decisions are the cluster's now (false while Redis is unreachable or being republished to). */
@@ -246,6 +256,7 @@ public final class ClusterRendezvous<H> implements Rendezvous<H> {
                         dirty.clear();
                         tellPairsAgain(true);
                         tellAgain = TELL_AGAIN;
+                        republished.forEach(Runnable::run);
                     } else {
                         dirty.removeAll(changed);
                     }

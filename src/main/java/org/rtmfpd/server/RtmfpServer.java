@@ -452,9 +452,24 @@ public final class RtmfpServer implements AutoCloseable {
             java.util.function.LongSupplier wallClock) throws InterruptedException {
         // In cluster mode the names live in the cluster's Redis, their times in wall-clock milliseconds
         // that every node shares; a peer connected to any node may register.
-        org.rtmfpd.registry.NameStore names = cluster != null
-                ? cluster.backend().nameStore(settings.expiryMs())
-                : new MemoryNameStore(settings.expiryMs());
+        // A node remembers the names registered through it, and registers them again whenever it
+        // publishes its state again (after Redis lost or dropped it).
+        org.rtmfpd.registry.NameStore names;
+        if (cluster != null) {
+            org.rtmfpd.registry.RepublishingNameStore shared = new org.rtmfpd.registry.RepublishingNameStore(
+                    cluster.backend().nameStore(settings.expiryMs()), settings.expiryMs());
+            cluster.rendezvous().onRepublished(() -> shared.republish(wallClock.getAsLong()).thenAccept(n -> {
+                if (n > 0) {
+                    LOG.info("registered again {} names registered through this node", n);
+                }
+            }).exceptionally(failure -> {
+                LOG.debug("names not registered again: {}", failure.toString());
+                return null;
+            }));
+            names = shared;
+        } else {
+            names = new MemoryNameStore(settings.expiryMs());
+        }
         java.util.function.LongSupplier namesClock = cluster != null ? wallClock : clock::nowMillis;
         ConnectedPeers peers = cluster != null ? cluster.rendezvous()::isConnected
                 : (key, peer) -> java.util.concurrent.CompletableFuture.completedFuture(rendezvous.local(peer)

@@ -129,29 +129,10 @@ class ClusterEndToEndTest {
 
     @Test
     void theNameRegistryIsSharedByTheNodes() throws Exception {
-        TestServer[] node = new TestServer[2];
-        for (int n = 1; n <= 2; n++) {
-            Path home = Files.createDirectories(dir.resolve("registry-node-" + n));
-            ServerConfig.Builder b = ServerConfig.builder().cluster(cluster("node-" + n))
-                    .registry(org.rtmfpd.registry.RegistrySettings.DEFAULTS.withListen(
-                            java.util.Optional.of(new InetSocketAddress("127.0.0.1", 0))));
-            node[n - 1] = new TestServer(home, b, WarpClock.REAL_TIME);
-            nodes.add(node[n - 1]);
-            TestServer it = node[n - 1];
-            assertTrue(eventually(() -> it.server.metrics().render().contains("rtmfpd_cluster_store_up 1")));
-        }
+        TestServer[] node = registryNodes("registry");
         RtmfpClient alice = on(node[0], TestServer.KEY_A);
         RtmfpClient bob = on(node[1], TestServer.KEY_A);
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.util.function.BiFunction<TestServer, String, String> get = (at, path) -> {
-            try {
-                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
-                                + at.server.registryAddress().orElseThrow().getPort() + path)).build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        };
+        java.util.function.BiFunction<TestServer, String, String> get = ClusterEndToEndTest::registryGet;
         String updated = "<result><update>true</update></result>";
         assertTrue(get.apply(node[1], "/" + TestServer.KEY_A + "/reg.cgi?username=alice&identity="
                 + alice.identity().peerIdHex()).contains(updated), "alice, a client of node 1, registers at node 2");
@@ -296,6 +277,50 @@ class ClusterEndToEndTest {
         assertEquals(d.identity().peerIdHex(), meet(c, d).peerIdHex(), "clients published again meet across nodes");
         assertEquals(a.identity().peerIdHex(), meet(d, a).peerIdHex());
     }
+
+    @Test
+    void namesRegisteredThroughANodeComeBackAfterRedisLostThem() throws Exception {
+        TestServer[] node = registryNodes("names");
+        RtmfpClient alice = on(node[0], TestServer.KEY_A);
+        java.util.function.BiFunction<TestServer, String, String> get = ClusterEndToEndTest::registryGet;
+        String identity = "<identity>" + alice.identity().peerIdHex() + "</identity>";
+        assertTrue(get.apply(node[1], "/" + TestServer.KEY_A + "/reg.cgi?username=alice&identity="
+                + alice.identity().peerIdHex()).contains("<update>true</update>"), "alice registers at node 2");
+        REDIS.stop();
+        REDIS.start(); // empty: every name is gone from Redis
+        assertTrue(eventuallyWithin(Duration.ofSeconds(30), () -> get.apply(node[0], "/" + TestServer.KEY_A
+                + "/reg.cgi?friends=alice").contains(identity)),
+                "node 2 registered alice again once it published its state again; node 1 finds her");
+    }
+
+    /** Nodes 1 and 2, each with the name registry on a free port. */
+    private TestServer[] registryNodes(String name) throws Exception {
+        TestServer[] node = new TestServer[2];
+        for (int n = 1; n <= 2; n++) {
+            Path home = Files.createDirectories(dir.resolve(name + "-node-" + n));
+            ServerConfig.Builder b = ServerConfig.builder().cluster(cluster("node-" + n))
+                    .registry(org.rtmfpd.registry.RegistrySettings.DEFAULTS.withListen(
+                            java.util.Optional.of(new InetSocketAddress("127.0.0.1", 0))));
+            node[n - 1] = new TestServer(home, b, WarpClock.REAL_TIME);
+            nodes.add(node[n - 1]);
+            TestServer it = node[n - 1];
+            assertTrue(eventually(() -> it.server.metrics().render().contains("rtmfpd_cluster_store_up 1")));
+        }
+        return node;
+    }
+
+    /** The body of the registry's answer to GET {@code path} at {@code at}. */
+    private static String registryGet(TestServer at, String path) {
+        try {
+            return HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                            + at.server.registryAddress().orElseThrow().getPort() + path)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newHttpClient();
 
     /** A node's last heartbeat as the cluster store holds it (ms), or 0. */
     private long heartbeatOf(String node) {
