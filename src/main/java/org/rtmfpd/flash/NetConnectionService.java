@@ -113,7 +113,7 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
     private static Client client(Session session) {
         Object attachment = session.attachment();
         if (attachment == null) {
-            attachment = new Client(PeerId.of(session.farFingerprint()));
+            attachment = new Client(PeerId.sharing(session.farFingerprintShared()));
             session.attach(attachment);
         }
         return (Client) attachment;
