@@ -316,8 +316,8 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
         // here on, the close of this session unregisters it.
         client.developerKey = known.key();
         counter.count("connect");
-        remoteLog.info(session.farAddress(), "session {}: connected with developer key {} as peer {}", id(session),
-                known.logName(), client.peerId);
+        remoteLog.info(session.farAddress(), "session {}: connected with developer key {} as peer {}",
+                LogSafe.lazy(() -> id(session)), LogSafe.lazy(known::logName), client.peerId);
         reply(session, client, CommandReplies.connectSuccess(connect, client.peerId).toMessage());
     }
 

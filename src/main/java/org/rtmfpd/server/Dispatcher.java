@@ -600,8 +600,8 @@ public final class Dispatcher implements StartupSender {
         handshakes.put(key, handshake);
         handshakeOf.put(sessionId, handshake);
         metrics.sessionsOpened.increment();
-        remoteLog.info(key.address, "session {} open with {} (peer {})", Integer.toHexString(sessionId), key.address,
-                java.util.HexFormat.of().formatHex(keyed.initiatorCertificate().fingerprint()));
+        remoteLog.info(key.address, "session {} open with {} (peer {})", LogSafe.lazy(() -> Integer.toHexString(sessionId)),
+                key.address, LogSafe.lazy(() -> java.util.HexFormat.of().formatHex(session.farFingerprintShared())));
         application.onSessionOpened(session);
         sendStartup(key.address, key.initiatorSessionId, riKeying);
     }
@@ -763,7 +763,7 @@ public final class Dispatcher implements StartupSender {
         public void onClosed(Session session) {
             byAddress.remove(session.farAddress(), session);
             metrics.sessionsClosed.increment();
-            remoteLog.info(session.farAddress(), "session {} with {} closed", Integer.toHexString(session.nearId()),
+            remoteLog.info(session.farAddress(), "session {} with {} closed", LogSafe.lazy(() -> Integer.toHexString(session.nearId())),
                     session.farAddress());
             next.onClosed(session);
         }
