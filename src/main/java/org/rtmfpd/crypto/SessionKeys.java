@@ -1,6 +1,7 @@
 package org.rtmfpd.crypto;
 
 import java.util.Arrays;
+import javax.crypto.Mac;
 
 /**
  * The keys of one endpoint of a session, derived from the DH shared secret and both keying components
@@ -22,14 +23,19 @@ public record SessionKeys(byte[] encryptKey, byte[] decryptKey, byte[] sendHmacK
      * minimal-length shared secret and the far end's component ("SKFC"), both hashed exactly as sent.
      */
     public static SessionKeys derive(byte[] sharedSecret, byte[] nearComponent, byte[] farComponent) {
-        byte[] encryptFull = HmacSha256.mac(sharedSecret, HmacSha256.mac(farComponent, nearComponent));
-        byte[] decryptFull = HmacSha256.mac(sharedSecret, HmacSha256.mac(nearComponent, farComponent));
+        byte[] farOverNear = HmacSha256.mac(farComponent, nearComponent);
+        byte[] nearOverFar = HmacSha256.mac(nearComponent, farComponent);
+        // The six MACs under the shared secret share one key setup (the secret is longer than SHA-256's
+        // block, so each setup hashes it first).
+        Mac secret = HmacSha256.keyed(sharedSecret);
+        byte[] encryptFull = secret.doFinal(farOverNear);
+        byte[] decryptFull = secret.doFinal(nearOverFar);
         return new SessionKeys(
                 Arrays.copyOf(encryptFull, AES_KEY_LENGTH),
                 Arrays.copyOf(decryptFull, AES_KEY_LENGTH),
-                HmacSha256.mac(sharedSecret, encryptFull),
-                HmacSha256.mac(sharedSecret, decryptFull),
-                HmacSha256.mac(sharedSecret, nearComponent),
-                HmacSha256.mac(sharedSecret, farComponent));
+                secret.doFinal(encryptFull),
+                secret.doFinal(decryptFull),
+                secret.doFinal(nearComponent),
+                secret.doFinal(farComponent));
     }
 }

@@ -113,7 +113,7 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
     private static Client client(Session session) {
         Object attachment = session.attachment();
         if (attachment == null) {
-            attachment = new Client(PeerId.of(session.farFingerprint()));
+            attachment = new Client(PeerId.sharing(session.farFingerprintShared()));
             session.attach(attachment);
         }
         return (Client) attachment;
@@ -316,8 +316,8 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
         // here on, the close of this session unregisters it.
         client.developerKey = known.key();
         counter.count("connect");
-        remoteLog.info(session.farAddress(), "session {}: connected with developer key {} as peer {}", id(session),
-                known.logName(), client.peerId);
+        remoteLog.info(session.farAddress(), "session {}: connected with developer key {} as peer {}",
+                LogSafe.lazy(() -> id(session)), LogSafe.lazy(known::logName), client.peerId);
         reply(session, client, CommandReplies.connectSuccess(connect, client.peerId).toMessage());
     }
 
@@ -346,14 +346,14 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
     static String developerKeyOf(Command connect) {
         if (connect.commandObject() instanceof Map<?, ?> properties) {
             if (properties.get("tcUrl") instanceof String url) {
+                String plain = plainUrlKey(url);
+                if (plain != null) {
+                    return plain;
+                }
                 try {
-                    String path = URI.create(url.trim()).getRawPath();
-                    if (path != null) {
-                        for (String segment : path.split("/")) {
-                            if (!segment.isEmpty()) {
-                                return segment;
-                            }
-                        }
+                    String key = uriKey(url);
+                    if (key != null) {
+                        return key;
                     }
                 } catch (IllegalArgumentException e) {
                     LOG.debug("connect with an unparsable tcUrl ({} chars), trying app", url.length());
@@ -365,6 +365,55 @@ public final class NetConnectionService implements ServerApplication, Outbox<Ses
             }
         }
         return null;
+    }
+
+    /** The first non-empty segment of the URL's raw path, or null; throws if {@link URI} cannot parse it. */
+    static String uriKey(String url) {
+        String path = URI.create(url.trim()).getRawPath();
+        if (path != null) {
+            for (String segment : path.split("/")) {
+                if (!segment.isEmpty()) {
+                    return segment;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first path segment of a URL written in the plain characters every Flash connect URL uses
+     * ({@code rtmfp://host[:port]/KEY[/...]}: letters, digits, {@code . - _ ~ : /}), which
+     * {@link URI} would parse to the same segment, without making a URI; null for anything else, which
+     * then goes through {@link URI} as before.
+     */
+    static String plainUrlKey(String url) {
+        int sep = url.indexOf("://");
+        if (sep <= 0 || !isLetter(url.charAt(0))) {
+            return null;
+        }
+        for (int i = 0; i < url.length(); i++) {
+            char c = url.charAt(i);
+            boolean plain = isLetter(c) || c >= '0' && c <= '9' || c == '.' || c == '-'
+                    || i >= sep && (c == '_' || c == '~' || c == ':' || c == '/');
+            if (!plain) {
+                return null;
+            }
+        }
+        int path = url.indexOf('/', sep + 3);
+        if (path < 0 || path == sep + 3) {
+            return null;
+        }
+        int start = path;
+        while (start < url.length() && url.charAt(start) == '/') {
+            start++;
+        }
+        int end = url.indexOf('/', start);
+        end = end < 0 ? url.length() : end;
+        return start < end ? url.substring(start, end) : null;
+    }
+
+    private static boolean isLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
     }
 
     private void reply(Session session, Client client, TcMessage message) {

@@ -77,6 +77,19 @@ public final class LogSafe {
         return e.getMessage() == null ? name : name + ": " + text(e.getMessage(), MAX_MESSAGE_CHARS);
     }
 
+    /**
+     * A log argument that runs {@code text} only when a line is written: a line the level or a
+     * {@link LogLimiter} leaves out then costs no formatting (a hex peer ID, a key's hash).
+     */
+    public static Object lazy(java.util.function.Supplier<String> text) {
+        return new Object() {
+            @Override
+            public String toString() {
+                return text.get();
+            }
+        };
+    }
+
     /** {@code bytes} in hex, cut at {@link #MAX_BYTES}; {@code "null"} for null. */
     public static String hex(byte[] bytes) {
         if (bytes == null) {

@@ -44,13 +44,18 @@ abstract class Id32 {
     }
 
     static byte[] copyOf(byte[] bytes, String what) {
+        return checked(bytes, what).clone();
+    }
+
+    /** {@code bytes} itself, once checked to be 32 bytes. */
+    static byte[] checked(byte[] bytes, String what) {
         if (bytes == null) {
             throw new IllegalArgumentException(what + " is missing");
         }
         if (bytes.length != LENGTH) {
             throw new IllegalArgumentException(what + " must be " + LENGTH + " bytes, got " + bytes.length);
         }
-        return bytes.clone();
+        return bytes;
     }
 
     static byte[] fromHex(CharSequence hex, String what) {

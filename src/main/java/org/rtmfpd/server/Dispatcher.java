@@ -145,7 +145,7 @@ public final class Dispatcher implements StartupSender {
     private final Transmitter sessionTransmitter = this::send;
 
     private final SessionTable sessions = new SessionTable();
-    private final Map<InetSocketAddress, Session> byAddress = new HashMap<>();
+    private final AddressTable byAddress = new AddressTable();
     private final Map<Integer, Handshake> handshakeOf = new HashMap<>();
     private final Map<InitiatorKey, Handshake> handshakes = new HashMap<>();
     private final Set<InitiatorKey> keyingInProgress = new HashSet<>();
@@ -595,13 +595,13 @@ public final class Dispatcher implements StartupSender {
         RIKeying riKeying = new RIKeying(sessionId, keyed.skrc(), new byte[] {CertificateOptions.SIGNATURE});
         Handshake handshake = new Handshake(key, iikeying.skic(), riKeying);
         sessions.add(session);
-        byAddress.put(key.address, session);
+        byAddress.put(session);
         sessionsBySource.merge(SourceAddress.of(key.address.getAddress()), 1, Integer::sum);
         handshakes.put(key, handshake);
         handshakeOf.put(sessionId, handshake);
         metrics.sessionsOpened.increment();
-        remoteLog.info(key.address, "session {} open with {} (peer {})", Integer.toHexString(sessionId), key.address,
-                java.util.HexFormat.of().formatHex(keyed.initiatorCertificate().fingerprint()));
+        remoteLog.info(key.address, "session {} open with {} (peer {})", LogSafe.lazy(() -> Integer.toHexString(sessionId)),
+                key.address, LogSafe.lazy(() -> java.util.HexFormat.of().formatHex(session.farFingerprintShared())));
         application.onSessionOpened(session);
         sendStartup(key.address, key.initiatorSessionId, riKeying);
     }
@@ -745,7 +745,7 @@ public final class Dispatcher implements StartupSender {
             byAddress.remove(previous, session);
             decrement(sessionsBySource, SourceAddress.of(previous.getAddress()));
             sessionsBySource.merge(SourceAddress.of(session.farAddress().getAddress()), 1, Integer::sum);
-            Session holder = byAddress.put(session.farAddress(), session);
+            Session holder = byAddress.put(session);
             if (holder != null && holder != session) {
                 metrics.count("address_taken_over");
                 remoteLog.info(session.farAddress(), "session {} moved to {}, which session {} held: that one is closed",
@@ -763,7 +763,7 @@ public final class Dispatcher implements StartupSender {
         public void onClosed(Session session) {
             byAddress.remove(session.farAddress(), session);
             metrics.sessionsClosed.increment();
-            remoteLog.info(session.farAddress(), "session {} with {} closed", Integer.toHexString(session.nearId()),
+            remoteLog.info(session.farAddress(), "session {} with {} closed", LogSafe.lazy(() -> Integer.toHexString(session.nearId())),
                     session.farAddress());
             next.onClosed(session);
         }

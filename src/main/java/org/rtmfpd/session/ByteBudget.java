@@ -3,9 +3,10 @@ package org.rtmfpd.session;
 /**
  * Bytes a session allows its flows to hold together (out-of-order fragments, partial messages, queued
  * messages): each flow takes from the session's budget what it keeps and gives it back when it lets go,
- * so that one session holds at most the limit whatever its flows do.
+ * so that one session holds at most the limit whatever its flows do. {@link Session} extends it, so
+ * that its sending flows' allowance costs no object of its own.
  */
-final class ByteBudget {
+class ByteBudget {
     private final int limit;
     private int used;
 

@@ -12,9 +12,10 @@ public final class RttEstimator {
     /** The receiver may delay an ack this long (RFC 7016 §3.6.3.4). */
     static final long DELAYED_ACK_ALLOWANCE_MILLIS = 200;
 
-    private double srtt = -1;
-    private double rttvar;
-    private long erto = INITIAL_ERTO_MILLIS;
+    // Floats and an int, milliseconds all (ERTO is at most 10 s): 24 bytes per session, not 40.
+    private float srtt = -1;
+    private float rttvar;
+    private int erto = (int) INITIAL_ERTO_MILLIS;
 
     public void sample(long rttMillis) {
         if (rttMillis < 0) {
@@ -22,17 +23,17 @@ public final class RttEstimator {
         }
         if (srtt < 0) {
             srtt = rttMillis;
-            rttvar = rttMillis / 2.0;
+            rttvar = rttMillis / 2f;
         } else {
             rttvar = (3 * rttvar + Math.abs(srtt - rttMillis)) / 4;
             srtt = (7 * srtt + rttMillis) / 8;
         }
         long mrto = (long) (srtt + 4 * rttvar) + DELAYED_ACK_ALLOWANCE_MILLIS;
-        erto = Math.min(MAX_ERTO_MILLIS, Math.max(mrto, MIN_ERTO_MILLIS));
+        erto = (int) Math.min(MAX_ERTO_MILLIS, Math.max(mrto, MIN_ERTO_MILLIS));
     }
 
     public void backOff() {
-        erto = Math.min(MAX_ERTO_MILLIS, (long) (erto * Math.sqrt(2)));
+        erto = (int) Math.min(MAX_ERTO_MILLIS, (long) (erto * Math.sqrt(2)));
     }
 
     public long erto() {

@@ -37,7 +37,7 @@ import org.rtmfpd.wire.WireException;
  * {@link SessionListener#onFlowOpened} rejects the flow, a throwing {@link SessionListener#onMessage}
  * loses that message).
  */
-public final class Session {
+public final class Session extends ByteBudget {
     /**
      * The largest packet (flags through chunks) this end builds: what is left of the 1200-byte datagram
      * budget after the session ID (4), a session sequence number (at most 5), the checksum (2), padding
@@ -108,7 +108,6 @@ public final class Session {
     private List<Chunk> control;
     /** Flows to acknowledge in the next packet, each once, in the order they became due. */
     private List<RecvFlow> acksDue;
-    private final ByteBudget sendQueue = new ByteBudget(MAX_SEND_QUEUE);
     /** The persist timer and stall clock, while data is queued or waits for room; else null. */
     private SendTimers sendTimers;
     /**
@@ -120,8 +119,8 @@ public final class Session {
     private final TimerWheel.Timer<Session> timer;
 
     private InetSocketAddress farAddress;
-    private InetSocketAddress probedAddress;
-    private byte[] probeChallenge;
+    /** The address-change challenge out (RFC 7016 §3.5.4.2), while there is one; one field, not two. */
+    private AddressProbe probe;
     private State state = State.OPEN;
     private long sendSequenceNumber;
     private long nextFlowId = FIRST_FLOW_ID;
@@ -156,6 +155,7 @@ public final class Session {
     public Session(int nearId, int farId, boolean initiator, InetSocketAddress farAddress, byte[] farFingerprint,
                    PacketCipher cipher, Transmitter transmitter, Clock clock, SessionSettings settings,
                    SessionListener listener, TimerWheel<Session> timers) {
+        super(MAX_SEND_QUEUE); // the sending flows' queue allowance, in the session itself: one object less
         this.nearId = nearId;
         this.farId = farId;
         this.initiator = initiator;
@@ -188,6 +188,14 @@ public final class Session {
     /** SHA-256 of the far end's certificate: its peer ID, or a server's fingerprint. */
     public byte[] farFingerprint() {
         return farFingerprint.clone();
+    }
+
+    /**
+     * The far fingerprint's own array, not a copy, for an identity that shares it (a peer ID); no one may
+     * change it.
+     */
+    public byte[] farFingerprintShared() {
+        return farFingerprint;
     }
 
     public boolean isFarFingerprint(byte[] fingerprint) {
@@ -365,7 +373,7 @@ public final class Session {
             return null;
         }
         OptionList options = u.options();
-        byte[] metadata = options.first(SendFlow.OPTION_METADATA).map(Option::value).orElse(null);
+        byte[] metadata = FlowMetadataCache.shared(options.first(SendFlow.OPTION_METADATA).map(Option::value).orElse(null));
         long association = -1;
         var assoc = options.first(SendFlow.OPTION_RETURN_FLOW);
         if (assoc.isPresent()) {
@@ -469,11 +477,11 @@ public final class Session {
     }
 
     private void onPingReply(PingReply reply, InetSocketAddress from) {
-        if (probeChallenge != null && from.equals(probedAddress) && Arrays.equals(reply.body(), probeChallenge)) {
+        if (probe != null && from.equals(probe.address)
+                && Arrays.equals(reply.body(), probe.challenge)) {
             InetSocketAddress previous = farAddress;
             farAddress = from;
-            probeChallenge = null;
-            probedAddress = null;
+            probe = null;
             contain(() -> listener.onAddressChanged(this, previous));
         } else {
             contain(() -> listener.onPingReply(this, reply.body()));
@@ -482,14 +490,14 @@ public final class Session {
 
     /** A valid packet came from a new address: ask it to prove it receives there (RFC 7016 §3.5.4.2). */
     private void probeAddress(InetSocketAddress from) {
-        if (from.equals(probedAddress)) {
+        if (probe != null && from.equals(probe.address)) {
             return;
         }
-        probedAddress = from;
-        probeChallenge = new byte[CHALLENGE_LENGTH];
-        RANDOM.nextBytes(probeChallenge);
-        probeChallenge[0] = 'M';
-        transmit(List.of(new Ping(probeChallenge)), from);
+        byte[] challenge = new byte[CHALLENGE_LENGTH];
+        RANDOM.nextBytes(challenge);
+        challenge[0] = 'M';
+        probe = new AddressProbe(from, challenge);
+        transmit(List.of(new Ping(challenge)), from);
     }
 
     private void onCloseRequest(long now) {
@@ -514,7 +522,7 @@ public final class Session {
      * session is closing the flow refuses every message.
      */
     public SendFlow openFlow(byte[] metadata, long returnAssociation) {
-        SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation, sendQueue);
+        SendFlow flow = new SendFlow(nextFlowId++, metadata, returnAssociation, this);
         if (state == State.OPEN) {
             if (sendFlowCount == sendFlows.length) {
                 sendFlows = Arrays.copyOf(sendFlows, Math.max(SMALL_TABLE, 2 * sendFlowCount));
@@ -873,5 +881,9 @@ public final class Session {
         if (timer != null) {
             timer.cancel();
         }
+    }
+
+    /** An address a valid packet came from, and the challenge Ping sent there. */
+    private record AddressProbe(InetSocketAddress address, byte[] challenge) {
     }
 }
