@@ -23,6 +23,7 @@ import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientSettings;
+import org.rtmfpd.client.DerivedKeys;
 
 /**
  * The phases of {@code rtmfpd bench} and their report: (warm-up), connect, hold, NetGroup joins,
@@ -34,6 +35,8 @@ public final class Bench {
     /** The exit code when operations failed: refused by the server, or no outcome in time. */
     public static final int OPERATIONS_FAILED = 2;
     private static final long SETTLE_MILLIS = 500;
+    /** How long the driving thread sleeps between its looks at the schedule. */
+    private static final long PARK_NANOS = 200_000;
     private static final int GROUP_ID_LENGTH = 32;
 
     /** The options of {@code rtmfpd bench} that the phases use; see its help for each. */
@@ -41,7 +44,7 @@ public final class Bench {
                            boolean introUntilForwarded, Double introRate,
                            int groups, int groupSize, List<ServerProcess> serverProcesses, String metricsUrl, boolean jcmdGc,
                            boolean hmacSseq, int threads, int warmup, Integer awaitSessions, double timeoutSeconds,
-                           URI targetUrl, InetSocketAddress targetServer) {
+                           URI targetUrl, InetSocketAddress targetServer, boolean derivedClientKeys) {
         public Settings {
             serverProcesses = List.copyOf(serverProcesses);
             if ((targetUrl == null) != (targetServer == null)) {
@@ -120,6 +123,7 @@ public final class Bench {
     private final double timeoutSeconds;
     private final URI targetUrl;
     private final InetSocketAddress targetServer;
+    private final boolean derivedClientKeys;
 
     private final URI url;
     private final InetSocketAddress server;
@@ -152,6 +156,7 @@ public final class Bench {
         this.timeoutSeconds = s.timeoutSeconds();
         this.targetUrl = s.targetUrl();
         this.targetServer = s.targetServer();
+        this.derivedClientKeys = s.derivedClientKeys();
         this.url = url;
         this.server = server;
         this.probe = probe;
@@ -192,7 +197,7 @@ public final class Bench {
         double opRate = introRate != null ? introRate : rate;
 
         Phase connects = new Phase("connect", clients);
-        Result connect = drive(connects, clients, rate, i -> connect(fleet, i, connects), fleet::connectStage);
+        Result connect = drive(fleet, connects, clients, rate, i -> connect(fleet, i, connects), fleet::connectStage);
 
         int[] connected = connectedClients(fleet, connects);
         if (awaitSessions != null) {
@@ -225,6 +230,15 @@ public final class Bench {
     // ---------------------------------------------------------------- phases
 
     private List<ClientIdentity> makeIdentities(int n) throws InterruptedException {
+        if (derivedClientKeys) {
+            progress("making " + n + " client identities (static group-2 DH keys derived from one exponent)");
+            DerivedKeys family = DerivedKeys.generate(new SecureRandom());
+            List<ClientIdentity> made = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                made.add(family.next());
+            }
+            return made;
+        }
         progress("making " + n + " client identities (a static group-2 DH key each)");
         ClientIdentity[] made = new ClientIdentity[n];
         AtomicInteger next = new AtomicInteger();
@@ -276,7 +290,7 @@ public final class Bench {
             try {
                 warm.bind(sources, null);
                 Phase phase = new Phase("warm-up", n);
-                Result res = drive(phase, n, rate, i -> connect(warm, i, phase), warm::connectStage);
+                Result res = drive(warm, phase, n, rate, i -> connect(warm, i, phase), warm::connectStage);
                 int[] connected = connectedClients(warm, phase);
                 Pairing pairing = Pairing.of(connected, pairs, targetServer != null);
                 int warmGroups = Math.min(groups, pairing.rest().length / Math.max(1, groupSize));
@@ -368,7 +382,7 @@ public final class Bench {
         Thread.sleep(1_000);
         int joiners = count * (groupSize - 1);
         Phase joins = new Phase(name, joiners);
-        return drive(joins, joiners, opRate, i -> {
+        return drive(fleet, joins, joiners, opRate, i -> {
             int g = i % count;
             int k = 1 + i / count;
             fleet.join(members[g * groupSize + k], ids[g], joins, i);
@@ -383,7 +397,7 @@ public final class Bench {
      * the time from its start to the first reading at least {@value #SETTLE_MILLIS} ms after its last
      * success, so that operations left to time out do not add the server's idle time.
      */
-    private Result drive(Phase phase, int count, double perSecond, IntConsumer issue, IntFunction<String> stall)
+    private Result drive(Fleet fleet, Phase phase, int count, double perSecond, IntConsumer issue, IntFunction<String> stall)
             throws InterruptedException {
         progress(phase.name() + ": " + count + " at " + fmt(perSecond) + "/s");
         long timeout = (long) (timeoutSeconds * 1e9);
@@ -391,6 +405,7 @@ public final class Bench {
         Map<String, Long> threads0 = probe.threadCpuNanos();
         long[] c0 = reading();
         long b0 = selfCpu();
+        long loops0 = fleet.loopCpuNanos();
         long t0 = System.nanoTime();
         if (c0 != null) {
             cpuSamples.add(stamped(t0, c0));
@@ -401,6 +416,7 @@ public final class Bench {
         long nextExpiry = t0 + 250_000_000L;
         String timedOut = "no outcome within " + fmt(timeoutSeconds) + " s: ";
         int issued = 0;
+        long lastIssuedAt = 0;
         int lastOk = 0;
         long lastReportAt = t0;
         long[] lastCpu = c0;
@@ -409,7 +425,11 @@ public final class Bench {
             long now = System.nanoTime();
             long allowed = Math.min(count, 1 + (long) ((now - t0) / 1e9 * perSecond));
             while (issued < allowed && issued - phase.ended() < maxPending) {
+                phase.schedule(issued, t0 + (long) (issued / perSecond * 1e9));
                 issue.accept(issued++);
+                if (issued == count) {
+                    lastIssuedAt = System.nanoTime();
+                }
             }
             if (now >= nextExpiry) {
                 phase.expireStartedBefore(now - timeout, i -> timedOut + stall.apply(i));
@@ -441,7 +461,7 @@ public final class Bench {
                 lastReportAt = now;
                 nextReport += 1_000_000_000L;
             }
-            LockSupport.parkNanos(500_000);
+            LockSupport.parkNanos(PARK_NANOS);
         }
         long t1 = System.nanoTime();
         long last = phase.lastSuccessNanos() != 0 ? phase.lastSuccessNanos() : t1;
@@ -489,6 +509,9 @@ public final class Bench {
             }
         }
         r.benchCpuNanos = selfCpu() - b0;
+        r.benchLoopCpuNanos = fleet.loopCpuNanos() - loops0;
+        r.issuedNanos = lastIssuedAt != 0 ? lastIssuedAt - t0 : -1;
+        r.scheduleRate = perSecond;
         progress(String.format(Locale.ROOT, "%s done: %d ok, %d failed in %.2f s (last success at %.2f s)", phase.name(),
                 phase.succeeded(), phase.failed(), (t1 - t0) / 1e9, (last - t0) / 1e9));
         return r;
@@ -523,9 +546,9 @@ public final class Bench {
         double introsBefore = counter("rtmfpd_events_total{event=\"introduction\"}");
         IntUnaryOperator target = i -> to[(i % n + i / n) % n];
         Result intro = introUntilForwarded
-                ? drive(intros, count, perSecond, i -> fleet.introduceUntilForwarded(from[i % n], target.applyAsInt(i), intros, i),
+                ? drive(fleet, intros, count, perSecond, i -> fleet.introduceUntilForwarded(from[i % n], target.applyAsInt(i), intros, i),
                         i -> fleet.forwardStage(from[i % n]))
-                : drive(intros, count, perSecond, i -> fleet.introduce(from[i % n], target.applyAsInt(i), intros, i),
+                : drive(fleet, intros, count, perSecond, i -> fleet.introduce(from[i % n], target.applyAsInt(i), intros, i),
                         i -> fleet.peerStage(from[i % n]));
         double introsAfter = counter("rtmfpd_events_total{event=\"introduction\"}");
         if (introsBefore >= 0 && introsAfter >= 0) {
@@ -566,6 +589,12 @@ public final class Bench {
         long heldSessionNanos;
         /** The bench's own CPU time over the phase (and the wait after it). */
         long benchCpuNanos;
+        /** The part of {@link #benchCpuNanos} on the clients' event loops (their thread clocks). */
+        long benchLoopCpuNanos;
+        /** From the start to the issue of the last operation; -1 if not all were issued. */
+        long issuedNanos = -1;
+        /** The rate the schedule asked for. */
+        double scheduleRate;
         long serverCount = -1;
         int held;
         /** The server's CPU time by thread role over {@link #threadWindowNanos}; null without --metrics. */
@@ -676,9 +705,10 @@ public final class Bench {
                     .append(" (the odd client slots below 2 x --pairs connect there)\n");
         }
         s.append(String.format(Locale.ROOT, "  %d clients (%d bound) on %d source address(es), %d event-loop thread(s) (%s), "
-                        + "%s keying, DH group 2; connect rate target %s/s, at most %d pending%s%n",
+                        + "%s keying, DH group 2 (%s client keys); connect rate target %s/s, at most %d pending%s%n",
                 clients, bound, sources.size(), threads, fleet.usesEpoll() ? "epoll" : "nio",
-                hmacSseq ? "HMAC+SSEQ required (0x07)" : "Flash-like (HMAC/SSEQ on request)", fmt(rate), maxPending,
+                hmacSseq ? "HMAC+SSEQ required (0x07)" : "Flash-like (HMAC/SSEQ on request)",
+                derivedClientKeys ? "derived" : "independent", fmt(rate), maxPending,
                 warmup > 0 ? ", " + warmup + " warm-up connects first" : ""));
         s.append('\n');
         s.append(String.format(Locale.ROOT, "%-13s %8s %7s %8s %9s %9s %9s %9s %10s %6s %9s %9s %9s%n", "operation", "ok", "failed",
@@ -707,6 +737,14 @@ public final class Bench {
                 s.append("  ").append(r.phase.name()).append(": ").append(marks).append('\n');
             }
         }
+        for (Result r : timed) {
+            if (r != null) {
+                s.append("  ").append(r.phase.name()).append(": ")
+                        .append(ScheduleReport.schedule(r.phase, r.issuedNanos, r.scheduleRate)).append('\n');
+                s.append("  ").append(r.phase.name()).append(": ")
+                        .append(ScheduleReport.cpu(r.benchCpuNanos, r.benchLoopCpuNanos, r.phase.succeeded())).append('\n');
+            }
+        }
         s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"
                 + (introUntilForwarded
                         ? "  introduction = IHello for the peer sent to the initiator's Redirect and the target's Forwarded\n"
@@ -717,7 +755,11 @@ public final class Bench {
                 + "  sys % = the kernel's share of it (stime: socket calls, and on loopback the receiver's side too);\n"
                 + "  µs/op = srv CPU / ok; net = the same less the server's idle CPU measured during the hold (for\n"
                 + "  connects: per held session and second, times the session-seconds held in the window);\n"
-                + "  bench µs = this process's own CPU time per ok operation over the phase.\n");
+                + "  bench µs = this process's own CPU time per ok operation over the phase.\n"
+                + "  latency from the schedule = from the time the schedule (--rate, --intro-rate) gave the operation,\n"
+                + "  so that a bench that fell behind counts the wait; lag = its start on its client's event loop less\n"
+                + "  that time (the bench's own delay, or the ramp held at --max-pending); offered = operations issued\n"
+                + "  a second up to the last one's issue.\n");
         if (serverProcesses.size() > 1) {
             s.append("  server CPU by process (srv CPU is their sum):\n");
             for (Result r : new Result[] {connect, join, intro, hold}) {

@@ -80,6 +80,8 @@ public final class Fleet implements AutoCloseable {
     private final LongAdder injectedDrops = new LongAdder();
     private final ClientSettings settings;
     private final Clock clock = Clock.system();
+    /** The event loops' thread IDs, for their CPU clocks. */
+    private final long[] loopThreads;
 
     /**
      * @param threads event loop threads shared by every client
@@ -100,6 +102,10 @@ public final class Fleet implements AutoCloseable {
             wheels.add(wheel);
             loop.scheduleAtFixedRate(wheel, SLICE_MILLIS, SLICE_MILLIS, TimeUnit.MILLISECONDS);
             randoms.add(newRandom());
+        }
+        this.loopThreads = new long[loops.size()];
+        for (int k = 0; k < loops.size(); k++) {
+            loopThreads[k] = loops.get(k).submit(() -> Thread.currentThread().getId()).syncUninterruptibly().getNow();
         }
         this.members = new Member[identities.size()];
         for (int i = 0; i < members.length; i++) {
@@ -124,6 +130,16 @@ public final class Fleet implements AutoCloseable {
     /** Whether the sockets use Netty's native epoll transport (else NIO). */
     public boolean usesEpoll() {
         return epoll;
+    }
+
+    /** The CPU time the event loop threads have used, user and system, in nanoseconds (their thread clocks). */
+    public long loopCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long id : loopThreads) {
+            sum += Math.max(0, threads.getThreadCpuTime(id));
+        }
+        return sum;
     }
 
     /** Datagrams or timer runs that threw inside a client core. */

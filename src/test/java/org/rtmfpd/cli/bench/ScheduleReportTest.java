@@ -1,0 +1,33 @@
+package org.rtmfpd.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ScheduleReportTest {
+    @Test
+    void theLagAndTheOfferedRateStandBesideTheLatencyFromTheSchedule() {
+        long[] now = {0};
+        Phase phase = new Phase("connect", 2, () -> now[0]);
+        phase.schedule(0, 0);
+        phase.start(0);
+        now[0] = 3_000_000; // the second was due at 1 ms and handed over at 3 ms; its loop started it at 4 ms
+        phase.schedule(1, 1_000_000);
+        now[0] = 4_000_000;
+        phase.start(1);
+        now[0] = 5_000_000;
+        phase.succeed(0);
+        phase.succeed(1);
+        String line = ScheduleReport.schedule(phase, 4_000_000, 1000);
+        assertEquals("latency from the schedule p50 4.00 / p99 5.00 / max 5.00 ms; the bench's lag p50 0.00 / p99 3.00 / "
+                + "max 3.00 ms (in its event loops' queues: p99 1.00 ms); offered 500/s (asked 1000/s)", line);
+    }
+
+    @Test
+    void cpuPerOperationSplitsTheLoopsFromTheRest() {
+        assertEquals("bench CPU 50.0 µs/op: event loops 40.0, the rest 10.0 (driving thread, JIT, GC); at that cost one core "
+                + "offers 20000/s", ScheduleReport.cpu(100_000_000, 80_000_000, 2000));
+        assertTrue(ScheduleReport.cpu(1, 1, 0).contains("no operation succeeded"));
+    }
+}
