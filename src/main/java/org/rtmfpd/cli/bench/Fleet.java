@@ -2,7 +2,6 @@ package org.rtmfpd.cli.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -24,7 +23,6 @@ import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,12 +113,9 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /** See {@link BenchRandom}: the simulated clients' tags and session IDs need only differ. */
     private static SecureRandom newRandom() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
+        return new BenchRandom();
     }
 
     public int size() {
@@ -564,7 +559,12 @@ public final class Fleet implements AutoCloseable {
         public void send(InetSocketAddress to, byte[] datagram) {
             Channel ch = channel;
             if (ch != null && !drops()) {
-                ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), ch.voidPromise());
+                // On the channel's own loop: straight to its outbound buffer, in the direct memory the
+                // socket sends from, without a pass through the pipeline (it holds no outbound handler).
+                io.netty.buffer.ByteBuf content = ch.alloc().directBuffer(datagram.length).writeBytes(datagram);
+                Channel.Unsafe unsafe = ch.unsafe();
+                unsafe.write(new DatagramPacket(content, to), unsafe.voidPromise());
+                unsafe.flush();
             }
         }
 
