@@ -35,8 +35,14 @@ public final class Bench {
     /** The exit code when operations failed: refused by the server, or no outcome in time. */
     public static final int OPERATIONS_FAILED = 2;
     private static final long SETTLE_MILLIS = 500;
-    /** How long the driving thread sleeps between its looks at the schedule. */
-    private static final long PARK_NANOS = 200_000;
+    /**
+     * The driving thread sleeps at least this long between its looks at the schedule, so that at high rates
+     * it wakes in batches (a wakeup costs the bench's core several µs); an operation it starts late by up
+     * to this much shows in the bench's lag.
+     */
+    static final long MIN_PARK_NANOS = 250_000;
+    /** ... and at most this long, when it waits for operations to end. */
+    static final long MAX_PARK_NANOS = 1_000_000;
     private static final int GROUP_ID_LENGTH = 32;
 
     /** The options of {@code rtmfpd bench} that the phases use; see its help for each. */
@@ -461,7 +467,8 @@ public final class Bench {
                 lastReportAt = now;
                 nextReport += 1_000_000_000L;
             }
-            LockSupport.parkNanos(PARK_NANOS);
+            LockSupport.parkNanos(parkNanos(issued, count, issued - phase.ended() >= maxPending,
+                    t0 + (long) (issued / perSecond * 1e9) - System.nanoTime()));
         }
         long t1 = System.nanoTime();
         long last = phase.lastSuccessNanos() != 0 ? phase.lastSuccessNanos() : t1;
@@ -515,6 +522,18 @@ public final class Bench {
         progress(String.format(Locale.ROOT, "%s done: %d ok, %d failed in %.2f s (last success at %.2f s)", phase.name(),
                 phase.succeeded(), phase.failed(), (t1 - t0) / 1e9, (last - t0) / 1e9));
         return r;
+    }
+
+    /**
+     * How long the driving thread sleeps before it looks at the schedule again: until the next operation
+     * is due ({@code untilDueNanos} from now), within {@link #MIN_PARK_NANOS}..{@link #MAX_PARK_NANOS}; the
+     * longest when every operation was issued or {@code --max-pending} holds the next back.
+     */
+    static long parkNanos(int issued, int count, boolean held, long untilDueNanos) {
+        if (issued >= count || held) {
+            return MAX_PARK_NANOS;
+        }
+        return Math.max(MIN_PARK_NANOS, Math.min(MAX_PARK_NANOS, untilDueNanos));
     }
 
     /**

@@ -30,4 +30,14 @@ class ScheduleReportTest {
                 + "offers 20000/s", ScheduleReport.cpu(100_000_000, 80_000_000, 2000));
         assertTrue(ScheduleReport.cpu(1, 1, 0).contains("no operation succeeded"));
     }
+
+    @Test
+    void theDrivingThreadSleepsUntilTheNextDueOperationWithinItsBounds() {
+        assertEquals(Bench.MIN_PARK_NANOS, Bench.parkNanos(10, 100, false, 50_000), "due soon: a batch later");
+        assertEquals(Bench.MIN_PARK_NANOS, Bench.parkNanos(10, 100, false, -5_000), "overdue");
+        assertEquals(600_000, Bench.parkNanos(10, 100, false, 600_000));
+        assertEquals(Bench.MAX_PARK_NANOS, Bench.parkNanos(10, 100, false, 80_000_000), "a slow schedule");
+        assertEquals(Bench.MAX_PARK_NANOS, Bench.parkNanos(10, 100, true, 0), "held at --max-pending");
+        assertEquals(Bench.MAX_PARK_NANOS, Bench.parkNanos(100, 100, false, 0), "all issued");
+    }
 }
