@@ -412,6 +412,8 @@ public final class Bench {
         long[] c0 = reading();
         long b0 = selfCpu();
         long loops0 = fleet.loopCpuNanos();
+        java.lang.management.ThreadMXBean threadClocks = java.lang.management.ManagementFactory.getThreadMXBean();
+        long driver0 = threadClocks.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         if (c0 != null) {
             cpuSamples.add(stamped(t0, c0));
@@ -517,6 +519,7 @@ public final class Bench {
         }
         r.benchCpuNanos = selfCpu() - b0;
         r.benchLoopCpuNanos = fleet.loopCpuNanos() - loops0;
+        r.benchDriverCpuNanos = threadClocks.getCurrentThreadCpuTime() - driver0;
         r.issuedNanos = lastIssuedAt != 0 ? lastIssuedAt - t0 : -1;
         r.scheduleRate = perSecond;
         progress(String.format(Locale.ROOT, "%s done: %d ok, %d failed in %.2f s (last success at %.2f s)", phase.name(),
@@ -610,6 +613,8 @@ public final class Bench {
         long benchCpuNanos;
         /** The part of {@link #benchCpuNanos} on the clients' event loops (their thread clocks). */
         long benchLoopCpuNanos;
+        /** The part of {@link #benchCpuNanos} on the thread that drives the phase (its thread clock). */
+        long benchDriverCpuNanos;
         /** From the start to the issue of the last operation; -1 if not all were issued. */
         long issuedNanos = -1;
         /** The rate the schedule asked for. */
@@ -761,7 +766,7 @@ public final class Bench {
                 s.append("  ").append(r.phase.name()).append(": ")
                         .append(ScheduleReport.schedule(r.phase, r.issuedNanos, r.scheduleRate)).append('\n');
                 s.append("  ").append(r.phase.name()).append(": ")
-                        .append(ScheduleReport.cpu(r.benchCpuNanos, r.benchLoopCpuNanos, r.phase.succeeded())).append('\n');
+                        .append(ScheduleReport.cpu(r.benchCpuNanos, r.benchLoopCpuNanos, r.benchDriverCpuNanos, r.phase.succeeded())).append('\n');
             }
         }
         s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"

@@ -33,15 +33,20 @@ final class ScheduleReport {
         return b.toString();
     }
 
-    /** {@code bench CPU x µs/op: event loops y, the rest z (driving thread, JIT, GC); one core offers at most N/s}. */
-    static String cpu(long processNanos, long loopNanos, int ok) {
+    /**
+     * {@code bench CPU x µs/op: event loops y, driving thread z, the rest w (JIT, GC); one core offers at
+     * most N/s}, from the process's CPU time and its event loops' and driving thread's thread clocks.
+     */
+    static String cpu(long processNanos, long loopNanos, long driverNanos, int ok) {
         if (ok <= 0) {
             return "bench CPU: no operation succeeded";
         }
         double perOp = processNanos / 1e3 / ok;
         double loops = loopNanos / 1e3 / ok;
-        return String.format(Locale.ROOT, "bench CPU %.1f µs/op: event loops %.1f, the rest %.1f (driving thread, JIT, GC); "
-                + "at that cost one core offers %.0f/s", perOp, loops, Math.max(0, perOp - loops), perOp > 0 ? 1e6 / perOp : 0);
+        double driver = driverNanos / 1e3 / ok;
+        return String.format(Locale.ROOT, "bench CPU %.1f µs/op: event loops %.1f, driving thread %.1f, the rest %.1f "
+                + "(JIT, GC); at that cost one core offers %.0f/s", perOp, loops, driver, Math.max(0, perOp - loops - driver),
+                perOp > 0 ? 1e6 / perOp : 0);
     }
 
     private static String ms(long nanos) {
