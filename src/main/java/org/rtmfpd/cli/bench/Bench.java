@@ -411,6 +411,7 @@ public final class Bench {
         Map<String, Long> threads0 = probe.threadCpuNanos();
         long[] c0 = reading();
         long b0 = selfCpu();
+        long bSys0 = selfSystem();
         long loops0 = fleet.loopCpuNanos();
         java.lang.management.ThreadMXBean threadClocks = java.lang.management.ManagementFactory.getThreadMXBean();
         long driver0 = threadClocks.getCurrentThreadCpuTime();
@@ -518,6 +519,7 @@ public final class Bench {
             }
         }
         r.benchCpuNanos = selfCpu() - b0;
+        r.benchSystemNanos = selfSystem() - bSys0;
         r.benchLoopCpuNanos = fleet.loopCpuNanos() - loops0;
         r.benchDriverCpuNanos = threadClocks.getCurrentThreadCpuTime() - driver0;
         r.issuedNanos = lastIssuedAt != 0 ? lastIssuedAt - t0 : -1;
@@ -613,6 +615,8 @@ public final class Bench {
         long benchCpuNanos;
         /** The part of {@link #benchCpuNanos} on the clients' event loops (their thread clocks). */
         long benchLoopCpuNanos;
+        /** The kernel's part of {@link #benchCpuNanos} (stime). */
+        long benchSystemNanos;
         /** The part of {@link #benchCpuNanos} on the thread that drives the phase (its thread clock). */
         long benchDriverCpuNanos;
         /** From the start to the issue of the last operation; -1 if not all were issued. */
@@ -641,6 +645,14 @@ public final class Bench {
         long rss = s != null ? s.rssBytes() : -1;
         double sessions = metric("rtmfpd_sessions");
         return new Memory(rss, heap, sessions >= 0 ? (long) sessions : -1);
+    }
+
+    private long selfSystem() {
+        try {
+            return self.read().systemNanos();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private long selfCpu() {
@@ -766,7 +778,7 @@ public final class Bench {
                 s.append("  ").append(r.phase.name()).append(": ")
                         .append(ScheduleReport.schedule(r.phase, r.issuedNanos, r.scheduleRate)).append('\n');
                 s.append("  ").append(r.phase.name()).append(": ")
-                        .append(ScheduleReport.cpu(r.benchCpuNanos, r.benchLoopCpuNanos, r.benchDriverCpuNanos, r.phase.succeeded())).append('\n');
+                        .append(ScheduleReport.cpu(r.benchCpuNanos, r.benchSystemNanos, r.benchLoopCpuNanos, r.benchDriverCpuNanos, r.phase.succeeded())).append('\n');
             }
         }
         s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"

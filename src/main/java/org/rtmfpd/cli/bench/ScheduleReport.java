@@ -34,19 +34,20 @@ final class ScheduleReport {
     }
 
     /**
-     * {@code bench CPU x µs/op: event loops y, driving thread z, the rest w (JIT, GC); one core offers at
-     * most N/s}, from the process's CPU time and its event loops' and driving thread's thread clocks.
+     * {@code bench CPU x µs/op (kernel k %): event loops y, driving thread z, the rest w (JIT, GC); one core
+     * offers at most N/s}, from the process's CPU time (user and system) and its event loops' and driving
+     * thread's thread clocks.
      */
-    static String cpu(long processNanos, long loopNanos, long driverNanos, int ok) {
+    static String cpu(long processNanos, long systemNanos, long loopNanos, long driverNanos, int ok) {
         if (ok <= 0) {
             return "bench CPU: no operation succeeded";
         }
         double perOp = processNanos / 1e3 / ok;
         double loops = loopNanos / 1e3 / ok;
         double driver = driverNanos / 1e3 / ok;
-        return String.format(Locale.ROOT, "bench CPU %.1f µs/op: event loops %.1f, driving thread %.1f, the rest %.1f "
-                + "(JIT, GC); at that cost one core offers %.0f/s", perOp, loops, driver, Math.max(0, perOp - loops - driver),
-                perOp > 0 ? 1e6 / perOp : 0);
+        return String.format(Locale.ROOT, "bench CPU %.1f µs/op (kernel %.0f %%): event loops %.1f, driving thread %.1f, the "
+                + "rest %.1f (JIT, GC); at that cost one core offers %.0f/s", perOp, processNanos > 0 ? 100.0 * systemNanos / processNanos : 0,
+                loops, driver, Math.max(0, perOp - loops - driver), perOp > 0 ? 1e6 / perOp : 0);
     }
 
     private static String ms(long nanos) {
