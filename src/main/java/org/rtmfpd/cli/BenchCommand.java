@@ -146,6 +146,14 @@ public final class BenchCommand implements Callable<Integer> {
             + "rtmfp-cpp's default) instead of Flash Player's \"on request\" (default: off).")
     boolean hmacSseq;
 
+    @Option(names = "--derived-client-keys", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "The clients' static DH keys (group 2) derived from one random exponent, x0 + 1, x0 + 2, ..., so "
+                    + "that making them costs a doubling each and a connect's agreement a 20-bit exponentiation instead of a "
+                    + "160-bit one (the server's key's power of x0 is kept). The server sees ordinary distinct keys and peer "
+                    + "IDs and does its usual work; the keys share their secret: a bench's simulated clients only, never "
+                    + "a real client's. --no-derived-client-keys: an independent random key each (default: on).")
+    boolean derivedClientKeys;
+
     @Option(names = "--source-addresses", paramLabel = "LIST",
             description = "Loopback addresses the clients' sockets bind to, in turn: a list and FIRST-LAST ranges, "
                     + "e.g. 127.0.0.2-127.0.0.50. Each address has about 28,000 ephemeral ports (default: "
@@ -274,7 +282,7 @@ public final class BenchCommand implements Callable<Integer> {
             Bench.Settings settings = new Bench.Settings(clients, rate, maxPending, holdSeconds, pairs, introRounds,
                     "forward".equals(introUntil), introRate, groups,
                     groupSize, serverProcesses, metricsUrl, jcmdGc, hmacSseq, threads, warmup, awaitSessions, timeoutSeconds,
-                    targetUrl, targetServer);
+                    targetUrl, targetServer, derivedClientKeys);
             return new Bench(settings, url, server, probe, out, err).run(sources);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

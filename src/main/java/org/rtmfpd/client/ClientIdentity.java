@@ -19,11 +19,19 @@ public final class ClientIdentity {
     /** The groups rtmfp-cpp's clients hold keys for, in their order of preference. */
     public static final List<DhGroup> RTMFP_CPP_GROUPS = List.of(DhGroup.GROUP_16, DhGroup.GROUP_14, DhGroup.GROUP_2);
 
+    /** How an identity's static key agrees with a far end's public key. */
+    @FunctionalInterface
+    interface Agreement {
+        /** The shared secret, minimal length, or empty when {@code farKey} fails RFC 7425 §4.6.2. */
+        Optional<byte[]> agree(DhGroup group, byte[] farKey);
+    }
+
     private final List<DhKeyPair> keyPairs;
     private final Certificate certificate;
     private final byte[] peerId;
+    private final Agreement agreement;
 
-    private ClientIdentity(List<DhKeyPair> keyPairs) {
+    private ClientIdentity(List<DhKeyPair> keyPairs, Agreement agreement) {
         if (keyPairs.isEmpty()) {
             throw new IllegalArgumentException("an identity needs at least one static key pair");
         }
@@ -37,6 +45,7 @@ public final class ClientIdentity {
         this.keyPairs = List.copyOf(keyPairs);
         this.certificate = Certificate.staticKeys(this.keyPairs);
         this.peerId = certificate.fingerprint();
+        this.agreement = agreement != null ? agreement : (group, farKey) -> keyPair(group).orElseThrow().agree(farKey);
     }
 
     /** A Flash Player-like identity: one static group-2 key. */
@@ -50,12 +59,17 @@ public final class ClientIdentity {
         for (DhGroup group : groups) {
             pairs.add(group.generateKeyPair(random));
         }
-        return new ClientIdentity(pairs);
+        return new ClientIdentity(pairs, null);
     }
 
     /** An identity from existing key pairs (fixed keys reproduce test vectors), in order of preference. */
     public static ClientIdentity of(List<DhKeyPair> keyPairs) {
-        return new ClientIdentity(keyPairs);
+        return new ClientIdentity(keyPairs, null);
+    }
+
+    /** An identity whose agreements {@code agreement} computes ({@link DerivedKeys}). */
+    static ClientIdentity of(List<DhKeyPair> keyPairs, Agreement agreement) {
+        return new ClientIdentity(keyPairs, agreement);
     }
 
     public Certificate certificate() {
@@ -79,6 +93,14 @@ public final class ClientIdentity {
 
     public Optional<DhKeyPair> keyPair(DhGroup group) {
         return keyPairs.stream().filter(p -> p.group() == group).findFirst();
+    }
+
+    /**
+     * The shared secret of this identity's static key for {@code group} (which it must hold) with
+     * {@code farKey}, or empty when that key fails the checks of RFC 7425 §4.6.2.
+     */
+    public Optional<byte[]> agree(DhGroup group, byte[] farKey) {
+        return agreement.agree(group, farKey);
     }
 
     @Override

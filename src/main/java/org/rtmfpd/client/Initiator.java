@@ -315,7 +315,7 @@ public final class Initiator {
             }
             farKey = ephemeral.get().key();
         }
-        Optional<byte[]> secret = identity.keyPair(group).orElseThrow().agree(farKey);
+        Optional<byte[]> secret = identity.agree(group, farKey);
         if (secret.isEmpty()) {
             fail(RtmfpException.Reason.KEYING_FAILED, "the responder's public key fails the checks of RFC 7425 §4.6.2");
             return;

@@ -12,7 +12,6 @@ import org.rtmfpd.crypto.Certificate;
 import org.rtmfpd.crypto.CertificateOptions;
 import org.rtmfpd.crypto.CookieJar;
 import org.rtmfpd.crypto.DhGroup;
-import org.rtmfpd.crypto.DhKeyPair;
 import org.rtmfpd.crypto.EndpointDiscriminator;
 import org.rtmfpd.crypto.KeyingComponent;
 import org.rtmfpd.crypto.Negotiation;
@@ -187,8 +186,8 @@ final class PeerResponder {
             groupId = OptionalInt.of(ephemeral.get().group());
             theirKey = ephemeral.get().key();
         }
-        Optional<DhKeyPair> ours = DhGroup.byId(groupId.getAsInt()).flatMap(identity::keyPair);
-        return ours.flatMap(pair -> pair.agree(theirKey));
+        Optional<DhGroup> ours = DhGroup.byId(groupId.getAsInt()).filter(g -> identity.keyPair(g).isPresent());
+        return ours.flatMap(group -> identity.agree(group, theirKey));
     }
 
     /**

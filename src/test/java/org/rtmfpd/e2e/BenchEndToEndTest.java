@@ -55,6 +55,17 @@ class BenchEndToEndTest {
         Run run = bench(TestServer.KEY_A, "--clients", "120", "--timeout", "10");
         assertEquals(BenchCommand.OK, run.exit(), run.out() + run.err());
         assertTrue(run.out().contains("connect") && !run.out().contains("\nfailures"), run.out());
+        assertTrue(run.out().contains("(derived client keys)"), run.out());
+        assertTrue(run.out().contains("connect: latency from the schedule p50 ") && run.out().contains("the bench's lag p50 ")
+                && run.out().contains("offered "), run.out());
+        assertTrue(run.out().contains("connect: bench CPU ") && run.out().contains("event loops "), run.out());
+    }
+
+    @Test
+    void independentClientKeysStillConnect() {
+        Run run = bench(TestServer.KEY_A, "--clients", "4", "--timeout", "10", "--no-derived-client-keys");
+        assertEquals(BenchCommand.OK, run.exit(), run.out() + run.err());
+        assertTrue(run.out().contains("(independent client keys)"), run.out());
     }
 
     @Test

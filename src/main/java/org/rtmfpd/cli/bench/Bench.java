@@ -23,6 +23,7 @@ import java.util.function.IntFunction;
 import java.util.function.IntUnaryOperator;
 import org.rtmfpd.client.ClientIdentity;
 import org.rtmfpd.client.ClientSettings;
+import org.rtmfpd.client.DerivedKeys;
 
 /**
  * The phases of {@code rtmfpd bench} and their report: (warm-up), connect, hold, NetGroup joins,
@@ -34,6 +35,14 @@ public final class Bench {
     /** The exit code when operations failed: refused by the server, or no outcome in time. */
     public static final int OPERATIONS_FAILED = 2;
     private static final long SETTLE_MILLIS = 500;
+    /**
+     * The driving thread sleeps at least this long between its looks at the schedule, so that at high rates
+     * it wakes in batches (a wakeup costs the bench's core several µs); an operation it starts late by up
+     * to this much shows in the bench's lag.
+     */
+    static final long MIN_PARK_NANOS = 250_000;
+    /** ... and at most this long, when it waits for operations to end. */
+    static final long MAX_PARK_NANOS = 1_000_000;
     private static final int GROUP_ID_LENGTH = 32;
 
     /** The options of {@code rtmfpd bench} that the phases use; see its help for each. */
@@ -41,7 +50,7 @@ public final class Bench {
                            boolean introUntilForwarded, Double introRate,
                            int groups, int groupSize, List<ServerProcess> serverProcesses, String metricsUrl, boolean jcmdGc,
                            boolean hmacSseq, int threads, int warmup, Integer awaitSessions, double timeoutSeconds,
-                           URI targetUrl, InetSocketAddress targetServer) {
+                           URI targetUrl, InetSocketAddress targetServer, boolean derivedClientKeys) {
         public Settings {
             serverProcesses = List.copyOf(serverProcesses);
             if ((targetUrl == null) != (targetServer == null)) {
@@ -120,6 +129,7 @@ public final class Bench {
     private final double timeoutSeconds;
     private final URI targetUrl;
     private final InetSocketAddress targetServer;
+    private final boolean derivedClientKeys;
 
     private final URI url;
     private final InetSocketAddress server;
@@ -152,6 +162,7 @@ public final class Bench {
         this.timeoutSeconds = s.timeoutSeconds();
         this.targetUrl = s.targetUrl();
         this.targetServer = s.targetServer();
+        this.derivedClientKeys = s.derivedClientKeys();
         this.url = url;
         this.server = server;
         this.probe = probe;
@@ -178,6 +189,7 @@ public final class Bench {
             if (bound < clients) {
                 progress((clients - bound) + " sockets could not be bound, e.g. " + firstBindFailure(fleet));
             }
+            settleHeap();
             return measure(fleet, sources, bound);
         } finally {
             progress("closing the clients, " + fmt(closeRate()) + " a second");
@@ -192,7 +204,7 @@ public final class Bench {
         double opRate = introRate != null ? introRate : rate;
 
         Phase connects = new Phase("connect", clients);
-        Result connect = drive(connects, clients, rate, i -> connect(fleet, i, connects), fleet::connectStage);
+        Result connect = drive(fleet, connects, clients, rate, i -> connect(fleet, i, connects), fleet::connectStage);
 
         int[] connected = connectedClients(fleet, connects);
         if (awaitSessions != null) {
@@ -225,6 +237,15 @@ public final class Bench {
     // ---------------------------------------------------------------- phases
 
     private List<ClientIdentity> makeIdentities(int n) throws InterruptedException {
+        if (derivedClientKeys) {
+            progress("making " + n + " client identities (static group-2 DH keys derived from one exponent)");
+            DerivedKeys family = DerivedKeys.generate(new SecureRandom());
+            List<ClientIdentity> made = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                made.add(family.next());
+            }
+            return made;
+        }
         progress("making " + n + " client identities (a static group-2 DH key each)");
         ClientIdentity[] made = new ClientIdentity[n];
         AtomicInteger next = new AtomicInteger();
@@ -276,7 +297,7 @@ public final class Bench {
             try {
                 warm.bind(sources, null);
                 Phase phase = new Phase("warm-up", n);
-                Result res = drive(phase, n, rate, i -> connect(warm, i, phase), warm::connectStage);
+                Result res = drive(warm, phase, n, rate, i -> connect(warm, i, phase), warm::connectStage);
                 int[] connected = connectedClients(warm, phase);
                 Pairing pairing = Pairing.of(connected, pairs, targetServer != null);
                 int warmGroups = Math.min(groups, pairing.rest().length / Math.max(1, groupSize));
@@ -296,6 +317,17 @@ public final class Bench {
             done += n;
             drain();
         }
+    }
+
+    /**
+     * A full collection of the bench's own heap before the phases: the clients and sockets made just now
+     * move to the old generation at once, instead of being copied by every young collection of the first
+     * phase, whose CPU time the report charges to the bench's operations.
+     */
+    private void settleHeap() {
+        long t = System.nanoTime();
+        System.gc();
+        progress(String.format(Locale.ROOT, "the bench's heap collected before the phases (%.0f ms)", (System.nanoTime() - t) / 1e6));
     }
 
     /** Waits until the server holds no session (with --metrics), or 21 s (RFC 7016 close linger: 19 s). */
@@ -368,7 +400,7 @@ public final class Bench {
         Thread.sleep(1_000);
         int joiners = count * (groupSize - 1);
         Phase joins = new Phase(name, joiners);
-        return drive(joins, joiners, opRate, i -> {
+        return drive(fleet, joins, joiners, opRate, i -> {
             int g = i % count;
             int k = 1 + i / count;
             fleet.join(members[g * groupSize + k], ids[g], joins, i);
@@ -383,7 +415,7 @@ public final class Bench {
      * the time from its start to the first reading at least {@value #SETTLE_MILLIS} ms after its last
      * success, so that operations left to time out do not add the server's idle time.
      */
-    private Result drive(Phase phase, int count, double perSecond, IntConsumer issue, IntFunction<String> stall)
+    private Result drive(Fleet fleet, Phase phase, int count, double perSecond, IntConsumer issue, IntFunction<String> stall)
             throws InterruptedException {
         progress(phase.name() + ": " + count + " at " + fmt(perSecond) + "/s");
         long timeout = (long) (timeoutSeconds * 1e9);
@@ -391,6 +423,10 @@ public final class Bench {
         Map<String, Long> threads0 = probe.threadCpuNanos();
         long[] c0 = reading();
         long b0 = selfCpu();
+        long bSys0 = selfSystem();
+        long loops0 = fleet.loopCpuNanos();
+        java.lang.management.ThreadMXBean threadClocks = java.lang.management.ManagementFactory.getThreadMXBean();
+        long driver0 = threadClocks.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         if (c0 != null) {
             cpuSamples.add(stamped(t0, c0));
@@ -401,6 +437,7 @@ public final class Bench {
         long nextExpiry = t0 + 250_000_000L;
         String timedOut = "no outcome within " + fmt(timeoutSeconds) + " s: ";
         int issued = 0;
+        long lastIssuedAt = 0;
         int lastOk = 0;
         long lastReportAt = t0;
         long[] lastCpu = c0;
@@ -409,7 +446,11 @@ public final class Bench {
             long now = System.nanoTime();
             long allowed = Math.min(count, 1 + (long) ((now - t0) / 1e9 * perSecond));
             while (issued < allowed && issued - phase.ended() < maxPending) {
+                phase.schedule(issued, t0 + (long) (issued / perSecond * 1e9));
                 issue.accept(issued++);
+                if (issued == count) {
+                    lastIssuedAt = System.nanoTime();
+                }
             }
             if (now >= nextExpiry) {
                 phase.expireStartedBefore(now - timeout, i -> timedOut + stall.apply(i));
@@ -441,7 +482,8 @@ public final class Bench {
                 lastReportAt = now;
                 nextReport += 1_000_000_000L;
             }
-            LockSupport.parkNanos(500_000);
+            LockSupport.parkNanos(parkNanos(issued, count, issued - phase.ended() >= maxPending,
+                    t0 + (long) (issued / perSecond * 1e9) - System.nanoTime()));
         }
         long t1 = System.nanoTime();
         long last = phase.lastSuccessNanos() != 0 ? phase.lastSuccessNanos() : t1;
@@ -489,9 +531,26 @@ public final class Bench {
             }
         }
         r.benchCpuNanos = selfCpu() - b0;
+        r.benchSystemNanos = selfSystem() - bSys0;
+        r.benchLoopCpuNanos = fleet.loopCpuNanos() - loops0;
+        r.benchDriverCpuNanos = threadClocks.getCurrentThreadCpuTime() - driver0;
+        r.issuedNanos = lastIssuedAt != 0 ? lastIssuedAt - t0 : -1;
+        r.scheduleRate = perSecond;
         progress(String.format(Locale.ROOT, "%s done: %d ok, %d failed in %.2f s (last success at %.2f s)", phase.name(),
                 phase.succeeded(), phase.failed(), (t1 - t0) / 1e9, (last - t0) / 1e9));
         return r;
+    }
+
+    /**
+     * How long the driving thread sleeps before it looks at the schedule again: until the next operation
+     * is due ({@code untilDueNanos} from now), within {@link #MIN_PARK_NANOS}..{@link #MAX_PARK_NANOS}; the
+     * longest when every operation was issued or {@code --max-pending} holds the next back.
+     */
+    static long parkNanos(int issued, int count, boolean held, long untilDueNanos) {
+        if (issued >= count || held) {
+            return MAX_PARK_NANOS;
+        }
+        return Math.max(MIN_PARK_NANOS, Math.min(MAX_PARK_NANOS, untilDueNanos));
     }
 
     /**
@@ -523,9 +582,9 @@ public final class Bench {
         double introsBefore = counter("rtmfpd_events_total{event=\"introduction\"}");
         IntUnaryOperator target = i -> to[(i % n + i / n) % n];
         Result intro = introUntilForwarded
-                ? drive(intros, count, perSecond, i -> fleet.introduceUntilForwarded(from[i % n], target.applyAsInt(i), intros, i),
+                ? drive(fleet, intros, count, perSecond, i -> fleet.introduceUntilForwarded(from[i % n], target.applyAsInt(i), intros, i),
                         i -> fleet.forwardStage(from[i % n]))
-                : drive(intros, count, perSecond, i -> fleet.introduce(from[i % n], target.applyAsInt(i), intros, i),
+                : drive(fleet, intros, count, perSecond, i -> fleet.introduce(from[i % n], target.applyAsInt(i), intros, i),
                         i -> fleet.peerStage(from[i % n]));
         double introsAfter = counter("rtmfpd_events_total{event=\"introduction\"}");
         if (introsBefore >= 0 && introsAfter >= 0) {
@@ -566,6 +625,16 @@ public final class Bench {
         long heldSessionNanos;
         /** The bench's own CPU time over the phase (and the wait after it). */
         long benchCpuNanos;
+        /** The part of {@link #benchCpuNanos} on the clients' event loops (their thread clocks). */
+        long benchLoopCpuNanos;
+        /** The kernel's part of {@link #benchCpuNanos} (stime). */
+        long benchSystemNanos;
+        /** The part of {@link #benchCpuNanos} on the thread that drives the phase (its thread clock). */
+        long benchDriverCpuNanos;
+        /** From the start to the issue of the last operation; -1 if not all were issued. */
+        long issuedNanos = -1;
+        /** The rate the schedule asked for. */
+        double scheduleRate;
         long serverCount = -1;
         int held;
         /** The server's CPU time by thread role over {@link #threadWindowNanos}; null without --metrics. */
@@ -588,6 +657,14 @@ public final class Bench {
         long rss = s != null ? s.rssBytes() : -1;
         double sessions = metric("rtmfpd_sessions");
         return new Memory(rss, heap, sessions >= 0 ? (long) sessions : -1);
+    }
+
+    private long selfSystem() {
+        try {
+            return self.read().systemNanos();
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     private long selfCpu() {
@@ -676,9 +753,10 @@ public final class Bench {
                     .append(" (the odd client slots below 2 x --pairs connect there)\n");
         }
         s.append(String.format(Locale.ROOT, "  %d clients (%d bound) on %d source address(es), %d event-loop thread(s) (%s), "
-                        + "%s keying, DH group 2; connect rate target %s/s, at most %d pending%s%n",
+                        + "%s keying, DH group 2 (%s client keys); connect rate target %s/s, at most %d pending%s%n",
                 clients, bound, sources.size(), threads, fleet.usesEpoll() ? "epoll" : "nio",
-                hmacSseq ? "HMAC+SSEQ required (0x07)" : "Flash-like (HMAC/SSEQ on request)", fmt(rate), maxPending,
+                hmacSseq ? "HMAC+SSEQ required (0x07)" : "Flash-like (HMAC/SSEQ on request)",
+                derivedClientKeys ? "derived" : "independent", fmt(rate), maxPending,
                 warmup > 0 ? ", " + warmup + " warm-up connects first" : ""));
         s.append('\n');
         s.append(String.format(Locale.ROOT, "%-13s %8s %7s %8s %9s %9s %9s %9s %10s %6s %9s %9s %9s%n", "operation", "ok", "failed",
@@ -707,6 +785,14 @@ public final class Bench {
                 s.append("  ").append(r.phase.name()).append(": ").append(marks).append('\n');
             }
         }
+        for (Result r : timed) {
+            if (r != null) {
+                s.append("  ").append(r.phase.name()).append(": ")
+                        .append(ScheduleReport.schedule(r.phase, r.issuedNanos, r.scheduleRate)).append('\n');
+                s.append("  ").append(r.phase.name()).append(": ")
+                        .append(ScheduleReport.cpu(r.benchCpuNanos, r.benchSystemNanos, r.benchLoopCpuNanos, r.benchDriverCpuNanos, r.phase.succeeded())).append('\n');
+            }
+        }
         s.append("  latency: connect = IHello sent to _result received; join = join sent to first member named;\n"
                 + (introUntilForwarded
                         ? "  introduction = IHello for the peer sent to the initiator's Redirect and the target's Forwarded\n"
@@ -717,7 +803,11 @@ public final class Bench {
                 + "  sys % = the kernel's share of it (stime: socket calls, and on loopback the receiver's side too);\n"
                 + "  µs/op = srv CPU / ok; net = the same less the server's idle CPU measured during the hold (for\n"
                 + "  connects: per held session and second, times the session-seconds held in the window);\n"
-                + "  bench µs = this process's own CPU time per ok operation over the phase.\n");
+                + "  bench µs = this process's own CPU time per ok operation over the phase.\n"
+                + "  latency from the schedule = from the time the schedule (--rate, --intro-rate) gave the operation,\n"
+                + "  so that a bench that fell behind counts the wait; lag = its start on its client's event loop less\n"
+                + "  that time (the bench's own delay, or the ramp held at --max-pending); offered = operations issued\n"
+                + "  a second up to the last one's issue.\n");
         if (serverProcesses.size() > 1) {
             s.append("  server CPU by process (srv CPU is their sum):\n");
             for (Result r : new Result[] {connect, join, intro, hold}) {

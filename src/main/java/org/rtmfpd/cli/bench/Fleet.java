@@ -2,7 +2,6 @@ package org.rtmfpd.cli.bench;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
@@ -24,7 +23,6 @@ import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +78,8 @@ public final class Fleet implements AutoCloseable {
     private final LongAdder injectedDrops = new LongAdder();
     private final ClientSettings settings;
     private final Clock clock = Clock.system();
+    /** The event loops' thread IDs, for their CPU clocks. */
+    private final long[] loopThreads;
 
     /**
      * @param threads event loop threads shared by every client
@@ -101,6 +101,10 @@ public final class Fleet implements AutoCloseable {
             loop.scheduleAtFixedRate(wheel, SLICE_MILLIS, SLICE_MILLIS, TimeUnit.MILLISECONDS);
             randoms.add(newRandom());
         }
+        this.loopThreads = new long[loops.size()];
+        for (int k = 0; k < loops.size(); k++) {
+            loopThreads[k] = loops.get(k).submit(() -> Thread.currentThread().getId()).syncUninterruptibly().getNow();
+        }
         this.members = new Member[identities.size()];
         for (int i = 0; i < members.length; i++) {
             int k = i % loops.size();
@@ -109,12 +113,9 @@ public final class Fleet implements AutoCloseable {
         }
     }
 
+    /** See {@link BenchRandom}: the simulated clients' tags and session IDs need only differ. */
     private static SecureRandom newRandom() {
-        try {
-            return SecureRandom.getInstance("DRBG");
-        } catch (NoSuchAlgorithmException e) {
-            return new SecureRandom();
-        }
+        return new BenchRandom();
     }
 
     public int size() {
@@ -124,6 +125,16 @@ public final class Fleet implements AutoCloseable {
     /** Whether the sockets use Netty's native epoll transport (else NIO). */
     public boolean usesEpoll() {
         return epoll;
+    }
+
+    /** The CPU time the event loop threads have used, user and system, in nanoseconds (their thread clocks). */
+    public long loopCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long id : loopThreads) {
+            sum += Math.max(0, threads.getThreadCpuTime(id));
+        }
+        return sum;
     }
 
     /** Datagrams or timer runs that threw inside a client core. */
@@ -548,7 +559,12 @@ public final class Fleet implements AutoCloseable {
         public void send(InetSocketAddress to, byte[] datagram) {
             Channel ch = channel;
             if (ch != null && !drops()) {
-                ch.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), ch.voidPromise());
+                // On the channel's own loop: straight to its outbound buffer, in the direct memory the
+                // socket sends from, without a pass through the pipeline (it holds no outbound handler).
+                io.netty.buffer.ByteBuf content = ch.alloc().directBuffer(datagram.length).writeBytes(datagram);
+                Channel.Unsafe unsafe = ch.unsafe();
+                unsafe.write(new DatagramPacket(content, to), unsafe.voidPromise());
+                unsafe.flush();
             }
         }
 

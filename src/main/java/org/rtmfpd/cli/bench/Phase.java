@@ -11,6 +11,11 @@ import java.util.concurrent.atomic.LongAdder;
  * The operations of one bench phase (connects, joins, introductions), numbered from 0: when each started,
  * how it ended, how long it took, and why those that failed did. Each operation ends once: the first of
  * success, failure or expiry wins. Safe to use from the client threads and the driving thread.
+ *
+ * <p>An operation given a time on the phase's schedule ({@link #schedule}) also has a latency from that
+ * time, and a lag: how late the bench started it. A bench that falls behind its schedule (its own pause,
+ * or the ramp held back by {@code --max-pending}) thus still counts the wait in the latency from the
+ * schedule (no coordinated omission), and its lag says how much of that was the bench's doing.
  */
 public final class Phase implements Operations {
     private static final int IDLE = 0;
@@ -20,8 +25,13 @@ public final class Phase implements Operations {
 
     private final String name;
     private final AtomicIntegerArray state;
+    private final java.util.function.LongSupplier clock;
     private final long[] startNanos;
     private final long[] latencyNanos;
+    /** When each operation was due by the schedule, and when the driving thread handed it to its client. */
+    private final long[] dueNanos;
+    private final long[] issuedNanos;
+    private final boolean[] scheduled;
     private final AtomicInteger started = new AtomicInteger();
     private final AtomicInteger ok = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -30,7 +40,16 @@ public final class Phase implements Operations {
     private final Map<String, String> examples = new ConcurrentHashMap<>();
 
     public Phase(String name, int size) {
+        this(name, size, System::nanoTime);
+    }
+
+    /** A phase whose times come from {@code clock} ({@link System#nanoTime} values). */
+    public Phase(String name, int size, java.util.function.LongSupplier clock) {
         this.name = name;
+        this.clock = clock;
+        this.dueNanos = new long[size];
+        this.issuedNanos = new long[size];
+        this.scheduled = new boolean[size];
         this.state = new AtomicIntegerArray(size);
         this.startNanos = new long[size];
         this.latencyNanos = new long[size];
@@ -44,10 +63,20 @@ public final class Phase implements Operations {
         return state.length();
     }
 
+    /**
+     * Operation {@code i} was due at {@code dueNanos} by the phase's schedule and is being handed to its
+     * client now (call it on the driving thread, before {@link #start}).
+     */
+    public void schedule(int i, long dueNanos) {
+        this.dueNanos[i] = dueNanos;
+        issuedNanos[i] = clock.getAsLong();
+        scheduled[i] = true;
+    }
+
     /** Operation {@code i} starts now (call it on the thread that will complete it). */
     @Override
     public void start(int i) {
-        startNanos[i] = System.nanoTime();
+        startNanos[i] = clock.getAsLong();
         if (state.compareAndSet(i, IDLE, STARTED)) {
             started.incrementAndGet();
         }
@@ -56,7 +85,7 @@ public final class Phase implements Operations {
     /** Operation {@code i} succeeded now; false if it had already ended. */
     @Override
     public boolean succeed(int i) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         latencyNanos[i] = now - startNanos[i];
         if (state.compareAndSet(i, STARTED, OK)) {
             lastSuccessNanos.accumulateAndGet(now, (a, b) -> a == 0 || b - a > 0 ? b : a);
@@ -158,6 +187,37 @@ public final class Phase implements Operations {
         for (int i = 0; i < state.length() && n < out.length; i++) {
             if (state.get(i) == OK) {
                 out[n++] = latencyNanos[i];
+            }
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * Latencies of the operations that succeeded, from the time the schedule gave each (from its start if
+     * it had none), in nanoseconds.
+     */
+    public long[] latenciesFromSchedule() {
+        long[] out = new long[ok.get()];
+        int n = 0;
+        for (int i = 0; i < state.length() && n < out.length; i++) {
+            if (state.get(i) == OK) {
+                out[n++] = latencyNanos[i] + (scheduled[i] ? Math.max(0, startNanos[i] - dueNanos[i]) : 0);
+            }
+        }
+        return n == out.length ? out : java.util.Arrays.copyOf(out, n);
+    }
+
+    /**
+     * How late the bench started each scheduled operation that succeeded, in nanoseconds: from the time
+     * the schedule gave it to its start on its client's thread ({@code inLoop} false), or only the part
+     * after the driving thread handed it over, waiting for the client's event loop ({@code inLoop} true).
+     */
+    public long[] lags(boolean inLoop) {
+        long[] out = new long[ok.get()];
+        int n = 0;
+        for (int i = 0; i < state.length() && n < out.length; i++) {
+            if (state.get(i) == OK && scheduled[i]) {
+                out[n++] = Math.max(0, startNanos[i] - (inLoop ? issuedNanos[i] : dueNanos[i]));
             }
         }
         return n == out.length ? out : java.util.Arrays.copyOf(out, n);

@@ -10,6 +10,43 @@ import org.junit.jupiter.api.Test;
 
 class PhaseTest {
     @Test
+    void latencyFromTheScheduleCountsTheBenchsOwnLag() {
+        long[] now = {1_000};
+        Phase phase = new Phase("connect", 3, () -> now[0]);
+        phase.schedule(0, 1_000); // on time
+        phase.start(0);
+        now[0] = 1_400;
+        phase.schedule(1, 1_100); // the driving thread came 300 late, the loop 100 more
+        now[0] = 1_500;
+        phase.start(1);
+        now[0] = 1_600;
+        phase.start(2); // not scheduled (e.g. a founder's join): no lag, latency from its start
+        now[0] = 2_000;
+        assertTrue(phase.succeed(0));
+        assertTrue(phase.succeed(1));
+        assertTrue(phase.succeed(2));
+        assertArrayEquals(new long[] {1_000, 500, 400}, phase.latencies());
+        assertArrayEquals(new long[] {1_000, 900, 400}, phase.latenciesFromSchedule());
+        assertArrayEquals(new long[] {0, 400}, phase.lags(false));
+        assertArrayEquals(new long[] {0, 100}, phase.lags(true));
+    }
+
+    @Test
+    void aFailedOperationHasNoLatencyAndNoLag() {
+        long[] now = {5};
+        Phase phase = new Phase("introduction", 2, () -> now[0]);
+        phase.schedule(0, 5);
+        phase.start(0);
+        phase.schedule(1, 5);
+        now[0] = 50;
+        phase.start(1);
+        assertTrue(phase.fail(0, "timeout"));
+        assertTrue(phase.succeed(1));
+        assertArrayEquals(new long[] {45}, phase.lags(false));
+        assertArrayEquals(new long[] {45}, phase.latenciesFromSchedule());
+    }
+
+    @Test
     void eachOperationEndsOnce() {
         Phase phase = new Phase("connect", 4);
         phase.start(0);
