@@ -87,4 +87,60 @@ class PacketCipherTest {
             }
         }
     }
+
+    private static byte[] aes(int mode, byte[] key, byte[] in) throws Exception {
+        Cipher c = Cipher.getInstance("AES/CBC/NoPadding");
+        c.init(mode, new SecretKeySpec(key, "AES"), new IvParameterSpec(new byte[16]));
+        return c.doFinal(in);
+    }
+
+    @Test
+    void sessionsMoreThanTheKeyedSlotsSealAndOpenAsAFreshCipherDoes() throws Exception {
+        int n = 3 * PacketCipher.KeyedCiphers.SLOTS;
+        byte[][] encrypt = new byte[n][];
+        byte[][] decrypt = new byte[n][];
+        PacketCipher[] sessions = new PacketCipher[n];
+        for (int i = 0; i < n; i++) {
+            encrypt[i] = bytes(16);
+            decrypt[i] = bytes(16);
+            sessions[i] = PacketCipher.forSession(new SessionKeys(encrypt[i], decrypt[i], bytes(32), bytes(32), bytes(32),
+                    bytes(32)), 0, 0, false, false);
+        }
+        for (int round = 0; round < 3; round++) {
+            for (int k = 0; k < n; k++) {
+                int i = (k * 7 + round) % n; // sessions in an order that shares slots
+                byte[] packet = bytes(1 + random.nextInt(100));
+                byte[] sealed = sessions[i].seal(packet, 0, packet.length, 0);
+                byte[] plain = aes(Cipher.DECRYPT_MODE, encrypt[i], sealed);
+                assertArrayEquals(packet, Arrays.copyOfRange(plain, 2, 2 + packet.length));
+                byte[] incoming = aes(Cipher.ENCRYPT_MODE, decrypt[i], plain);
+                assertArrayEquals(plain, sessions[i].open(incoming, 0, incoming.length).plain());
+            }
+        }
+    }
+
+    @Test
+    void aSessionStillInItsSlotIsNotKeyedAgainAndAnEvictedOneIs() {
+        PacketCipher a = PacketCipher.forSession(new SessionKeys(bytes(16), bytes(16), bytes(32), bytes(32), bytes(32),
+                bytes(32)), 0, 0, false, false);
+        byte[] packet = bytes(30);
+        a.seal(packet, 0, packet.length, 0);
+        long before = PacketCipher.encryptCiphers().schedules();
+        for (int i = 0; i < 5; i++) {
+            a.seal(packet, 0, packet.length, 0);
+        }
+        assertEquals(before, PacketCipher.encryptCiphers().schedules());
+        // other sessions, one at a time, until one takes a's slot: a is then keyed again, once
+        boolean rekeyed = false;
+        for (int i = 0; i < 100 * PacketCipher.KeyedCiphers.SLOTS && !rekeyed; i++) {
+            PacketCipher.forSession(new SessionKeys(bytes(16), bytes(16), bytes(32), bytes(32), bytes(32), bytes(32)),
+                    0, 0, false, false).seal(packet, 0, packet.length, 0);
+            long schedules = PacketCipher.encryptCiphers().schedules();
+            a.seal(packet, 0, packet.length, 0);
+            long added = PacketCipher.encryptCiphers().schedules() - schedules;
+            assertTrue(added <= 1);
+            rekeyed = added == 1;
+        }
+        assertTrue(rekeyed, "no other session ever took the slot of the first");
+    }
 }
