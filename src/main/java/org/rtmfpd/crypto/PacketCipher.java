@@ -28,14 +28,8 @@ public final class PacketCipher {
     private static final byte PADDING = (byte) 0xff;
     private static final IvParameterSpec ZERO_IV = new IvParameterSpec(new byte[BLOCK]);
     private static final String AES = "AES/CBC/NoPadding";
-    /**
-     * Session ciphers kept keyed, per thread, a bounded number of them: a key schedule costs some 3 µs
-     * (the JDK expands both directions), a packet under a keyed cipher 0.2 µs. See {@link KeyedCiphers}.
-     */
-    private static final ThreadLocal<KeyedCiphers> ENCRYPT =
-            ThreadLocal.withInitial(() -> new KeyedCiphers(Cipher.ENCRYPT_MODE));
-    private static final ThreadLocal<KeyedCiphers> DECRYPT =
-            ThreadLocal.withInitial(() -> new KeyedCiphers(Cipher.DECRYPT_MODE));
+    private static final ThreadLocal<Cipher> ENCRYPT = ThreadLocal.withInitial(PacketCipher::newAes);
+    private static final ThreadLocal<Cipher> DECRYPT = ThreadLocal.withInitial(PacketCipher::newAes);
     /**
      * Ciphers keyed once per thread with the default key, for startup packets: no key schedule per
      * packet. {@code doFinal} leaves a Cipher as {@code init} left it (same key, zero IV again).
@@ -205,7 +199,9 @@ public final class PacketCipher {
             doFinal(DEFAULT_ENCRYPT, out, offset, length, out, offset);
             return;
         }
-        ENCRYPT.get().doFinal(encryptKey, out, offset, length, out, offset);
+        Cipher cipher = ENCRYPT.get();
+        cipher.init(Cipher.ENCRYPT_MODE, encryptKey, ZERO_IV);
+        cipher.doFinal(out, offset, length, out, offset);
     }
 
     private void decrypt(byte[] data, int offset, int length, byte[] plain) throws GeneralSecurityException {
@@ -213,7 +209,9 @@ public final class PacketCipher {
             doFinal(DEFAULT_DECRYPT, data, offset, length, plain, 0);
             return;
         }
-        DECRYPT.get().doFinal(decryptKey, data, offset, length, plain, 0);
+        Cipher cipher = DECRYPT.get();
+        cipher.init(Cipher.DECRYPT_MODE, decryptKey, ZERO_IV);
+        cipher.doFinal(data, offset, length, plain, 0);
     }
 
     /** One doFinal on a pre-keyed thread's Cipher; one that failed is dropped, so the next starts clean. */
@@ -225,60 +223,6 @@ public final class PacketCipher {
             keyed.remove();
             throw e;
         }
-    }
-
-    /**
-     * One thread's AES ciphers in one direction, kept keyed with the session keys they last served: a
-     * direct-mapped table of {@value #SLOTS} slots by the key object's identity. A session whose slot
-     * still holds its key seals or opens with no key schedule; otherwise the slot's cipher is keyed
-     * again, which is what every packet cost before. The table's size does not grow with the sessions
-     * (at most {@value #SLOTS} ciphers of about 1 KB each per thread and direction), and nothing is
-     * added to a session. A slot keeps the key of a session that has closed until another key takes it.
-     */
-    static final class KeyedCiphers {
-        /** Slots per thread and direction (a power of two). */
-        static final int SLOTS = 1024;
-        private final int mode;
-        private final SecretKeySpec[] keys = new SecretKeySpec[SLOTS];
-        private final Cipher[] ciphers = new Cipher[SLOTS];
-        private long schedules;
-
-        KeyedCiphers(int mode) {
-            this.mode = mode;
-        }
-
-        /** AES-CBC of {@code in[offset..+length)} into {@code out[outOffset..]} under {@code key}, zero IV. */
-        void doFinal(SecretKeySpec key, byte[] in, int offset, int length, byte[] out, int outOffset)
-                throws GeneralSecurityException {
-            int slot = System.identityHashCode(key) & (SLOTS - 1);
-            Cipher cipher = ciphers[slot];
-            if (cipher == null) {
-                cipher = newAes();
-                ciphers[slot] = cipher;
-            }
-            if (keys[slot] != key) {
-                keys[slot] = null;
-                cipher.init(mode, key, ZERO_IV);
-                schedules++;
-                keys[slot] = key;
-            }
-            try {
-                cipher.doFinal(in, offset, length, out, outOffset);
-            } catch (GeneralSecurityException | RuntimeException e) {
-                keys[slot] = null; // keyed again before its next use: a failed doFinal may leave it mid-chain
-                throw e;
-            }
-        }
-
-        /** Key schedules run so far (for tests). */
-        long schedules() {
-            return schedules;
-        }
-    }
-
-    /** This thread's encrypting ciphers (for tests). */
-    static KeyedCiphers encryptCiphers() {
-        return ENCRYPT.get();
     }
 
     private static Cipher keyedAes(int mode, byte[] key) {
