@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.OptionalInt;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One developer key from the keys file, with its optional per-key settings.
@@ -23,6 +25,10 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
     public static final int MAX_PEER_CAP = 10_000;
     /** Bytes of a key's SHA-256 that name it in logs. */
     private static final int LOG_HASH_BYTES = 4;
+    /** Log names already computed, by key: logs and metrics name the key of every introduction. */
+    private static final Map<String, String> LOG_NAMES = new ConcurrentHashMap<>();
+    /** Keys whose log name is kept; past it, each is hashed again (a keys file rarely has this many). */
+    private static final int LOG_NAMES_KEPT = 4096;
 
     public DeveloperKey {
         String problem = keyProblem(key);
@@ -73,9 +79,17 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
      * key (a guessable one can be confirmed against it: give such keys a label).
      */
     public static String logNameOf(String key) {
+        String known = LOG_NAMES.get(key);
+        if (known != null) {
+            return known;
+        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return "key#" + HexFormat.of().formatHex(digest, 0, LOG_HASH_BYTES);
+            String name = "key#" + HexFormat.of().formatHex(digest, 0, LOG_HASH_BYTES);
+            if (LOG_NAMES.size() < LOG_NAMES_KEPT) {
+                LOG_NAMES.put(key, name);
+            }
+            return name;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

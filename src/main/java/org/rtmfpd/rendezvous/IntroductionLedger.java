@@ -80,18 +80,20 @@ public final class IntroductionLedger {
             if (ofTarget.size() >= targetCap) {
                 return Decision.REFUSED_TARGET_CAP;
             }
-            pairs.put(initiator, with(ofInitiator, target));
-            pairs.put(target, with(ofTarget, initiator));
+            add(initiator, ofInitiator, target);
+            add(target, ofTarget, initiator);
             pairTotal++;
             return Decision.INTRODUCED;
         }
     }
 
-    /** {@code set} with {@code peer} added: {@code set} itself, or a new set if it was the shared empty one. */
-    private static Set<PeerId> with(Set<PeerId> set, PeerId peer) {
-        Set<PeerId> out = set.isEmpty() ? new HashSet<>(4) : set;
-        out.add(peer);
-        return out;
+    /** Adds {@code other} to {@code peer}'s {@code set}; the shared empty set is replaced by a set of its own. */
+    private void add(PeerId peer, Set<PeerId> set, PeerId other) {
+        if (set.isEmpty()) {
+            set = new HashSet<>(4);
+            pairs.put(peer, set);
+        }
+        set.add(other);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.rtmfpd.server;
 
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.Inet6Address;
@@ -110,7 +109,8 @@ final class Router implements Transmitter {
         if (channel == null) {
             return;
         }
-        DatagramPacket packet = new DatagramPacket(Unpooled.wrappedBuffer(datagram), to);
+        // straight into a pooled direct buffer: the epoll channel would otherwise copy a heap buffer into one
+        DatagramPacket packet = new DatagramPacket(channel.alloc().directBuffer(datagram.length).writeBytes(datagram), to);
         if (!channel.eventLoop().inEventLoop()) {
             channel.writeAndFlush(packet, channel.voidPromise());
             return;

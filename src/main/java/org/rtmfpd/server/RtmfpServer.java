@@ -169,7 +169,7 @@ public final class RtmfpServer implements AutoCloseable {
         this.introductions = new IntroductionOutcomes(clock, (outcome, key) -> metrics.introductionPair(outcome.label(), key));
         timed.introductions((from, target, key) -> introductions.introduced(from, target, key == null ? "none"
                 : keys.find(key).map(org.rtmfpd.rendezvous.DeveloperKey::logName)
-                        .orElse(org.rtmfpd.rendezvous.DeveloperKey.logNameOf(key))));
+                        .orElseGet(() -> org.rtmfpd.rendezvous.DeveloperKey.logNameOf(key))));
         this.service = new NetConnectionService(keys, rendezvous, config.openIntroductions(),
                 new KeepaliveTimers(config.serverKeepaliveMs(), config.peerKeepaliveMs()), config.connectTimeoutMs(), clock,
                 timed);

@@ -72,6 +72,16 @@ class DeveloperKeysTest {
     }
 
     @Test
+    void aKeysLogNameIsTheSameWhenAskedAgain() {
+        // printf %s again-key | sha256sum | cut -c1-8, asked twice: the second answer is the kept one
+        String first = DeveloperKey.logNameOf("again-key");
+        assertEquals("key#3c3b5c69", first);
+        assertEquals(first, DeveloperKey.logNameOf("again-key"));
+        assertEquals(DeveloperKey.logNameOf("again-key"), DeveloperKey.of("again-key").logName());
+        assertFalse(first.equals(DeveloperKey.logNameOf("again-key2")));
+    }
+
+    @Test
     void windowsLineEndingsAndByteOrderMark() throws Exception {
         DeveloperKeys keys = DeveloperKeys.parse("f", "\uFEFFone peer-cap=3\r\ntwo\r\n".getBytes(StandardCharsets.UTF_8));
         assertEquals(3, keys.find("one").orElseThrow().peerCap().getAsInt());
