@@ -25,7 +25,10 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
     public static final int MAX_PEER_CAP = 10_000;
     /** Bytes of a key's SHA-256 that name it in logs. */
     private static final int LOG_HASH_BYTES = 4;
-    /** Log names already computed, by key: logs and metrics name the key of every introduction. */
+    /**
+     * Log names of keys from the keys file, by key: logs and metrics name the key of every introduction.
+     * Only {@link #logName()} fills it, so the unknown keys clients send cannot take its places.
+     */
     private static final Map<String, String> LOG_NAMES = new ConcurrentHashMap<>();
     /** Keys whose log name is kept; past it, each is hashed again (a keys file rarely has this many). */
     private static final int LOG_NAMES_KEPT = 4096;
@@ -69,7 +72,18 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
      * {@link #logNameOf(String) a short hash}. The key itself is a credential and is never logged.
      */
     public String logName() {
-        return label.isEmpty() ? logNameOf(key) : label;
+        if (!label.isEmpty()) {
+            return label;
+        }
+        String known = LOG_NAMES.get(key);
+        if (known != null) {
+            return known;
+        }
+        String name = logNameOf(key);
+        if (LOG_NAMES.size() < LOG_NAMES_KEPT) {
+            LOG_NAMES.put(key, name);
+        }
+        return name;
     }
 
     /**
@@ -79,17 +93,9 @@ public record DeveloperKey(String key, String label, OptionalInt peerCap, Option
      * key (a guessable one can be confirmed against it: give such keys a label).
      */
     public static String logNameOf(String key) {
-        String known = LOG_NAMES.get(key);
-        if (known != null) {
-            return known;
-        }
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            String name = "key#" + HexFormat.of().formatHex(digest, 0, LOG_HASH_BYTES);
-            if (LOG_NAMES.size() < LOG_NAMES_KEPT) {
-                LOG_NAMES.put(key, name);
-            }
-            return name;
+            return "key#" + HexFormat.of().formatHex(digest, 0, LOG_HASH_BYTES);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }
