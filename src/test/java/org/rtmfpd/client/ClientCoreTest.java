@@ -164,17 +164,29 @@ class ClientCoreTest {
         assertEquals(RtmfpException.Reason.TIMEOUT, ((RtmfpException) failed.getCause()).reason());
     }
 
-    @Test
-    void twoClientsMeetThroughTheServer() throws Exception {
+    /** Alice (Flash-like) and Bob connected to the server, Alice's peer info sent. */
+    private Connected aliceAndBobConnected(ClientSettings bobSettings) {
         Recorded aliceEvents = new Recorded();
         Recorded bobEvents = new Recorded();
         ClientCore alice = client(ALICE, ClientSettings.FLASH_LIKE, ALICE_AT, aliceEvents);
-        ClientCore bob = client(BOB, ClientSettings.HMAC_SSEQ_REQUIRED, BOB_AT, bobEvents);
+        ClientCore bob = client(BOB, bobSettings, BOB_AT, bobEvents);
         alice.connect(URL, SERVER);
         bob.connect(URL, SERVER);
         net.advance(100);
         alice.setPeerInfo(List.of(new InetSocketAddress("192.168.1.2", 50001)));
         net.advance(100);
+        return new Connected(alice, bob, aliceEvents, bobEvents);
+    }
+
+    private record Connected(ClientCore alice, ClientCore bob, Recorded aliceEvents, Recorded bobEvents) {
+    }
+
+    @Test
+    void twoClientsMeetThroughTheServer() throws Exception {
+        Connected both = aliceAndBobConnected(ClientSettings.HMAC_SSEQ_REQUIRED);
+        ClientCore alice = both.alice();
+        ClientCore bob = both.bob();
+        Recorded aliceEvents = both.aliceEvents();
 
         CompletableFuture<PeerSession> meeting = bob.connectToPeer(ALICE.peerId());
         net.advance(200);
@@ -200,15 +212,11 @@ class ClientCoreTest {
 
     @Test
     void anIntroductionAskedForItsRedirectOnlyEndsThereAndOpensNoSession() throws Exception {
-        Recorded aliceEvents = new Recorded();
-        Recorded bobEvents = new Recorded();
-        ClientCore alice = client(ALICE, ClientSettings.FLASH_LIKE, ALICE_AT, aliceEvents);
-        ClientCore bob = client(BOB, ClientSettings.FLASH_LIKE, BOB_AT, bobEvents);
-        alice.connect(URL, SERVER);
-        bob.connect(URL, SERVER);
-        net.advance(100);
-        alice.setPeerInfo(List.of(new InetSocketAddress("192.168.1.2", 50001)));
-        net.advance(100);
+        Connected both = aliceAndBobConnected(ClientSettings.FLASH_LIKE);
+        ClientCore alice = both.alice();
+        ClientCore bob = both.bob();
+        Recorded aliceEvents = both.aliceEvents();
+        Recorded bobEvents = both.bobEvents();
         int hellosBefore = bobEvents.hellos;
 
         CompletableFuture<List<InetSocketAddress>> redirect = bob.requestIntroduction(ALICE.peerId());
