@@ -47,7 +47,7 @@ import org.rtmfpd.wire.Redirect;
 /** The initiator handshake without sockets: datagrams are collected, answers built with the crypto classes. */
 class InitiatorTest {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final ClientIdentity FLASH_LIKE = ClientIdentity.generate(RANDOM);
+    private static final ClientIdentity FLASH_LIKE = fullLengthIdentity();
     private static final String URL = "rtmfp://127.0.0.1:1935/DEVKEY";
     private static final InetSocketAddress SERVER = new InetSocketAddress("127.0.0.1", 1935);
     private static final InetSocketAddress PEER = new InetSocketAddress("127.0.0.1", 40000);
@@ -85,6 +85,20 @@ class InitiatorTest {
 
     private static Certificate serverCertificate(DhGroup... groups) {
         return Certificate.ephemeral(List.of(groups), new byte[64]);
+    }
+
+    /**
+     * A Flash-like identity whose public key takes all 128 bytes: one key in 256 has a leading zero byte
+     * and is sent one byte shorter (minimal length), which the byte counts below do not describe.
+     */
+    private static ClientIdentity fullLengthIdentity() {
+        for (int attempt = 0; attempt < 64; attempt++) {
+            ClientIdentity identity = ClientIdentity.generate(RANDOM);
+            if (identity.certificate().encoded().length == 132) {
+                return identity;
+            }
+        }
+        throw new IllegalStateException("no full-length DH public key in 64 tries");
     }
 
     @Test
